@@ -1,0 +1,37 @@
+import type { NormalizedEvent } from './normalized-event.ts';
+import type { Retargeted } from './retarget-rules.ts';
+
+/**
+ * Most events carry whole-second timestamps, so within one second the core orders them by what usually
+ * causes what: a controller higher in the ownership chain acts first, and a Pod's own events follow the
+ * kubelet's sequence. Sub-second times (MicroTime) order events of equal rank.
+ */
+const KIND_DEPTH: Readonly<Record<string, number>> = {
+  Node: 0, Deployment: 0, StatefulSet: 0, DaemonSet: 0, CronJob: 0,
+  ReplicaSet: 1, Job: 1,
+  Pod: 2,
+};
+
+const REASON_ORDER: Readonly<Record<string, number>> = {
+  ScalingReplicaSet: 10,
+  SuccessfulCreate: 20, SuccessfulDelete: 21,
+  FailedScheduling: 30, Scheduled: 31, Preempted: 32,
+  Pulling: 40, Pulled: 41, Failed: 42, ErrImageNeverPull: 42, InspectFailed: 42, BackOff: 43,
+  Created: 50, Started: 51, Unhealthy: 52, ProbeWarning: 52,
+  Killing: 60, Preempting: 60, Evicted: 61, OOMKilling: 61,
+  Completed: 70, SawCompletedJob: 71,
+};
+
+/** The rank of an event within its second: lower happens first. */
+export function causalRank(event: NormalizedEvent, target: Retargeted): number {
+  const depth = KIND_DEPTH[target.actor.kind] ?? 2;
+  const reason = REASON_ORDER[event.reason] ?? 90;
+  return depth * 100 + reason;
+}
+
+/** Within one rank: scale-ups in ascending and scale-downs in descending replica order, so steps replay in sequence. */
+export function scaleHint(target: Retargeted): number {
+  const s = target.scale;
+  if (s === undefined) return 0;
+  return s.direction === 'up' ? (s.from ?? s.to) : 1_000_000 - (s.from ?? s.to);
+}

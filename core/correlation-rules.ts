@@ -1,0 +1,175 @@
+import type { Diagnostics } from './diagnostics.ts';
+import type { NormalizedEvent } from './normalized-event.ts';
+import type { ObjectState, ObjectStore } from './object-store.ts';
+import type { RecentSpans } from './recent-spans.ts';
+import type { Retargeted } from './retarget-rules.ts';
+import type { SpanState } from './span-state.ts';
+
+/** Ids of the correlation rules, recorded on every span as `kspan.rule`. */
+export type RuleId = 'object-cause' | 'actor-cause' | 'owner-chain' | 'top-level-annotation' | 'root-object';
+
+/** The annotation that names an external parent span, in W3C traceparent form. */
+export const TOP_LEVEL_SPAN_ANNOTATION = 'kspan.io/topLevelSpan';
+
+/** The root object of a trace, at the generation current when the event happened. */
+export interface RootRef {
+  /** `uid:generation`. */
+  readonly key: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly generation: number;
+  readonly sinceUs?: number;
+  readonly manager: string;
+  readonly operation: string;
+}
+
+/** Where an event's span hangs. */
+export type ParentChoice =
+  | { readonly rule: RuleId; readonly span: SpanState }
+  | { readonly rule: RuleId; readonly external: { readonly traceId: string; readonly spanId: string } }
+  | { readonly rule: RuleId; readonly root: RootRef };
+
+/** What a rule looks at. */
+export interface RuleInput {
+  readonly event: NormalizedEvent;
+  readonly target: Retargeted;
+  readonly actorKey: string;
+  readonly objectKey: string;
+  readonly recent: RecentSpans;
+  readonly objects: ObjectStore;
+  readonly diagnostics: Diagnostics;
+}
+
+/** A named heuristic: returns a parent, or undefined to let the next rule try. */
+export interface CorrelationRule {
+  readonly id: RuleId;
+  readonly description: string;
+  find(input: RuleInput): ParentChoice | undefined;
+}
+
+const MAX_CHAIN = 8;
+
+/** The object named `key` and its controller owners upwards, as far as they are described. */
+export function ownerChain(key: string, objects: ObjectStore, diagnostics?: Diagnostics): ObjectState[] {
+  const chain: ObjectState[] = [];
+  let state = objects.get(key);
+  while (state !== undefined && chain.length < MAX_CHAIN && !chain.includes(state)) {
+    chain.push(state);
+    const owner = objects.ownerKey(state);
+    if (owner === undefined) break;
+    const next = objects.get(owner.key);
+    if (next === undefined) diagnostics?.add('missing-owner', `${state.key} → ${owner.key}`);
+    state = next;
+  }
+  return chain;
+}
+
+function directionOf(reason: string): 'up' | 'down' | undefined {
+  if (reason === 'SuccessfulCreate') return 'up';
+  if (reason === 'SuccessfulDelete') return 'down';
+  return undefined;
+}
+
+const objectCause: CorrelationRule = {
+  id: 'object-cause',
+  description: 'the newest open span by another actor about this event\'s object',
+  find({ recent, objectKey, actorKey }) {
+    const span = recent.latestCauseOf(objectKey, objectKey, actorKey);
+    return span === undefined ? undefined : { rule: 'object-cause', span };
+  },
+};
+
+const actorCause: CorrelationRule = {
+  id: 'actor-cause',
+  description: 'the open span about this event\'s actor by another actor, preferring a same-direction scaling with room left',
+  find({ recent, actorKey, objectKey, event }) {
+    if (actorKey === objectKey) return undefined;
+    const candidates = recent.aboutObject(actorKey).filter((s) => s.actorKey !== actorKey);
+    if (candidates.length === 0) return undefined;
+    const direction = directionOf(event.reason);
+    if (direction !== undefined) {
+      const sameDirection = candidates.filter((s) => s.scale?.direction === direction);
+      const withRoom = sameDirection.find((s) => s.scale !== undefined && s.scale.used < s.scale.capacity);
+      const pick = withRoom ?? sameDirection[sameDirection.length - 1];
+      if (pick !== undefined) {
+        if (pick.scale !== undefined) pick.scale.used += 1;
+        return { rule: 'actor-cause', span: pick };
+      }
+    }
+    return { rule: 'actor-cause', span: candidates[candidates.length - 1] as SpanState };
+  },
+};
+
+const ownerCause: CorrelationRule = {
+  id: 'owner-chain',
+  description: 'walking ownerReferences up from the actor: the newest open span about an owner',
+  find({ recent, objects, actorKey, diagnostics }) {
+    const chain = ownerChain(actorKey, objects, diagnostics);
+    for (const owner of chain.slice(1)) {
+      const span = recent.latestCauseOf(owner.key, owner.key, owner.key);
+      if (span !== undefined) return { rule: 'owner-chain', span };
+    }
+    return undefined;
+  },
+};
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+
+const topLevelAnnotation: CorrelationRule = {
+  id: 'top-level-annotation',
+  description: `a ${TOP_LEVEL_SPAN_ANNOTATION} annotation (W3C traceparent) on the actor or an owner`,
+  find({ objects, actorKey, diagnostics }) {
+    for (const state of ownerChain(actorKey, objects)) {
+      const value = state.annotations[TOP_LEVEL_SPAN_ANNOTATION];
+      if (value === undefined) continue;
+      const m = TRACEPARENT.exec(value.trim().toLowerCase());
+      if (m === null || /^0+$/.test(m[1] as string) || /^0+$/.test(m[2] as string)) {
+        diagnostics.add('bad-annotation', `${state.key}: ${JSON.stringify(value)}`);
+        continue;
+      }
+      return { rule: 'top-level-annotation', external: { traceId: m[1] as string, spanId: m[2] as string } };
+    }
+    return undefined;
+  },
+};
+
+const rootObject = {
+  id: 'root-object',
+  description: 'the synthesized span of the root owner\'s generation at the event\'s time',
+  find({ objects, actorKey, objectKey, event, target, diagnostics }: RuleInput): ParentChoice {
+    let chain = ownerChain(actorKey, objects);
+    if (chain.length === 0 && objectKey !== actorKey) chain = ownerChain(objectKey, objects);
+    const root = chain[chain.length - 1];
+    if (root === undefined) {
+      diagnostics.add('missing-object', `${actorKey} (event ${event.namespace}/${event.name})`);
+      const a = target.actor;
+      const uid = a.uid ?? actorKey;
+      return { rule: 'root-object', root: { key: `${uid}:0`, kind: a.kind, namespace: a.namespace, name: a.name, uid, generation: 0, manager: 'unknown', operation: 'Change' } };
+    }
+    const g = objects.generationAt(root, event.timeUs);
+    const generation = g?.generation ?? 0;
+    return {
+      rule: 'root-object',
+      root: {
+        key: `${root.uid}:${generation}`, kind: root.kind, namespace: root.namespace, name: root.name, uid: root.uid, generation,
+        ...(g !== undefined ? { sinceUs: g.sinceUs } : {}),
+        manager: g?.manager ?? 'unknown', operation: g?.operation ?? 'Update',
+      },
+    };
+  },
+} satisfies CorrelationRule;
+
+/** The correlation rules, in the order they are tried; the last always answers. */
+export const CORRELATION_RULES: readonly CorrelationRule[] = [objectCause, actorCause, ownerCause, topLevelAnnotation, rootObject];
+
+/** Tries the rules in order. */
+export function correlate(input: RuleInput): ParentChoice {
+  for (const rule of CORRELATION_RULES) {
+    if (rule === rootObject) break;
+    const found = rule.find(input);
+    if (found !== undefined) return found;
+  }
+  return rootObject.find(input);
+}

@@ -1,0 +1,249 @@
+import { causalRank, scaleHint } from './causal-order.ts';
+import { correlate, type ParentChoice, type RootRef } from './correlation-rules.ts';
+import { Diagnostics } from './diagnostics.ts';
+import type { InputRecord } from './input-record.ts';
+import type { KubeEvent } from './kube.ts';
+import { normalizeEvent } from './normalize.ts';
+import { objectKey, type NormalizedEvent } from './normalized-event.ts';
+import { ObjectStore } from './object-store.ts';
+import { RecentSpans } from './recent-spans.ts';
+import { ReorderBuffer } from './reorder-buffer.ts';
+import { retarget, type Retargeted } from './retarget-rules.ts';
+import { eventAttributes } from './span-attributes.ts';
+import type { SpanSink } from './span-sink.ts';
+import type { SpanState, TraceState } from './span-state.ts';
+import { TraceAssembler } from './trace-assembler.ts';
+import { parseTimeUs, secondOf } from './time.ts';
+import { spanIdOf } from './ids.ts';
+
+/** Engine settings; every duration is in event/receive time, never the wall clock. */
+export interface EngineOptions {
+  readonly sink: SpanSink;
+  /** How long an event waits for its causes to arrive before it is placed (delivery jitter + 1 s). Default 5 s. */
+  readonly windowMs?: number;
+  /** A trace with no new span for this long is finished and emitted. Default 5 min. */
+  readonly idleMs?: number;
+  /** A trace older than this is emitted even if still active (a crash loop); later events start a new segment. Default 1 h. */
+  readonly maxTraceMs?: number;
+  /** Repetitions of one event kept as span events; more are counted. Default 32. */
+  readonly maxRepeatEvents?: number;
+  /** Event occurrences remembered to drop re-deliveries. Default 200,000. */
+  readonly dedupeCapacity?: number;
+}
+
+/** What the engine holds right now. */
+export interface EngineStats {
+  readonly pendingEvents: number;
+  readonly openTraces: number;
+  readonly openSpans: number;
+  readonly objects: number;
+}
+
+interface Pending {
+  readonly event: NormalizedEvent;
+  readonly target: Retargeted;
+  readonly atUs: number;
+  readonly second: number;
+  readonly rank: number;
+  readonly hint: number;
+}
+
+function comparePending(a: Pending, b: Pending): number {
+  return a.second - b.second || a.rank - b.rank || a.event.timeUs - b.event.timeUs || a.hint - b.hint
+    || (a.event.uid < b.event.uid ? -1 : a.event.uid > b.event.uid ? 1 : 0) || a.event.count - b.event.count;
+}
+
+/** The deterministic core: input records in, finished spans out to the sink. Never throws on bad input. */
+export class Engine {
+  readonly diagnostics = new Diagnostics();
+  private readonly windowUs: number;
+  private readonly idleUs: number;
+  private readonly maxRepeatEvents: number;
+  private readonly dedupeCapacity: number;
+  private readonly objects = new ObjectStore();
+  private readonly recent = new RecentSpans();
+  private readonly buffer = new ReorderBuffer<Pending>(comparePending);
+  private readonly traces: TraceAssembler;
+  private readonly seen = new Map<string, { count: number; timeUs: number }>();
+  private watermarkUs = Number.NEGATIVE_INFINITY;
+  private nextSweepUs = Number.NEGATIVE_INFINITY;
+  private lastReleased: Pending | undefined;
+  private closed = false;
+
+  constructor(options: EngineOptions) {
+    this.windowUs = (options.windowMs ?? 5000) * 1000;
+    this.idleUs = (options.idleMs ?? 300_000) * 1000;
+    this.maxRepeatEvents = options.maxRepeatEvents ?? 32;
+    this.dedupeCapacity = options.dedupeCapacity ?? 200_000;
+    this.traces = new TraceAssembler({
+      sink: options.sink, recent: this.recent, idleUs: this.idleUs, maxTraceUs: (options.maxTraceMs ?? 3_600_000) * 1000,
+    });
+  }
+
+  /** Feeds one record. Events wait for the window; objects and ticks take effect at once. */
+  push(record: InputRecord): void {
+    if (record === null || typeof record !== 'object' || this.closed) {
+      this.diagnostics.add('malformed-record', this.closed ? 'record after close()' : 'not an object');
+      return;
+    }
+    let atUs = parseTimeUs(record.at);
+    if (atUs === undefined) {
+      this.diagnostics.add('bad-receive-time', `${String(record.type)} record at ${JSON.stringify(record.at)}`);
+      atUs = Number.isFinite(this.watermarkUs) ? this.watermarkUs : undefined;
+    }
+    if (atUs !== undefined && atUs > this.watermarkUs) this.watermarkUs = atUs;
+    switch (record.type) {
+      case 'event':
+        if (record.event === null || typeof record.event !== 'object') this.diagnostics.add('malformed-record', 'event record without event');
+        else if (record.watch !== 'DELETED') this.enqueue(record.event, atUs);
+        break;
+      case 'object':
+        if (record.object === null || typeof record.object !== 'object' || !this.objects.upsert(record.object, atUs ?? 0, record.deleted === true)) {
+          this.diagnostics.add('malformed-object', `object record at ${String(record.at)}`);
+        }
+        break;
+      case 'tick':
+        break;
+      default:
+        this.diagnostics.add('malformed-record', `unknown record type ${JSON.stringify((record as { type?: unknown }).type)}`);
+        return;
+    }
+    this.advance(false);
+  }
+
+  /** End of input: places every waiting event and emits every open trace. */
+  close(): void {
+    if (this.closed) return;
+    this.advance(true);
+    this.traces.flushAll();
+    this.closed = true;
+  }
+
+  /** Sizes of the engine's state. */
+  stats(): EngineStats {
+    return { pendingEvents: this.buffer.size, openTraces: this.traces.openCount, openSpans: this.traces.openSpanCount, objects: this.objects.size };
+  }
+
+  private enqueue(raw: KubeEvent, atUs: number | undefined): void {
+    const received = atUs ?? 0;
+    const event = normalizeEvent(raw, received, this.diagnostics);
+    if (event === undefined) return;
+    const target = retarget(event);
+    this.buffer.push({ event, target, atUs: atUs ?? event.timeUs, second: secondOf(event.timeUs), rank: causalRank(event, target), hint: scaleHint(target) });
+  }
+
+  private advance(all: boolean): void {
+    for (;;) {
+      const head = this.buffer.peek();
+      if (head === undefined || (!all && head.atUs + this.windowUs > this.watermarkUs)) break;
+      this.buffer.pop();
+      this.place(head);
+    }
+    if (!all && this.watermarkUs >= this.nextSweepUs) {
+      const nowUs = this.watermarkUs - this.windowUs;
+      this.traces.flushIdle(nowUs);
+      this.objects.prune(nowUs - 2 * this.idleUs);
+      this.nextSweepUs = this.watermarkUs + 1_000_000;
+    }
+  }
+
+  private place(p: Pending): void {
+    const { event, target } = p;
+    if (this.lastReleased !== undefined && comparePending(p, this.lastReleased) < 0) {
+      this.diagnostics.add('late-event', `${event.namespace}/${event.name} ${event.reason}`);
+    } else {
+      this.lastReleased = p;
+    }
+    if (this.isDuplicate(event)) return;
+    const existing = this.recent.ofEvent(event.uid);
+    if (existing !== undefined) {
+      this.repeat(existing, event);
+      return;
+    }
+    const actorKey = objectKey(target.actor);
+    const objKey = objectKey(target.object);
+    const choice = correlate({ event, target, actorKey, objectKey: objKey, recent: this.recent, objects: this.objects, diagnostics: this.diagnostics });
+    this.open(p, choice, actorKey, objKey);
+  }
+
+  private isDuplicate(event: NormalizedEvent): boolean {
+    const seen = this.seen.get(event.uid);
+    if (seen !== undefined && event.count <= seen.count && event.timeUs <= seen.timeUs) {
+      this.diagnostics.add('duplicate', `${event.namespace}/${event.name} ${event.reason} count ${event.count}`);
+      return true;
+    }
+    this.seen.delete(event.uid);
+    this.seen.set(event.uid, { count: Math.max(event.count, seen?.count ?? 0), timeUs: Math.max(event.timeUs, seen?.timeUs ?? 0) });
+    if (this.seen.size > this.dedupeCapacity) {
+      const oldest = this.seen.keys().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+    return false;
+  }
+
+  private repeat(span: SpanState, event: NormalizedEvent): void {
+    span.count = Math.max(span.count, event.count);
+    span.attributes['k8s.event.count'] = span.count;
+    if (event.message !== '' && event.message !== span.attributes['k8s.event.message']) span.attributes['k8s.event.last_message'] = event.message;
+    span.lastUs = Math.max(span.lastUs, event.timeUs);
+    span.trace.lastUs = Math.max(span.trace.lastUs, event.timeUs);
+    if (span.events.length < this.maxRepeatEvents) {
+      span.events.push({ name: 'repeated', timeUs: Math.max(event.timeUs, span.startUs), attributes: { 'k8s.event.count': event.count } });
+    } else {
+      span.droppedRepeats += 1;
+      span.attributes['kspan.repeats_not_shown'] = span.droppedRepeats;
+    }
+  }
+
+  private open(p: Pending, choice: ParentChoice, actorKey: string, objKey: string): void {
+    const { event, target } = p;
+    let trace: TraceState;
+    let parent: SpanState | undefined;
+    let externalParentId: string | undefined;
+    if ('span' in choice) {
+      parent = choice.span;
+      trace = parent.trace;
+    } else if ('external' in choice) {
+      trace = this.traces.openExternal(choice.external.traceId, choice.external.spanId, event.timeUs);
+      externalParentId = choice.external.spanId;
+    } else {
+      const opened = this.traces.openRoot(choice.root as RootRef, event.timeUs);
+      trace = opened.trace;
+      parent = opened.root;
+    }
+    const objectState = this.objects.get(objKey);
+    const attributes = eventAttributes(event, target, objectState?.uid ?? target.object.uid);
+    attributes['kspan.rule'] = choice.rule;
+    let startUs = event.count > 1 ? event.firstUs : event.timeUs;
+    if (parent !== undefined && startUs < parent.startUs) {
+      attributes['kspan.clamped'] = true;
+      attributes['kspan.original_start_us'] = startUs;
+      this.diagnostics.add('clamped-start', `${event.namespace}/${event.name} ${event.reason}`);
+      startUs = parent.startUs;
+    }
+    const previous = this.recent.latestOfPair(actorKey, objKey);
+    if (previous !== undefined && previous.trace === trace && previous.endedByNextUs === undefined) previous.endedByNextUs = startUs;
+    const s = target.scale;
+    const span: SpanState = {
+      spanId: spanIdOf(event.uid, event.count),
+      trace,
+      ...(parent !== undefined ? { parent } : {}),
+      ...(externalParentId !== undefined ? { externalParentId } : {}),
+      name: `${target.actor.kind}.${event.reason === '' ? 'Event' : event.reason}`,
+      startUs,
+      lastUs: Math.max(startUs, event.timeUs),
+      serviceName: event.component,
+      attributes,
+      events: [],
+      error: event.type === 'Warning',
+      ...(event.type === 'Warning' ? { statusMessage: event.message } : {}),
+      actorKey,
+      objectKey: objKey,
+      eventUid: event.uid,
+      count: event.count,
+      ...(s !== undefined ? { scale: { direction: s.direction, capacity: s.from === undefined ? Number.POSITIVE_INFINITY : Math.abs(s.to - s.from), used: 0 } } : {}),
+      droppedRepeats: 0,
+    };
+    this.traces.add(span);
+  }
+}

@@ -1,0 +1,117 @@
+import type { Diagnostics } from './diagnostics.ts';
+import type { CoreV1Event, EventsV1Event, KubeEvent, ObjectReference } from './kube.ts';
+import type { EventObject, NormalizedEvent } from './normalized-event.ts';
+import { parseTimeUs } from './time.ts';
+
+/** True when the event is served by events.k8s.io/v1 rather than core/v1. */
+function isEventsV1(e: KubeEvent): e is EventsV1Event {
+  return e.apiVersion === 'events.k8s.io/v1' || (e.apiVersion === undefined && ('regarding' in e || 'note' in e));
+}
+
+function toEventObject(ref: ObjectReference | undefined, fallbackNamespace: string): EventObject | undefined {
+  if (ref === undefined || ref === null || typeof ref !== 'object') return undefined;
+  if (typeof ref.kind !== 'string' || ref.kind === '' || typeof ref.name !== 'string' || ref.name === '') return undefined;
+  return {
+    kind: ref.kind,
+    namespace: typeof ref.namespace === 'string' ? ref.namespace : fallbackNamespace,
+    name: ref.name,
+    ...(typeof ref.uid === 'string' && ref.uid !== '' ? { uid: ref.uid } : {}),
+    ...(typeof ref.apiVersion === 'string' ? { apiVersion: ref.apiVersion } : {}),
+  };
+}
+
+/** The first candidate that parses, recording a diagnostic for each one that is present but malformed. */
+function firstTime(candidates: readonly unknown[], diagnostics: Diagnostics, where: string): number | undefined {
+  for (const c of candidates) {
+    if (c === undefined || c === null || c === '') continue;
+    const us = parseTimeUs(c);
+    if (us !== undefined) return us;
+    diagnostics.add('malformed-timestamp', `${where}: ${JSON.stringify(c)}`);
+  }
+  return undefined;
+}
+
+function hasFraction(value: unknown): boolean {
+  return typeof value === 'string' && /\.\d*[1-9]/.test(value);
+}
+
+/**
+ * Normalizes either Event API into one shape (timestamp precedence: eventTime / series, then lastTimestamp,
+ * then firstTimestamp). Returns undefined, with a diagnostic, for an event that names no object.
+ */
+export function normalizeEvent(raw: KubeEvent, receivedUs: number, diagnostics: Diagnostics): NormalizedEvent | undefined {
+  if (raw === null || typeof raw !== 'object') {
+    diagnostics.add('malformed-record', 'event payload is not an object');
+    return undefined;
+  }
+  const meta = raw.metadata ?? {};
+  const namespace = typeof meta.namespace === 'string' ? meta.namespace : '';
+  const name = typeof meta.name === 'string' ? meta.name : '';
+  const where = `event ${namespace}/${name}`;
+  const v1 = isEventsV1(raw);
+  const regarding = toEventObject(v1 ? raw.regarding : (raw as CoreV1Event).involvedObject, namespace);
+  if (regarding === undefined) {
+    diagnostics.add('no-involved-object', where);
+    return undefined;
+  }
+  const related = toEventObject(raw.related, namespace);
+  const series = raw.series ?? undefined;
+  let observed: unknown;
+  let first: unknown;
+  let last: unknown;
+  let count: number | undefined;
+  let component: string | undefined;
+  let instance: string | undefined;
+  let message: string | undefined;
+  if (v1) {
+    const e = raw as EventsV1Event;
+    observed = series?.lastObservedTime ?? e.eventTime;
+    first = e.eventTime ?? e.deprecatedFirstTimestamp;
+    last = e.deprecatedLastTimestamp;
+    count = series?.count ?? e.deprecatedCount;
+    component = e.reportingController || e.deprecatedSource?.component;
+    instance = e.reportingInstance || e.deprecatedSource?.host;
+    message = e.note;
+  } else {
+    const e = raw as CoreV1Event;
+    observed = series?.lastObservedTime ?? e.eventTime;
+    first = e.firstTimestamp ?? e.eventTime;
+    last = e.lastTimestamp;
+    count = series?.count ?? e.count;
+    component = e.reportingComponent || e.source?.component;
+    instance = e.reportingInstance || e.source?.host;
+    message = e.message;
+  }
+  let timeUs = firstTime([observed, last, first], diagnostics, where);
+  const precise = timeUs !== undefined && (hasFraction(observed) && parseTimeUs(observed) === timeUs);
+  if (timeUs === undefined) {
+    timeUs = parseTimeUs(meta.creationTimestamp) ?? receivedUs;
+    diagnostics.add('no-timestamp', where);
+  }
+  let firstUs = parseTimeUs(first) ?? timeUs;
+  if (firstUs > timeUs) firstUs = timeUs;
+  let uid = typeof meta.uid === 'string' && meta.uid !== '' ? meta.uid : '';
+  if (uid === '') {
+    uid = `${namespace}/${name}/${firstUs}`;
+    diagnostics.add('no-event-uid', where);
+  }
+  return {
+    uid,
+    namespace,
+    name,
+    api: v1 ? 'events.k8s.io/v1' : 'core/v1',
+    regarding,
+    ...(related !== undefined ? { related } : {}),
+    reason: typeof raw.reason === 'string' ? raw.reason : '',
+    message: typeof message === 'string' ? message : '',
+    type: typeof raw.type === 'string' && raw.type !== '' ? raw.type : 'Normal',
+    ...(typeof raw.action === 'string' && raw.action !== '' ? { action: raw.action } : {}),
+    component: typeof component === 'string' && component !== '' ? component : 'unknown',
+    instance: typeof instance === 'string' ? instance : '',
+    timeUs,
+    firstUs,
+    precise,
+    count: typeof count === 'number' && count >= 1 ? Math.floor(count) : 1,
+    ...(typeof meta.resourceVersion === 'string' ? { resourceVersion: meta.resourceVersion } : {}),
+  };
+}

@@ -1,0 +1,41 @@
+/** An object an event is about, as far as the event names it. */
+export interface EventObject {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid?: string;
+  readonly apiVersion?: string;
+}
+
+/** Both Event APIs in one shape. Times are microseconds since the epoch. */
+export interface NormalizedEvent {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly api: 'core/v1' | 'events.k8s.io/v1';
+  /** The involved object (`involvedObject` / `regarding`). */
+  readonly regarding: EventObject;
+  readonly related?: EventObject;
+  readonly reason: string;
+  readonly message: string;
+  /** `Normal` or `Warning` (other values pass through). */
+  readonly type: string;
+  readonly action?: string;
+  /** Reporting component / controller (`source.component` on old core/v1 events). */
+  readonly component: string;
+  readonly instance: string;
+  /** Time of this observation: eventTime (or series.lastObservedTime), then lastTimestamp, then firstTimestamp. */
+  readonly timeUs: number;
+  /** Time the series began (firstTimestamp / eventTime); equals timeUs for a single occurrence. */
+  readonly firstUs: number;
+  /** True when the time has sub-second precision (a MicroTime), false when truncated to seconds. */
+  readonly precise: boolean;
+  /** Occurrence count: `count`, `series.count` or `deprecatedCount`; at least 1. */
+  readonly count: number;
+  readonly resourceVersion?: string;
+}
+
+/** `Kind/namespace/name`: how the core names an object (names are unique per kind and namespace at a time). */
+export function objectKey(o: { readonly kind: string; readonly namespace: string; readonly name: string }): string {
+  return `${o.kind}/${o.namespace}/${o.name}`;
+}
