@@ -195,6 +195,21 @@ export class Engine {
     }
   }
 
+  /**
+   * A whole-second timestamp only says the event happened within that second. Events are placed in causal
+   * order, so the earliest time consistent with what came before is just after the previous span on the same
+   * object (or the parent's start), when that falls inside the same second.
+   */
+  private refineWithinSecond(startUs: number, parent: SpanState | undefined, objKey: string): number {
+    const limit = startUs + 1_000_000;
+    let refined = startUs;
+    if (parent !== undefined && parent.startUs > refined && parent.startUs < limit) refined = parent.startUs;
+    const about = this.recent.aboutObject(objKey);
+    const previous = about[about.length - 1];
+    if (previous !== undefined && previous.startUs >= refined && previous.startUs + 1 < limit) refined = previous.startUs + 1;
+    return refined;
+  }
+
   private open(p: Pending, choice: ParentChoice, actorKey: string, objKey: string): void {
     const { event, target } = p;
     let trace: TraceState;
@@ -215,6 +230,7 @@ export class Engine {
     const attributes = eventAttributes(event, target, objectState?.uid ?? target.object.uid);
     attributes['kspan.rule'] = choice.rule;
     let startUs = event.count > 1 ? event.firstUs : event.timeUs;
+    if (!event.precise) startUs = this.refineWithinSecond(startUs, parent, objKey);
     if (parent !== undefined && startUs < parent.startUs) {
       attributes['kspan.clamped'] = true;
       attributes['kspan.original_start_us'] = startUs;

@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { replayFiles, withOutputOptions, type ReplayOptions } from './replay-command.ts';
+import { SCENARIOS_DIR } from './scenarios-command.ts';
+import { otlpEndpointOf, writeSpans } from './span-output.ts';
+
+/** The bundled Deployment rollout the demo replays. */
+export const DEMO_SCENARIO = join(SCENARIOS_DIR, 'rolling-update', 'input.ndjson');
+
+/** `kspan demo`: replays a bundled rollout and prints its trace tree (and exports it when an OTLP endpoint is set). */
+export function registerDemoCommand(program: Command): void {
+  withOutputOptions(
+    program
+      .command('demo')
+      .description(`replay a bundled Deployment rolling update (${'scenarios/rolling-update'}) and print its trace tree; with OTEL_EXPORTER_OTLP_ENDPOINT set, also export it`),
+  ).action(async (options: ReplayOptions) => {
+    const spans = await replayFiles([DEMO_SCENARIO], { window: '5s', idle: '5m', format: 'ndjson' });
+    process.exitCode = await writeSpans(spans, { ...options, rules: options.rules }, true);
+    if (otlpEndpointOf(options) === undefined) process.stderr.write('kspan: set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4317) to also send this trace to Jaeger\n');
+  });
+}

@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const MAIN = join(import.meta.dirname, 'main.ts');
+const SCENARIO = join(import.meta.dirname, '..', 'scenarios', 'deployment-create');
+
+function kspan(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env };
+  delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  delete env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('kspan CLI', () => {
+  it('--help explains the commands', () => {
+    const r = kspan('--help');
+    expect(r.stdout).toMatch(/replay \[options\] <files\.\.\.>/);
+    expect(r.stdout).toMatch(/demo/);
+  });
+
+  it('replay prints the trace tree of an input log', () => {
+    const r = kspan('replay', join(SCENARIO, 'input.ndjson'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^trace [0-9a-f]{32} \(14 spans\)\nDeployment\.Update {2}kubectl-client-side-apply {2}default\/web/);
+    expect(r.stdout).toMatch(/└─ Deployment\.ScalingReplicaSet {2}deployment-controller {2}"Scaled up replica set/);
+  });
+
+  it('replay reads a kspan capture file', () => {
+    const r = kspan('replay', join(import.meta.dirname, '..', 'input-log', 'testdata', 'two-documents.yaml'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Deployment\.Update {2}kubectl-client-side-apply {2}default\/px {2}gen 1/);
+    expect(r.stdout).toMatch(/└─ Deployment\.ScalingReplicaSet {2}deployment-controller {2}"Scaled up replica set px-5f87d8856c to 2"/);
+  });
+
+  it('--output otlp-json prints an ExportTraceServiceRequest', () => {
+    const r = kspan('replay', join(SCENARIO, 'input.ndjson'), '--output', 'otlp-json');
+    expect(r.code).toBe(0);
+    const req = JSON.parse(r.stdout) as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: { traceId: string; name: string }[] }[] }[] };
+    const services = req.resourceSpans.map((rs) => rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue).sort();
+    expect(services).toEqual(['default-scheduler', 'deployment-controller', 'kubectl-client-side-apply', 'kubelet', 'replicaset-controller']);
+    const spans = req.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+    expect(spans).toHaveLength(14);
+    expect(spans.every((s) => /^[0-9a-f]{32}$/.test(s.traceId))).toBe(true);
+  });
+
+  it('--check passes on the golden tree and fails with a diff otherwise', () => {
+    const golden = join(SCENARIO, 'golden.tree');
+    expect(kspan('replay', join(SCENARIO, 'input.ndjson'), '--rules', '--check', golden).code).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'kspan-'));
+    const edited = join(dir, 'golden.tree');
+    writeFileSync(edited, readFileSync(golden, 'utf8').replace('Pod.Started', 'Pod.Exploded'));
+    const r = kspan('replay', join(SCENARIO, 'input.ndjson'), '--rules', '--check', edited);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/- .*Pod\.Exploded/);
+    expect(r.stderr).toMatch(/\+ .*Pod\.Started/);
+  });
+
+  it.each([
+    ['a missing file', ['replay', '/no/such/file.ndjson'], /^kspan: \/no\/such\/file\.ndjson: cannot read it \(ENOENT\); check the path\n$/],
+    ['a malformed line', ['replay', 'MALFORMED'], /^kspan: .*bad\.ndjson:2: not valid JSON .*\n$/],
+    ['a bad duration', ['replay', '--window', 'soon', join(SCENARIO, 'input.ndjson')], /^kspan: --window: expected a duration like 5s/],
+    ['a bad output format', ['replay', '--output', 'xml', join(SCENARIO, 'input.ndjson')], /^kspan: --output must be tree or otlp-json/],
+  ])('gives one clear line and exit 2 for %s', (_name, args, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'kspan-'));
+    const bad = join(dir, 'bad.ndjson');
+    writeFileSync(bad, '{"type":"tick","at":"2024-05-05T16:22:00Z"}\n{oops\n');
+    const r = kspan(...args.map((a) => (a === 'MALFORMED' ? bad : a)));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});

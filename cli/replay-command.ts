@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import { Engine } from '../core/engine.ts';
+import type { KspanSpan } from '../core/span.ts';
+import { parseDurationMs } from './duration.ts';
+import { Progress } from './progress.ts';
+import { readInputLog, type InputFormat } from './read-input-log.ts';
+import { writeSpans, type SpanOutputOptions } from './span-output.ts';
+
+/** Options of `kspan replay`. */
+export interface ReplayOptions extends SpanOutputOptions {
+  readonly window: string;
+  readonly idle: string;
+  readonly format: InputFormat;
+}
+
+/** Replays input log files through a fresh engine; returns the spans and prints a diagnostics summary. */
+export async function replayFiles(files: readonly string[], options: Pick<ReplayOptions, 'window' | 'idle' | 'format'>): Promise<KspanSpan[]> {
+  const spans: KspanSpan[] = [];
+  const engine = new Engine({
+    windowMs: parseDurationMs(options.window, '--window'),
+    idleMs: parseDurationMs(options.idle, '--idle'),
+    sink: { emit: (s) => spans.push(s) },
+  });
+  const progress = new Progress();
+  let n = 0;
+  for (const file of files) {
+    for await (const record of readInputLog(file, options.format)) {
+      engine.push(record);
+      progress.tick(++n, 'records replayed');
+    }
+  }
+  engine.close();
+  progress.done();
+  const counts = Object.entries(engine.diagnostics.counts);
+  if (counts.length > 0) {
+    process.stderr.write(`kspan: ${n} records, ${spans.length} spans; diagnostics: ${counts.map(([k, v]) => `${k} ×${v}`).join(', ')}\n`);
+  }
+  return spans;
+}
+
+/** Adds the shared output flags to a command. */
+export function withOutputOptions(cmd: Command): Command {
+  return cmd
+    .option('-o, --output <format>', 'tree (readable trace trees) or otlp-json (OTLP ExportTraceServiceRequest JSON)', 'tree')
+    .option('--rules', 'show which correlation rule parented each span', false)
+    .option('--no-times', 'leave span start offsets out of the tree')
+    .option('--check <golden>', 'compare the tree with a golden file; exit 1 with a diff when they differ')
+    .option('--update', 'with --check: rewrite the golden file instead of comparing', false)
+    .option('--otlp-endpoint <url>', 'export over OTLP/gRPC instead of printing (default: $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or $OTEL_EXPORTER_OTLP_ENDPOINT)')
+    .option('--otlp-insecure', 'use plaintext gRPC (implied by an http:// endpoint)', false)
+    .option('--otlp-headers <list>', 'gRPC metadata as key=value,key2=value2 (default: $OTEL_EXPORTER_OTLP_HEADERS)');
+}
+
+/** `kspan replay <file>…` */
+export function registerReplayCommand(program: Command): void {
+  withOutputOptions(
+    program
+      .command('replay')
+      .description('replay input logs (NDJSON) or kspan capture files through the engine and print the trace trees')
+      .argument('<files...>', 'input log files (.ndjson: one record a line) or kspan --capture-to files (multi-document YAML)')
+      .option('--window <duration>', 'how long an event waits for its causes (delivery jitter + 1s)', '5s')
+      .option('--idle <duration>', 'a trace with no new span for this long is finished', '5m')
+      .option('--format <format>', 'auto, ndjson or capture', 'auto'),
+  ).action(async (files: string[], options: ReplayOptions) => {
+    const spans = await replayFiles(files, options);
+    process.exitCode = await writeSpans(spans, options);
+  });
+}

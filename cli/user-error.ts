@@ -1,0 +1,10 @@
+/** A mistake the user can fix (bad flag, missing file, malformed input): printed as one line, no stack. */
+export class UserError extends Error {
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode = 2) {
+    super(message);
+    this.name = 'UserError';
+    this.exitCode = exitCode;
+  }
+}

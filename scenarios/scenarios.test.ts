@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { listScenarios } from '../cli/scenarios-command.ts';
+import type { InputRecord } from '../core/input-record.ts';
+import { replay } from '../core/replay.ts';
+import { redeliver } from '../core/test-support/jitter.ts';
+import { printTrees } from '../core/tree-printer.ts';
+import { parseNdjsonLine } from '../input-log/ndjson-reader.ts';
+
+const scenarios = await listScenarios();
+
+function load(path: string): InputRecord[] {
+  return readFileSync(path, 'utf8').split('\n').flatMap((line, i) => parseNdjsonLine(line, path, i + 1) ?? []);
+}
+
+function tree(records: readonly InputRecord[]): string {
+  return printTrees(replay(records, { windowMs: 5000 }).spans, { rules: true });
+}
+
+describe('scenarios replay to their golden trees', () => {
+  it('has the bundled scenarios', () => {
+    expect(scenarios.map((s) => s.name)).toEqual(expect.arrayContaining(['deployment-create', 'rolling-update', 'scale-down', 'image-pull-backoff', 'statefulset-rollout']));
+  });
+
+  it.each(scenarios.map((s) => [s.name, s]))('%s', (_name, s) => {
+    expect(tree(load(s.input))).toBe(readFileSync(s.golden, 'utf8'));
+  });
+});
+
+describe('any delivery order within the window gives the same tree', () => {
+  const seeds = Array.from({ length: 40 }, (_, i) => i + 1);
+  it.each(scenarios.map((s) => [s.name, s]))('%s over 40 re-deliveries with 3 s jitter', (_name, s) => {
+    const records = load(s.input);
+    const expected = tree(records);
+    for (const seed of seeds) {
+      const shuffled = redeliver(records, seed, 3000);
+      expect(shuffled.map((r) => r.at)).not.toEqual(records.map((r) => r.at));
+      expect(tree(shuffled), `seed ${seed}`).toBe(expected);
+    }
+  });
+});
