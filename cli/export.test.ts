@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeCollector } from '../export/test-support/fake-collector.ts';
+
+const run = promisify(execFile);
+const MAIN = join(import.meta.dirname, 'main.ts');
+const INPUT = join(import.meta.dirname, '..', 'scenarios', 'deployment-create', 'input.ndjson');
+
+async function kspan(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('kspan replay exporting over OTLP/gRPC', () => {
+  let collector: FakeCollector | undefined;
+  afterEach(async () => collector?.stop());
+
+  it('exports every span to the endpoint named by OTEL_EXPORTER_OTLP_ENDPOINT instead of printing', async () => {
+    collector = new FakeCollector();
+    const endpoint = await collector.start();
+    const r = await kspan({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, 'replay', INPUT);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`exported 14 spans to ${endpoint}`));
+    const tree = await kspan({}, 'replay', INPUT);
+    const traceId = /^trace ([0-9a-f]{32})/.exec(tree.stdout)?.[1];
+    expect(traceId).toBeDefined();
+    expect(collector.received(traceId!)).toBe(true);
+  });
+
+  it('says clearly when nothing listens at the endpoint, and exits 1', async () => {
+    const r = await kspan({}, 'replay', INPUT, '--otlp-endpoint', 'http://127.0.0.1:1');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^kspan: OTLP export failed: .*ECONNREFUSED.*is a collector or Jaeger listening there\?\n$/);
+  });
+});
