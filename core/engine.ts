@@ -29,6 +29,8 @@ export interface EngineOptions {
   readonly maxRepeatEvents?: number;
   /** Event occurrences remembered to drop re-deliveries. Default 200,000. */
   readonly dedupeCapacity?: number;
+  /** An object not described again for this long is forgotten (drivers re-describe what they still use). Default 2 h. */
+  readonly objectRetentionMs?: number;
 }
 
 /** What the engine holds right now. */
@@ -67,6 +69,8 @@ export class Engine {
   private readonly seen = new Map<string, { count: number; timeUs: number }>();
   private watermarkUs = Number.NEGATIVE_INFINITY;
   private nextSweepUs = Number.NEGATIVE_INFINITY;
+  private nextPruneUs = Number.NEGATIVE_INFINITY;
+  private readonly objectRetentionUs: number;
   private lastReleased: Pending | undefined;
   private closed = false;
 
@@ -75,6 +79,7 @@ export class Engine {
     this.idleUs = (options.idleMs ?? 300_000) * 1000;
     this.maxRepeatEvents = options.maxRepeatEvents ?? 32;
     this.dedupeCapacity = options.dedupeCapacity ?? 200_000;
+    this.objectRetentionUs = (options.objectRetentionMs ?? 7_200_000) * 1000;
     this.traces = new TraceAssembler({
       sink: options.sink, recent: this.recent, idleUs: this.idleUs, maxTraceUs: (options.maxTraceMs ?? 3_600_000) * 1000,
     });
@@ -142,8 +147,11 @@ export class Engine {
     if (!all && this.watermarkUs >= this.nextSweepUs) {
       const nowUs = this.watermarkUs - this.windowUs;
       this.traces.flushIdle(nowUs);
-      this.objects.prune(nowUs - 2 * this.idleUs);
       this.nextSweepUs = this.watermarkUs + 1_000_000;
+      if (this.watermarkUs >= this.nextPruneUs) {
+        this.objects.prune(nowUs - 2 * this.idleUs, nowUs - this.objectRetentionUs);
+        this.nextPruneUs = this.watermarkUs + 60_000_000;
+      }
     }
   }
 

@@ -82,8 +82,9 @@ export function normalizeEvent(raw: KubeEvent, receivedUs: number, diagnostics: 
     instance = e.reportingInstance || e.source?.host;
     message = e.message;
   }
-  let timeUs = firstTime([observed, last, first], diagnostics, where);
-  const precise = timeUs !== undefined && (hasFraction(observed) && parseTimeUs(observed) === timeUs);
+  const observedUs = observed === undefined || observed === null || observed === '' ? undefined : parseTimeUs(observed);
+  let timeUs = observedUs ?? firstTime([observed, last, first], diagnostics, where);
+  const precise = observedUs !== undefined && hasFraction(observed);
   if (timeUs === undefined) {
     timeUs = parseTimeUs(meta.creationTimestamp) ?? receivedUs;
     diagnostics.add('no-timestamp', where);

@@ -98,10 +98,13 @@ export class ObjectStore {
     return { key: objectKey({ kind: ref.kind, namespace: state.namespace, name: ref.name }), ref };
   }
 
-  /** Forgets deleted objects not seen since `beforeUs`, so memory follows the live cluster, not history. */
-  prune(beforeUs: number): void {
+  /**
+   * Forgets deleted objects not seen since `deletedBeforeUs`, and any object not described since `staleBeforeUs`
+   * (a driver describes an object again when it has not for a while), so memory follows the live cluster, not history.
+   */
+  prune(deletedBeforeUs: number, staleBeforeUs: number): void {
     for (const [key, s] of this.byKey) {
-      if (s.deletedAtUs !== undefined && s.lastSeenUs < beforeUs) this.byKey.delete(key);
+      if (s.lastSeenUs < staleBeforeUs || (s.deletedAtUs !== undefined && s.lastSeenUs < deletedBeforeUs)) this.byKey.delete(key);
     }
   }
 

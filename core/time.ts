@@ -2,9 +2,45 @@
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:?\d{2})$/;
 
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** The common `YYYY-MM-DDTHH:MM:SS[.frac]Z` form without a regular expression (the hot path of replay). */
+function parseUtcFast(s: string): number | undefined {
+  const len = s.length;
+  if (len < 20 || s.charCodeAt(len - 1) !== 90 /* Z */ || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 7);
+  const d = digits(s, 8, 10);
+  const h = digits(s, 11, 13);
+  const mi = digits(s, 14, 16);
+  const sec = digits(s, 17, 19);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return undefined;
+  let micros = 0;
+  if (len > 20) {
+    if (s.charCodeAt(19) !== 46 /* . */ || len - 21 > 9 || len === 21) return undefined;
+    const fracEnd = Math.min(len - 1, 26);
+    const f = digits(s, 20, fracEnd);
+    if (f < 0 || digits(s, fracEnd, len - 1) < 0) return undefined;
+    micros = f * 10 ** (6 - (fracEnd - 20));
+  } else if (s.charCodeAt(19) !== 90) {
+    return undefined;
+  }
+  return Date.UTC(y, mo - 1, d, h, mi, sec) * 1000 + micros;
+}
+
 /** Parses an RFC 3339 timestamp (any sub-second precision, down to nanoseconds) to microseconds; undefined if malformed. */
 export function parseTimeUs(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
+  const fast = parseUtcFast(value);
+  if (fast !== undefined) return fast;
   const m = RFC3339.exec(value);
   if (m === null) return undefined;
   const [, y, mo, d, h, mi, s, frac = '', zone = 'Z'] = m;

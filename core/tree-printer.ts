@@ -10,8 +10,18 @@ export interface TreeOptions {
   readonly traceIds?: boolean;
 }
 
+function text(a: KspanSpan): string {
+  const m = a.attributes['k8s.event.message'];
+  return typeof m === 'string' ? m : '';
+}
+
+function compare(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Start time, then name, then message (readable and independent of hashing), then span ID. */
 function compareSpans(a: KspanSpan, b: KspanSpan): number {
-  return a.startUs - b.startUs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
+  return a.startUs - b.startUs || compare(a.name, b.name) || compare(text(a), text(b)) || compare(a.spanId, b.spanId);
 }
 
 function seconds(us: number): string {
@@ -38,7 +48,7 @@ function label(span: KspanSpan, rootStartUs: number, options: TreeOptions): stri
 }
 
 /**
- * Prints spans as readable trees, one span a line, children ordered by start time then name.
+ * Prints spans as readable trees, one span a line, children ordered by start time, name, then message.
  * Traces are ordered by their first span; a span whose parent is not among the spans is a root.
  */
 export function printTrees(spans: readonly KspanSpan[], options: TreeOptions = {}): string {
