@@ -251,8 +251,8 @@ export class Engine {
     const span: SpanState = {
       spanId: spanIdOf(event.uid, event.count),
       trace,
-      ...(parent !== undefined ? { parent } : {}),
-      ...(externalParentId !== undefined ? { externalParentId } : {}),
+      parent,
+      externalParentId,
       name: `${target.actor.kind}.${event.reason === '' ? 'Event' : event.reason}`,
       startUs,
       lastUs: Math.max(startUs, event.timeUs),
@@ -260,12 +260,12 @@ export class Engine {
       attributes,
       events: [],
       error: event.type === 'Warning',
-      ...(event.type === 'Warning' ? { statusMessage: event.message } : {}),
+      statusMessage: event.type === 'Warning' ? event.message : undefined,
       actorKey,
       objectKey: objKey,
       eventUid: event.uid,
       count: event.count,
-      ...(s !== undefined ? { scale: { direction: s.direction, capacity: s.from === undefined ? Number.POSITIVE_INFINITY : Math.abs(s.to - s.from), used: 0 } } : {}),
+      scale: s === undefined ? undefined : { direction: s.direction, capacity: s.from === undefined ? Number.POSITIVE_INFINITY : Math.abs(s.to - s.from), used: 0 },
       droppedRepeats: 0,
     };
     this.traces.add(span);

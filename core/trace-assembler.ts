@@ -131,11 +131,10 @@ export class TraceAssembler {
 }
 
 function toSpan(s: SpanState, endUs: number): KspanSpan {
-  const parentSpanId = s.parent?.spanId ?? s.externalParentId;
   return {
     traceId: s.trace.traceId,
     spanId: s.spanId,
-    ...(parentSpanId !== undefined ? { parentSpanId } : {}),
+    parentSpanId: s.parent?.spanId ?? s.externalParentId,
     name: s.name,
     startUs: s.startUs,
     endUs,
@@ -144,6 +143,6 @@ function toSpan(s: SpanState, endUs: number): KspanSpan {
     attributes: s.attributes,
     events: s.events,
     status: s.error ? 'error' : 'unset',
-    ...(s.statusMessage !== undefined ? { statusMessage: s.statusMessage } : {}),
+    statusMessage: s.statusMessage,
   };
 }
