@@ -14,16 +14,20 @@ const KIND_DEPTH: Readonly<Record<string, number>> = {
 
 const REASON_ORDER: Readonly<Record<string, number>> = {
   ScalingReplicaSet: 10,
-  SuccessfulCreate: 20, SuccessfulDelete: 21,
+  // A StatefulSet deletes a Pod before it creates its namesake again.
+  SuccessfulDelete: 20, SuccessfulCreate: 21,
   FailedScheduling: 30, Scheduled: 31, Preempted: 32,
   Pulling: 40, Pulled: 41, Failed: 42, ErrImageNeverPull: 42, InspectFailed: 42, BackOff: 43,
   Created: 50, Started: 51, Unhealthy: 52, ProbeWarning: 52,
   Killing: 60, Preempting: 60, Evicted: 61, OOMKilling: 61,
-  Completed: 70, SawCompletedJob: 71,
+  Completed: 70,
+  NodeNotReady: 5, TaintManagerEviction: 62,
 };
 
 /** The rank of an event within its second: lower happens first. */
 export function causalRank(event: NormalizedEvent, target: Retargeted): number {
+  // A controller reporting what it saw a child do comes after the child's own events of that second.
+  if (target.observes === true) return (KIND_DEPTH[target.object.kind] ?? 2) * 100 + 99;
   const depth = KIND_DEPTH[target.actor.kind] ?? 2;
   const reason = REASON_ORDER[event.reason] ?? 90;
   return depth * 100 + reason;

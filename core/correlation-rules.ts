@@ -6,7 +6,7 @@ import type { Retargeted } from './retarget-rules.ts';
 import type { SpanState } from './span-state.ts';
 
 /** Ids of the correlation rules, recorded on every span as `kspan.rule`. */
-export type RuleId = 'object-cause' | 'actor-cause' | 'owner-chain' | 'top-level-annotation' | 'root-object';
+export type RuleId = 'node-cause' | 'observed-child' | 'garbage-collection' | 'object-cause' | 'actor-cause' | 'owner-chain' | 'top-level-annotation' | 'root-object';
 
 /** The annotation that names an external parent span, in W3C traceparent form. */
 export const TOP_LEVEL_SPAN_ANNOTATION = 'kspan.io/topLevelSpan';
@@ -72,12 +72,69 @@ function directionOf(reason: string): 'up' | 'down' | undefined {
   return undefined;
 }
 
+/** Controller reasons that record a child's removal, and kubelet messages that stop a Pod for good. */
+const DELETION_REASONS = new Set(['SuccessfulDelete']);
+const TERMINATION = /^Stopping container /;
+
+/** Pod events the node lifecycle and taint-eviction controllers record because the Pod's node failed. */
+const NODE_REASONS = new Set(['NodeNotReady', 'TaintManagerEviction', 'NodeControllerEviction']);
+
+function isTermination(event: NormalizedEvent): boolean {
+  return event.reason === 'Killing' && TERMINATION.test(event.message);
+}
+
+const nodeCause: CorrelationRule = {
+  id: 'node-cause',
+  description: 'a Pod event of the node lifecycle controllers hangs under the newest open span about the Pod\'s node',
+  find({ event, target, recent, objects, objectKey }) {
+    if (target.object.kind !== 'Pod' || !NODE_REASONS.has(event.reason)) return undefined;
+    const node = objects.nodeOf(objectKey);
+    if (node === undefined) return undefined;
+    const list = recent.aboutObject(`Node//${node}`);
+    const span = list[list.length - 1];
+    return span === undefined ? undefined : { rule: 'node-cause', span };
+  },
+};
+
+const observedChild: CorrelationRule = {
+  id: 'observed-child',
+  description: 'a controller reporting what it saw a child do (CronJob SawCompletedJob) hangs under the child\'s newest own event',
+  find({ target, recent, objectKey }) {
+    if (target.observes !== true) return undefined;
+    const span = recent.latestOfPair(objectKey, objectKey);
+    return span === undefined ? undefined : { rule: 'observed-child', span };
+  },
+};
+
 const objectCause: CorrelationRule = {
   id: 'object-cause',
-  description: 'the newest open span by another actor about this event\'s object',
-  find({ recent, objectKey, actorKey }) {
-    const span = recent.latestCauseOf(objectKey, objectKey, actorKey);
-    return span === undefined ? undefined : { rule: 'object-cause', span };
+  description: 'the newest open span by another actor about this event\'s object (a Pod\'s stop: its deletion)',
+  find(input) {
+    const { recent, objectKey, actorKey, event, objects } = input;
+    const list = recent.aboutObject(objectKey);
+    let newest: SpanState | undefined;
+    let newestDeletion: SpanState | undefined;
+    let newestOther: SpanState | undefined;
+    for (let i = list.length - 1; i >= 0 && (newestDeletion === undefined || newestOther === undefined); i--) {
+      const s = list[i] as SpanState;
+      if (s.actorKey === objectKey || s.actorKey === actorKey) continue;
+      newest ??= s;
+      const reason = s.attributes['k8s.event.reason'];
+      if (typeof reason === 'string' && DELETION_REASONS.has(reason)) newestDeletion ??= s;
+      else newestOther ??= s;
+    }
+    if (newest === undefined) return undefined;
+    if (isTermination(event)) {
+      if (newestDeletion !== undefined) return { rule: 'object-cause', span: newestDeletion };
+      // Stopped with no controller deleting it: if an owner is gone, garbage collection did it, for the root's change.
+      const chain = ownerChain(actorKey, objects);
+      if (chain.some((o) => o.deletedAtUs !== undefined && o.deletedAtUs <= event.timeUs + 1_000_000)) {
+        const root = rootObject.find(input);
+        return 'root' in root ? { rule: 'garbage-collection', root: root.root } : root;
+      }
+    }
+    // A namesake Pod (StatefulSet) may have been deleted before this one was created: prefer the creation.
+    return { rule: 'object-cause', span: newestOther ?? newest };
   },
 };
 
@@ -148,7 +205,9 @@ const rootObject = {
       const uid = a.uid ?? actorKey;
       return { rule: 'root-object', root: { key: `${uid}:0`, kind: a.kind, namespace: a.namespace, name: a.name, uid, generation: 0, manager: 'unknown', operation: 'Change' } };
     }
-    const g = objects.generationAt(root, event.timeUs);
+    // A scaling reports the size it was asked for: it tells apart generations changed within one second.
+    const hint = target.scale !== undefined && chain.length === 1 ? target.scale.to : undefined;
+    const g = objects.generationAt(root, event.timeUs, hint);
     const generation = g?.generation ?? 0;
     return {
       rule: 'root-object',
@@ -162,7 +221,7 @@ const rootObject = {
 } satisfies CorrelationRule;
 
 /** The correlation rules, in the order they are tried; the last always answers. */
-export const CORRELATION_RULES: readonly CorrelationRule[] = [objectCause, actorCause, ownerCause, topLevelAnnotation, rootObject];
+export const CORRELATION_RULES: readonly CorrelationRule[] = [nodeCause, observedChild, objectCause, actorCause, ownerCause, topLevelAnnotation, rootObject];
 
 /** Tries the rules in order. */
 export function correlate(input: RuleInput): ParentChoice {

@@ -143,13 +143,22 @@ describe('lifecycle', () => {
     expect(diagnostics['clamped-start']).toBe(1);
   });
 
-  it('ticks flush idle traces before the input ends, and a root active again starts a new segment', () => {
+  it('ticks emit idle traces before the input ends; a late effect within the retention joins the emitted trace', () => {
     const emitted: KspanSpan[] = [];
-    const engine = new Engine({ idleMs: 60_000, sink: { emit: (s) => emitted.push(s) } });
+    const engine = new Engine({ idleMs: 60_000, retainMs: 600_000, sink: { emit: (s) => emitted.push(s) } });
     for (const r of [...deployment, ev(1, 's1', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 0 to 1'), tick(30)]) engine.push(r);
     expect(emitted).toHaveLength(0);
     engine.push(tick(70));
     expect(emitted.map((s) => s.name)).toEqual(['Deployment.Update', 'Deployment.ScalingReplicaSet']);
+    engine.push(ev(300, 'c1', 'ReplicaSet', 'web-5d5', 'SuccessfulCreate', 'Created pod: web-5d5-a'));
+    engine.close();
+    expect(byEvent(emitted, 'c1')).toMatchObject({ traceId: traceIdOf('uid-web', 1), parentSpanId: byEvent(emitted, 's1').spanId });
+  });
+
+  it('a root active again after its trace was forgotten starts a new segment', () => {
+    const emitted: KspanSpan[] = [];
+    const engine = new Engine({ idleMs: 60_000, retainMs: 60_000, sink: { emit: (s) => emitted.push(s) } });
+    for (const r of [...deployment, ev(1, 's1', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 0 to 1'), tick(70)]) engine.push(r);
     engine.push(ev(100, 'x1', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 1 to 2'));
     engine.close();
     const later = byEvent(emitted, 'x1');

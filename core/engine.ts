@@ -23,6 +23,8 @@ export interface EngineOptions {
   readonly windowMs?: number;
   /** A trace with no new span for this long is finished and emitted. Default 5 min. */
   readonly idleMs?: number;
+  /** Emitted spans stay candidate parents this long after their trace's last span, so late effects join it. Default 15 min. */
+  readonly retainMs?: number;
   /** A trace older than this is emitted even if still active (a crash loop); later events start a new segment. Default 1 h. */
   readonly maxTraceMs?: number;
   /** Repetitions of one event kept as span events; more are counted. Default 32. */
@@ -48,11 +50,22 @@ interface Pending {
   readonly second: number;
   readonly rank: number;
   readonly hint: number;
+  readonly revision: number;
 }
 
+/**
+ * The total order events are placed in: second, causal rank, sub-second time, scaling step, then the
+ * Event's resourceVersion (etcd revisions grow with creation order; compared only when both are integers),
+ * then uid and count so that the order never depends on delivery.
+ */
 function comparePending(a: Pending, b: Pending): number {
   return a.second - b.second || a.rank - b.rank || a.event.timeUs - b.event.timeUs || a.hint - b.hint
-    || (a.event.uid < b.event.uid ? -1 : a.event.uid > b.event.uid ? 1 : 0) || a.event.count - b.event.count;
+    || (a.revision - b.revision || 0) || (a.event.uid < b.event.uid ? -1 : a.event.uid > b.event.uid ? 1 : 0) || a.event.count - b.event.count;
+}
+
+function revisionOf(event: NormalizedEvent): number {
+  const rv = event.resourceVersion;
+  return rv !== undefined && /^\d{1,15}$/.test(rv) ? Number(rv) : Number.NaN;
 }
 
 /** The deterministic core: input records in, finished spans out to the sink. Never throws on bad input. */
@@ -81,7 +94,8 @@ export class Engine {
     this.dedupeCapacity = options.dedupeCapacity ?? 200_000;
     this.objectRetentionUs = (options.objectRetentionMs ?? 7_200_000) * 1000;
     this.traces = new TraceAssembler({
-      sink: options.sink, recent: this.recent, idleUs: this.idleUs, maxTraceUs: (options.maxTraceMs ?? 3_600_000) * 1000,
+      sink: options.sink, recent: this.recent, idleUs: this.idleUs,
+      retainUs: Math.max(this.idleUs, (options.retainMs ?? 900_000) * 1000), maxTraceUs: (options.maxTraceMs ?? 3_600_000) * 1000,
     });
   }
 
@@ -134,7 +148,7 @@ export class Engine {
     const event = normalizeEvent(raw, received, this.diagnostics);
     if (event === undefined) return;
     const target = retarget(event);
-    this.buffer.push({ event, target, atUs: atUs ?? event.timeUs, second: secondOf(event.timeUs), rank: causalRank(event, target), hint: scaleHint(target) });
+    this.buffer.push({ event, target, atUs: atUs ?? event.timeUs, second: secondOf(event.timeUs), rank: causalRank(event, target), hint: scaleHint(target), revision: revisionOf(event) });
   }
 
   private advance(all: boolean): void {
@@ -164,12 +178,17 @@ export class Engine {
     }
     if (this.isDuplicate(event)) return;
     const existing = this.recent.ofEvent(event.uid);
-    if (existing !== undefined) {
+    if (existing !== undefined && !existing.emitted) {
       this.repeat(existing, event);
       return;
     }
     const actorKey = objectKey(target.actor);
     const objKey = objectKey(target.object);
+    if (event.reason === 'Scheduled' && target.object.kind === 'Pod') {
+      // "Successfully assigned <ns>/<pod> to <node>" (pkg/scheduler/schedule_one.go)
+      const node = /\bto (\S+)$/.exec(event.message)?.[1];
+      if (node !== undefined) this.objects.assignNode(objKey, node);
+    }
     const choice = correlate({ event, target, actorKey, objectKey: objKey, recent: this.recent, objects: this.objects, diagnostics: this.diagnostics });
     this.open(p, choice, actorKey, objKey);
   }
@@ -246,7 +265,7 @@ export class Engine {
       startUs = parent.startUs;
     }
     const previous = this.recent.latestOfPair(actorKey, objKey);
-    if (previous !== undefined && previous.trace === trace && previous.endedByNextUs === undefined) previous.endedByNextUs = startUs;
+    if (previous !== undefined && previous.trace === trace && !previous.emitted && previous.endedByNextUs === undefined) previous.endedByNextUs = startUs;
     const s = target.scale;
     const span: SpanState = {
       spanId: spanIdOf(event.uid, event.count),
@@ -267,6 +286,7 @@ export class Engine {
       count: event.count,
       scale: s === undefined ? undefined : { direction: s.direction, capacity: s.from === undefined ? Number.POSITIVE_INFINITY : Math.abs(s.to - s.from), used: 0 },
       droppedRepeats: 0,
+      emitted: false,
     };
     this.traces.add(span);
   }

@@ -8,12 +8,15 @@ function isEventsV1(e: KubeEvent): e is EventsV1Event {
   return e.apiVersion === 'events.k8s.io/v1' || (e.apiVersion === undefined && ('regarding' in e || 'note' in e));
 }
 
+/** Kinds without a namespace: their references never inherit the Event's namespace. */
+const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PriorityClass']);
+
 function toEventObject(ref: ObjectReference | undefined, fallbackNamespace: string): EventObject | undefined {
   if (ref === undefined || ref === null || typeof ref !== 'object') return undefined;
   if (typeof ref.kind !== 'string' || ref.kind === '' || typeof ref.name !== 'string' || ref.name === '') return undefined;
   return {
     kind: ref.kind,
-    namespace: typeof ref.namespace === 'string' ? ref.namespace : fallbackNamespace,
+    namespace: typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : CLUSTER_SCOPED.has(ref.kind) ? '' : fallbackNamespace,
     name: ref.name,
     ...(typeof ref.uid === 'string' && ref.uid !== '' ? { uid: ref.uid } : {}),
     ...(typeof ref.apiVersion === 'string' ? { apiVersion: ref.apiVersion } : {}),

@@ -10,6 +10,8 @@ export interface GenerationInfo {
   /** Field manager and operation of that change (`kubectl`, `Update`). */
   readonly manager: string;
   readonly operation: string;
+  /** `spec.replicas` of this generation, when the kind has it. */
+  readonly replicas?: number;
 }
 
 /** What the core remembers of an object. */
@@ -24,8 +26,11 @@ export interface ObjectState {
   labels: Readonly<Record<string, string>>;
   /** Ascending by generation; bounded. */
   generations: GenerationInfo[];
+  /** When the object was deleted, or marked for deletion (`deletionTimestamp`). */
   deletedAtUs?: number;
   lastSeenUs: number;
+  /** A Pod's node (`spec.nodeName`, or the node the scheduler assigned it to). */
+  nodeName?: string;
 }
 
 const MAX_GENERATIONS = 8;
@@ -47,6 +52,7 @@ export function specChange(entries: readonly ManagedFieldsEntry[] | undefined): 
 /** Snapshots of the objects events involve, by `Kind/namespace/name`, with their recent generations. */
 export class ObjectStore {
   private readonly byKey = new Map<string, ObjectState>();
+  private readonly assigned = new Map<string, string>();
 
   /** Records a snapshot received at `atUs`; returns false for an object without kind, name or uid. */
   upsert(obj: KubeObject, atUs: number, deleted: boolean): boolean {
@@ -58,6 +64,11 @@ export class ObjectStore {
     if (state === undefined || state.uid !== meta.uid) {
       // A new object (or one recreated under the same name, like a StatefulSet's pod).
       state = { key, kind: obj.kind, namespace, name: meta.name, uid: meta.uid, owners: [], annotations: {}, labels: {}, generations: [], lastSeenUs: atUs };
+      const node = this.assigned.get(key);
+      if (node !== undefined) {
+        state.nodeName = node;
+        this.assigned.delete(key);
+      }
       this.byKey.set(key, state);
     }
     state.owners = Array.isArray(meta.ownerReferences) ? meta.ownerReferences.filter((o) => typeof o?.uid === 'string' && typeof o.kind === 'string' && typeof o.name === 'string') : [];
@@ -69,11 +80,31 @@ export class ObjectStore {
     if (last === undefined || generation > last.generation) {
       const change = specChange(meta.managedFields);
       const since = change.timeUs ?? parseTimeUs(meta.creationTimestamp) ?? atUs;
-      state.generations.push({ generation, sinceUs: Math.min(since, atUs), manager: change.manager, operation: change.operation });
+      const spec = obj.spec as { replicas?: unknown } | undefined;
+      const replicas = spec !== undefined && spec !== null && typeof spec.replicas === 'number' ? spec.replicas : undefined;
+      state.generations.push({ generation, sinceUs: Math.min(since, atUs), manager: change.manager, operation: change.operation, replicas });
       if (state.generations.length > MAX_GENERATIONS) state.generations.shift();
     }
-    if (deleted) state.deletedAtUs = atUs;
+    const spec = obj.spec as { nodeName?: unknown } | undefined;
+    if (spec !== undefined && spec !== null && typeof spec.nodeName === 'string' && spec.nodeName !== '') state.nodeName = spec.nodeName;
+    const marked = parseTimeUs(meta.deletionTimestamp);
+    if (deleted || marked !== undefined) state.deletedAtUs = Math.min(state.deletedAtUs ?? Number.POSITIVE_INFINITY, marked ?? atUs, atUs);
     return true;
+  }
+
+  /** Records the node a Pod was assigned to (from the scheduler's event), for Pods not described yet too. */
+  assignNode(podKey: string, nodeName: string): void {
+    const state = this.byKey.get(podKey);
+    if (state !== undefined) state.nodeName = nodeName;
+    else {
+      this.assigned.set(podKey, nodeName);
+      if (this.assigned.size > 10_000) this.assigned.delete(this.assigned.keys().next().value as string);
+    }
+  }
+
+  /** The node a Pod runs on, if known. */
+  nodeOf(podKey: string): string | undefined {
+    return this.byKey.get(podKey)?.nodeName ?? this.assigned.get(podKey);
   }
 
   /** The object named `key`, if described. */
@@ -81,14 +112,30 @@ export class ObjectStore {
     return this.byKey.get(key);
   }
 
-  /** The generation current at `timeUs` (the newest whose change is not after it; else the oldest known). */
-  generationAt(state: ObjectState, timeUs: number): GenerationInfo | undefined {
+  /**
+   * The generation current at `timeUs` (the newest whose change is not after it; else the oldest known).
+   * Changes carry whole-second times, so several generations can tie within one second: then the one whose
+   * `spec.replicas` equals `replicasHint` (the size a scaling event reports) wins.
+   */
+  generationAt(state: ObjectState, timeUs: number, replicasHint?: number): GenerationInfo | undefined {
     let pick: GenerationInfo | undefined;
-    for (const g of state.generations) {
-      if (g.sinceUs <= timeUs) pick = g;
-      else break;
+    let index = -1;
+    state.generations.forEach((g, i) => {
+      if (g.sinceUs <= timeUs) {
+        pick = g;
+        index = i;
+      }
+    });
+    if (pick === undefined) return state.generations[0];
+    if (replicasHint !== undefined && pick.replicas !== replicasHint) {
+      const second = Math.floor(pick.sinceUs / 1_000_000);
+      for (let i = index - 1; i >= 0; i--) {
+        const g = state.generations[i] as GenerationInfo;
+        if (Math.floor(g.sinceUs / 1_000_000) !== second) break;
+        if (g.replicas === replicasHint) return g;
+      }
     }
-    return pick ?? state.generations[0];
+    return pick;
   }
 
   /** The controller owner of an object (or its first owner), as a key. */

@@ -9,7 +9,8 @@ import type { EventObject, NormalizedEvent } from './normalized-event.ts';
  *   "Created pod: %v", "Deleted pod: %v"
  * - statefulset-controller, pkg/controller/statefulset/stateful_pod_control.go:
  *   "create Pod %s in StatefulSet %s successful", "delete Pod %s in StatefulSet %s successful"
- * - cronjob-controller, pkg/controller/cronjob/cronjob_controllerv2.go: "Created job %v", "Deleted job %v"
+ * - cronjob-controller, pkg/controller/cronjob/cronjob_controllerv2.go: "Created job %v", "Deleted job %v",
+ *   "Saw completed job: %s, status: %v"
  */
 export interface RetargetRule {
   readonly id: string;
@@ -18,6 +19,8 @@ export interface RetargetRule {
   readonly childKind: string;
   /** First capture group: the child's name. */
   readonly pattern: RegExp;
+  /** The controller reports what it saw the child do (not what it did to it): the child's own event is the cause. */
+  readonly observes?: boolean;
 }
 
 /** The retargeting table, checked in order. */
@@ -28,6 +31,7 @@ export const RETARGET_RULES: readonly RetargetRule[] = [
   { id: 'daemonset-pod', actorKind: 'DaemonSet', reasons: ['SuccessfulCreate', 'SuccessfulDelete'], childKind: 'Pod', pattern: /^(?:Created|Deleted) pod: (\S+)/ },
   { id: 'job-pod', actorKind: 'Job', reasons: ['SuccessfulCreate', 'SuccessfulDelete'], childKind: 'Pod', pattern: /^(?:Created|Deleted) pod: (\S+)/ },
   { id: 'cronjob-job', actorKind: 'CronJob', reasons: ['SuccessfulCreate', 'SuccessfulDelete'], childKind: 'Job', pattern: /^(?:Created|Deleted) job:? (\S+)/ },
+  { id: 'cronjob-saw-job', actorKind: 'CronJob', reasons: ['SawCompletedJob'], childKind: 'Job', pattern: /^Saw completed job: ([^\s,]+)/, observes: true },
 ];
 
 const byActorKind = new Map<string, RetargetRule[]>();
@@ -43,6 +47,8 @@ export interface Retargeted {
   readonly object: EventObject;
   /** The retarget rule that applied, if any. */
   readonly rule?: string;
+  /** The actor reports something it saw the object do (see RetargetRule.observes). */
+  readonly observes?: boolean;
   /** For a scaling event: the direction and how many children it accounts for. */
   readonly scale?: { readonly direction: 'up' | 'down'; readonly from?: number; readonly to: number };
 }
@@ -66,7 +72,7 @@ export function retarget(event: NormalizedEvent): Retargeted {
         const scale = { direction: s[1] as 'up' | 'down', to: Number(s[3]), ...(from !== undefined ? { from } : {}) };
         return { actor, object, rule: rule.id, scale };
       }
-      return { actor, object, rule: rule.id };
+      return rule.observes === true ? { actor, object, rule: rule.id, observes: true } : { actor, object, rule: rule.id };
     }
   }
   // events.k8s.io/v1 events may name the child as `related` (e.g. a controller acting on a Pod).

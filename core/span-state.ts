@@ -5,11 +5,16 @@ export interface TraceState {
   readonly traceId: string;
   /** `uid:generation` of the root object, or `tls:<trace>:<span>` for an annotated parent. */
   readonly rootKey: string;
+  /** Time of the trace's first event (for the maximum trace age). */
   readonly openedUs: number;
   /** Latest event time that touched this trace. */
   lastUs: number;
-  readonly spans: SpanState[];
-  flushed: boolean;
+  /** Spans not emitted yet. */
+  pending: SpanState[];
+  /** Spans already emitted that still serve as parents until the retention ends. */
+  retained: SpanState[];
+  /** Set when the trace is forgotten; a later change of the same root starts a new segment. */
+  expired: boolean;
 }
 
 /** A span still open in the core. */
@@ -38,4 +43,6 @@ export interface SpanState {
   readonly scale?: { readonly direction: 'up' | 'down'; readonly capacity: number; used: number };
   /** Repetitions not kept as span events (beyond the cap). */
   droppedRepeats: number;
+  /** Handed to the sink already: no longer changes, but can still parent late children. */
+  emitted: boolean;
 }

@@ -2,49 +2,60 @@ import type { RootRef } from './correlation-rules.ts';
 import { spanIdOf, traceIdOf } from './ids.ts';
 import type { RecentSpans } from './recent-spans.ts';
 import type { AttributeValue, KspanSpan } from './span.ts';
+import { SEMCONV_PREFIX } from './span-attributes.ts';
 import type { SpanSink } from './span-sink.ts';
 import type { SpanState, TraceState } from './span-state.ts';
-import { SEMCONV_PREFIX } from './span-attributes.ts';
 
-/** Settings of a TraceAssembler. */
+/** Settings of a TraceAssembler (microseconds of receive time). */
 export interface TraceAssemblerOptions {
   readonly sink: SpanSink;
   readonly recent: RecentSpans;
+  /** Pending spans of a trace with no new span for this long are emitted. */
   readonly idleUs: number;
+  /** An emitted trace's spans stay candidate parents this long after its last span (late causes, e.g. evictions). */
+  readonly retainUs: number;
+  /** A trace older than this is emitted and forgotten even if still active. */
   readonly maxTraceUs: number;
 }
 
-/** Holds open traces, synthesizes root spans, and emits a trace once it is idle, with ends settled. */
+/**
+ * Holds traces, synthesizes root spans, and emits a trace's spans once it is idle, with ends settled.
+ * Emitted spans stay in the index for the retention window, so a late child still joins its trace.
+ */
 export class TraceAssembler {
-  private readonly open = new Map<string, TraceState>();
-  /** Segments already emitted per root key: a root active again after its trace was emitted starts a new one. */
+  private readonly traces = new Map<string, TraceState>();
+  /** Segments already forgotten per root key: a root active again after that starts a new one. */
   private readonly segments = new Map<string, number>();
   private readonly options: TraceAssemblerOptions;
-  private spanCount = 0;
+  private pendingSpans = 0;
 
   constructor(options: TraceAssemblerOptions) {
     this.options = options;
   }
 
-  /** Number of open traces. */
+  /** Number of traces held (open or retained). */
   get openCount(): number {
-    return this.open.size;
+    return this.traces.size;
   }
 
-  /** Number of spans in open traces. */
+  /** Number of spans not emitted yet. */
   get openSpanCount(): number {
-    return this.spanCount;
+    return this.pendingSpans;
   }
 
-  /** The open trace of a root object's generation, creating it and its synthesized root span if needed. */
+  /** The trace of a root object's generation, creating it and its synthesized root span if needed. */
   openRoot(root: RootRef, eventUs: number): { trace: TraceState; root: SpanState } {
-    const existing = this.open.get(root.key);
-    if (existing !== undefined) return { trace: existing, root: existing.spans[0] as SpanState };
+    const existing = this.traces.get(root.key);
+    const existingRoot = existing?.pending[0]?.attributes['kspan.root'] === true ? existing.pending[0] : existing?.retained[0];
+    if (existing !== undefined && existingRoot !== undefined) return { trace: existing, root: existingRoot };
     const segment = this.segments.get(root.key) ?? 0;
     // trace ID = hash(root UID, generation); later segments of the same change add their number.
     const idParts: (string | number)[] = segment === 0 ? [root.uid, root.generation] : [root.uid, root.generation, segment];
-    const startUs = segment === 0 && root.sinceUs !== undefined ? root.sinceUs : eventUs;
-    const trace: TraceState = { traceId: traceIdOf(...idParts), rootKey: root.key, openedUs: startUs, lastUs: eventUs, spans: [], flushed: false };
+    // The root span starts at the change (managedFields time) unless that change is older than the retention
+    // (an object without generations, like a Node, or a crash long after a rollout): then at this first event.
+    const recentChange = segment === 0 && root.sinceUs !== undefined && eventUs - root.sinceUs <= this.options.retainUs;
+    const startUs = recentChange ? (root.sinceUs as number) : eventUs;
+    const trace: TraceState = { traceId: traceIdOf(...idParts), rootKey: root.key, openedUs: eventUs, lastUs: eventUs, pending: [], retained: [], expired: false };
     const attributes: Record<string, AttributeValue> = {};
     if (root.namespace !== '') attributes['k8s.namespace.name'] = root.namespace;
     const prefix = SEMCONV_PREFIX[root.kind];
@@ -61,47 +72,55 @@ export class TraceAssembler {
     attributes['kspan.root'] = true;
     attributes['kspan.rule'] = 'root-object';
     if (segment > 0) attributes['kspan.segment'] = segment;
+    if (!recentChange && root.sinceUs !== undefined) attributes['kspan.root.changed_us'] = root.sinceUs;
     const span: SpanState = {
       spanId: spanIdOf('root', ...idParts), trace, name: `${root.kind}.${root.operation}`, startUs, lastUs: startUs,
-      serviceName: root.manager, attributes, events: [], error: false,
-      actorKey: `${root.kind}/${root.namespace}/${root.name}`, objectKey: `root:${root.key}`, count: 1, droppedRepeats: 0,
+      serviceName: root.manager, attributes, events: [], error: false, actorKey: `${root.kind}/${root.namespace}/${root.name}`,
+      objectKey: `root:${root.key}`, count: 1, droppedRepeats: 0, emitted: false,
     };
-    this.open.set(root.key, trace);
+    this.traces.set(root.key, trace);
     this.add(span);
     return { trace, root: span };
   }
 
-  /** The open trace below an external parent span (a `topLevelSpan` annotation). */
+  /** The trace below an external parent span (a `topLevelSpan` annotation). */
   openExternal(traceId: string, spanId: string, eventUs: number): TraceState {
     const key = `tls:${traceId}:${spanId}`;
-    let trace = this.open.get(key);
+    let trace = this.traces.get(key);
     if (trace === undefined) {
-      trace = { traceId, rootKey: key, openedUs: eventUs, lastUs: eventUs, spans: [], flushed: false };
-      this.open.set(key, trace);
+      trace = { traceId, rootKey: key, openedUs: eventUs, lastUs: eventUs, pending: [], retained: [], expired: false };
+      this.traces.set(key, trace);
     }
     return trace;
   }
 
   /** Adds a new span to its trace and to the recent-span index. */
   add(span: SpanState): void {
-    span.trace.spans.push(span);
+    span.trace.pending.push(span);
     span.trace.lastUs = Math.max(span.trace.lastUs, span.lastUs);
     this.options.recent.add(span);
-    this.spanCount += 1;
+    this.pendingSpans += 1;
   }
 
-  /** Emits every trace idle for the idle window (or older than the maximum) at receive time `nowUs`. */
+  /** Emits traces idle for the idle window and forgets those past retention, at receive time `nowUs`. */
   flushIdle(nowUs: number): void {
     const due: TraceState[] = [];
-    for (const trace of this.open.values()) {
-      if (nowUs - trace.lastUs >= this.options.idleUs || nowUs - trace.openedUs >= this.options.maxTraceUs) due.push(trace);
+    const expired: TraceState[] = [];
+    const { idleUs, retainUs, maxTraceUs } = this.options;
+    for (const trace of this.traces.values()) {
+      const tooOld = nowUs - trace.openedUs >= maxTraceUs;
+      if (trace.pending.length > 0 && (tooOld || nowUs - trace.lastUs >= idleUs)) due.push(trace);
+      if (tooOld || nowUs - trace.lastUs >= retainUs) expired.push(trace);
     }
     this.emitAll(due);
+    for (const t of expired) this.expire(t);
   }
 
-  /** Emits every open trace. */
+  /** Emits every pending span and forgets every trace. */
   flushAll(): void {
-    this.emitAll([...this.open.values()]);
+    const all = [...this.traces.values()];
+    this.emitAll(all.filter((t) => t.pending.length > 0));
+    for (const t of all) this.expire(t);
   }
 
   private emitAll(traces: TraceState[]): void {
@@ -109,23 +128,32 @@ export class TraceAssembler {
     for (const t of traces) this.emit(t);
   }
 
-  private emit(trace: TraceState): void {
-    trace.flushed = true;
-    this.open.delete(trace.rootKey);
+  private expire(trace: TraceState): void {
+    if (trace.pending.length > 0) this.emit(trace);
+    trace.expired = true;
+    this.traces.delete(trace.rootKey);
     this.segments.set(trace.rootKey, (this.segments.get(trace.rootKey) ?? 0) + 1);
+    for (const s of trace.retained) this.options.recent.remove(s);
+    trace.retained = [];
+  }
+
+  private emit(trace: TraceState): void {
+    const spans = trace.pending;
+    trace.pending = [];
     const ends = new Map<SpanState, number>();
-    for (const s of trace.spans) ends.set(s, Math.max(s.startUs, s.lastUs, s.endedByNextUs ?? 0));
+    for (const s of spans) ends.set(s, Math.max(s.startUs, s.lastUs, s.endedByNextUs ?? 0));
     // Children are created after their parents, so a reverse pass settles every parent after all its children.
-    for (let i = trace.spans.length - 1; i >= 0; i--) {
-      const s = trace.spans[i] as SpanState;
-      if (s.parent !== undefined && s.parent.trace === trace) {
-        ends.set(s.parent, Math.max(ends.get(s.parent) ?? 0, ends.get(s) ?? 0));
-      }
+    for (let i = spans.length - 1; i >= 0; i--) {
+      const s = spans[i] as SpanState;
+      if (s.parent !== undefined && !s.parent.emitted) ends.set(s.parent, Math.max(ends.get(s.parent) ?? 0, ends.get(s) ?? 0));
     }
-    const out: KspanSpan[] = trace.spans.map((s) => toSpan(s, ends.get(s) ?? s.startUs));
+    const out: KspanSpan[] = spans.map((s) => toSpan(s, ends.get(s) ?? s.startUs));
     out.sort((a, b) => a.startUs - b.startUs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.spanId < b.spanId ? -1 : 1));
-    for (const s of trace.spans) this.options.recent.remove(s);
-    this.spanCount -= trace.spans.length;
+    for (const s of spans) {
+      s.emitted = true;
+      trace.retained.push(s);
+    }
+    this.pendingSpans -= spans.length;
     for (const span of out) this.options.sink.emit(span);
   }
 }
@@ -139,7 +167,7 @@ function toSpan(s: SpanState, endUs: number): KspanSpan {
     startUs: s.startUs,
     endUs,
     serviceName: s.serviceName,
-    // The span state is dropped after emission, so its containers are handed over rather than copied.
+    // The span state no longer changes once emitted, so its containers are handed over rather than copied.
     attributes: s.attributes,
     events: s.events,
     status: s.error ? 'error' : 'unset',
