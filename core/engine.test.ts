@@ -105,6 +105,69 @@ describe('correlation rules', () => {
   });
 });
 
+describe('more correlation rules', () => {
+  const node = { type: 'object' as const, at: '2024-05-05T16:22:00.000Z', object: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', uid: 'uid-n1', managedFields: [] } } };
+
+  it('node-cause: a Pod\'s NodeNotReady and eviction hang under its node\'s NodeNotReady, in the node\'s trace', () => {
+    const nodeEvent = ev(60, 'n1', 'Node', 'n1', 'NodeNotReady', 'Node n1 status is now: NodeNotReady', { component: 'node-controller' });
+    const raw = nodeEvent.event as { involvedObject: Record<string, unknown>; metadata: Record<string, unknown> };
+    raw.involvedObject = { kind: 'Node', name: 'n1', uid: 'uid-n1' };
+    const { spans } = replay([node, ...deployment,
+      ev(1, 's1', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 0 to 1'),
+      ev(1, 'c1', 'ReplicaSet', 'web-5d5', 'SuccessfulCreate', 'Created pod: web-5d5-a'),
+      ev(2, 'p1', 'Pod', 'web-5d5-a', 'Scheduled', 'Successfully assigned default/web-5d5-a to n1'),
+      nodeEvent,
+      ev(61, 'p2', 'Pod', 'web-5d5-a', 'NodeNotReady', 'Node is not ready', { component: 'node-controller', type: 'Warning' }),
+      ev(361, 'p3', 'Pod', 'web-5d5-a', 'TaintManagerEviction', 'Marking for deletion Pod default/web-5d5-a', { component: 'taint-eviction-controller' })]);
+    const n = byEvent(spans, 'n1');
+    expect(byEvent(spans, 'p2')).toMatchObject({ parentSpanId: n.spanId, traceId: n.traceId, attributes: { 'kspan.rule': 'node-cause' } });
+    expect(byEvent(spans, 'p3')).toMatchObject({ parentSpanId: n.spanId, traceId: n.traceId });
+  });
+
+  it('observed-child: a CronJob\'s SawCompletedJob hangs under the Job\'s own completion in the same second', () => {
+    const { spans } = replay([obj(0, 'CronJob', 'nightly'), obj(0, 'Job', 'nightly-1', { owner: ['CronJob', 'nightly'] }),
+      ev(1, 'j1', 'CronJob', 'nightly', 'SuccessfulCreate', 'Created job nightly-1'),
+      ev(9, 'saw', 'CronJob', 'nightly', 'SawCompletedJob', 'Saw completed job: nightly-1, status: Complete'),
+      ev(9, 'done', 'Job', 'nightly-1', 'Completed', 'Job completed')]);
+    expect(byEvent(spans, 'done').parentSpanId).toBe(byEvent(spans, 'j1').spanId);
+    expect(byEvent(spans, 'saw')).toMatchObject({ parentSpanId: byEvent(spans, 'done').spanId, attributes: { 'kspan.rule': 'observed-child' } });
+  });
+
+  it('garbage-collection: a Pod stopped because its Deployment was deleted hangs under the root, not its creation', () => {
+    const deleted = { ...obj(20, 'Deployment', 'web'), deleted: true };
+    const { spans } = replay([...deployment,
+      ev(1, 's1', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 0 to 1'),
+      ev(1, 'c1', 'ReplicaSet', 'web-5d5', 'SuccessfulCreate', 'Created pod: web-5d5-a'),
+      deleted,
+      ev(21, 'k1', 'Pod', 'web-5d5-a', 'Killing', 'Stopping container app', { component: 'kubelet' })]);
+    expect(byEvent(spans, 'k1')).toMatchObject({ parentSpanId: root(spans).spanId, attributes: { 'kspan.rule': 'garbage-collection' } });
+  });
+
+  it('a StatefulSet Pod recreated under the same name in the same second: events follow the new creation', () => {
+    const { spans } = replay([obj(0, 'StatefulSet', 'db'), obj(0, 'Pod', 'db-0', { owner: ['StatefulSet', 'db'] }),
+      ev(5, 'c2', 'StatefulSet', 'db', 'SuccessfulCreate', 'create Pod db-0 in StatefulSet db successful'),
+      ev(5, 'd1', 'StatefulSet', 'db', 'SuccessfulDelete', 'delete Pod db-0 in StatefulSet db successful'),
+      ev(5, 'k1', 'Pod', 'db-0', 'Killing', 'Stopping container db'),
+      ev(6, 'p1', 'Pod', 'db-0', 'Scheduled', 'Successfully assigned default/db-0 to n1')]);
+    expect(byEvent(spans, 'k1').parentSpanId).toBe(byEvent(spans, 'd1').spanId);
+    expect(byEvent(spans, 'p1').parentSpanId).toBe(byEvent(spans, 'c2').spanId);
+  });
+
+  it('two generations changed within one second are told apart by the replicas a scaling reports', () => {
+    const { spans } = replay([...deployment,
+      obj(10, 'Deployment', 'web', { generation: 2, changedAt: 10 }),
+      obj(10, 'Deployment', 'web', { generation: 3, changedAt: 10 }),
+      ev(10, 's3', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 3 to 4'),
+      ev(10, 's2', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 2 to 3')].map((r) => {
+      if (r.type !== 'object' || r.object.kind !== 'Deployment') return r;
+      const g = r.object.metadata?.generation ?? 1;
+      return { ...r, object: { ...r.object, spec: { replicas: g + 1 } } };
+    }));
+    expect(byEvent(spans, 's2').traceId).toBe(traceIdOf('uid-web', 2));
+    expect(byEvent(spans, 's3').traceId).toBe(traceIdOf('uid-web', 3));
+  });
+});
+
 describe('lifecycle', () => {
   it('repeated occurrences of one Event are one span with a count and span events', () => {
     const records: InputRecord[] = [obj(0, 'Pod', 'bare')];
