@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerRunCommand } from '../driver/commands.ts';
 import { InputLogError } from '../input-log/input-log-error.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { registerReplayCommand } from './replay-command.ts';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerReplayCommand(program);
   registerScenariosCommand(program);
+  registerRunCommand(program);
   return program;
 }
 

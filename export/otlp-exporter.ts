@@ -2,6 +2,8 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 
+export { parseHeaders } from './parse-headers.ts';
+
 /** OTLP/gRPC settings; anything left out comes from the standard `OTEL_EXPORTER_OTLP_*` variables. */
 export interface OtlpExporterOptions {
   /** e.g. `http://localhost:4317` (insecure) or `https://collector:4317`. */
@@ -11,17 +13,6 @@ export interface OtlpExporterOptions {
   /** Plaintext gRPC even for a non-`http://` endpoint. */
   readonly insecure?: boolean;
   readonly timeoutMillis?: number;
-}
-
-/** Parses `key=value,key2=value2` (the `OTEL_EXPORTER_OTLP_HEADERS` form, values URL-encoded). */
-export function parseHeaders(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of text.split(/[,\n]/)) {
-    const i = part.indexOf('=');
-    if (i <= 0) continue;
-    out[decodeURIComponent(part.slice(0, i).trim())] = decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return out;
 }
 
 /** An OTLP/gRPC span exporter (Jaeger, any collector). */

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { WATCHED_KINDS } from './kind-registry.ts';
+
+const DEPLOY = path.join(import.meta.dirname, '..', 'deploy');
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
+}
+
+const docs = (file: string): Record<string, any>[] =>
+  parseAllDocuments(fs.readFileSync(path.join(DEPLOY, file), 'utf8')).map((d) => d.toJSON() as Record<string, any>);
+
+const allows = (rules: Rule[], group: string, resource: string, verb: string): boolean =>
+  rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
+
+describe('deploy/', () => {
+  it('grants exactly get/list/watch on events and on every kind the object cache watches, cluster-wide', () => {
+    const role = docs('rbac.yaml').find((d) => d.kind === 'ClusterRole')!;
+    const rules = role.rules as Rule[];
+    const needed = [
+      ['', 'events'],
+      ['events.k8s.io', 'events'],
+      ...WATCHED_KINDS.map((k) => [k.apiVersion.includes('/') ? k.apiVersion.split('/')[0]! : '', k.resource]),
+    ];
+    for (const [group, resource] of needed) {
+      for (const verb of ['get', 'list', 'watch']) expect(allows(rules, group!, resource!, verb), `${verb} ${group}/${resource}`).toBe(true);
+    }
+    for (const rule of rules) expect(rule.verbs.every((v) => ['get', 'list', 'watch'].includes(v))).toBe(true);
+  });
+
+  it('grants the Lease only in kspan\'s own namespace', () => {
+    const role = docs('rbac.yaml').find((d) => d.kind === 'Role')!;
+    expect(role.metadata.namespace).toBe('kspan');
+    const rules = role.rules as Rule[];
+    for (const verb of ['get', 'create', 'update']) expect(allows(rules, 'coordination.k8s.io', 'leases', verb)).toBe(true);
+  });
+
+  it('runs as non-root with a read-only root filesystem, limits, and probes on /healthz and /readyz', () => {
+    const deployment = docs('deployment.yaml').find((d) => d.kind === 'Deployment')!;
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0];
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(container.resources.requests).toBeDefined();
+    expect(container.resources.limits).toBeDefined();
+    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(container.env.map((e: { name: string }) => e.name)).toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
+    expect(container.args).toContain('--leader-elect');
+  });
+});

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+
+/** Where to look for credentials; defaults come from the process. */
+export interface KubeConfigSources {
+  /** `--kubeconfig`. */
+  readonly kubeconfig?: string;
+  /** `--context`. */
+  readonly context?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly homeDir?: string;
+  /** Directory of the in-cluster ServiceAccount files. */
+  readonly serviceAccountDir?: string;
+}
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * Loads a kubeconfig: `--kubeconfig`, then `$KUBECONFIG`, then `~/.kube/config`, then the in-cluster
+ * ServiceAccount. Unlike `KubeConfig.loadFromDefault`, which silently falls back to http://localhost:8080,
+ * it throws an error that lists where it looked and how to point at a kubeconfig.
+ */
+export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
+  const env = sources.env ?? process.env;
+  const kc = new KubeConfig();
+  const looked: string[] = [];
+  const fromFiles = (files: string[], origin: string): boolean => {
+    const missing = files.filter((f) => !fs.existsSync(f));
+    if (missing.length > 0) {
+      throw new Error(
+        `the kubeconfig ${missing.join(', ')} (from ${origin}) does not exist. ` +
+          `Point --kubeconfig or $KUBECONFIG at an existing kubeconfig file.`,
+      );
+    }
+    try {
+      kc.loadFromFile(files[0]!);
+      for (const file of files.slice(1)) {
+        const other = new KubeConfig();
+        other.loadFromFile(file);
+        kc.mergeConfig(other, true);
+      }
+    } catch (err) {
+      throw new Error(`cannot read the kubeconfig ${files.join(', ')} (from ${origin}): ${(err as Error).message}`, { cause: err });
+    }
+    return true;
+  };
+
+  let loaded = false;
+  if (sources.kubeconfig !== undefined && sources.kubeconfig !== '') {
+    loaded = fromFiles([sources.kubeconfig], '--kubeconfig');
+  } else if (env.KUBECONFIG !== undefined && env.KUBECONFIG !== '') {
+    loaded = fromFiles(env.KUBECONFIG.split(path.delimiter).filter((f) => f !== ''), '$KUBECONFIG');
+  } else {
+    const home = sources.homeDir ?? env.HOME ?? os.homedir();
+    const defaultFile = path.join(home, '.kube', 'config');
+    looked.push(`--kubeconfig (not set)`, `$KUBECONFIG (not set)`, defaultFile);
+    if (fs.existsSync(defaultFile)) {
+      loaded = fromFiles([defaultFile], '~/.kube/config');
+    } else {
+      const saDir = sources.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
+      const host = env.KUBERNETES_SERVICE_HOST;
+      looked.push(`in-cluster ServiceAccount ($KUBERNETES_SERVICE_HOST${host ? '' : ' not set'}, ${saDir}/token)`);
+      if (host && fs.existsSync(path.join(saDir, 'token'))) {
+        kc.loadFromCluster(saDir === SERVICE_ACCOUNT_DIR ? '' : saDir.slice(0, -SERVICE_ACCOUNT_DIR.length));
+        loaded = true;
+      }
+    }
+  }
+  if (!loaded) {
+    throw new Error(
+      `no kubeconfig found; looked at: ${looked.join('; ')}. ` +
+        `Point kspan at a cluster with --kubeconfig <file> or KUBECONFIG=<file>, or run it inside a cluster with a ServiceAccount.`,
+    );
+  }
+  if (sources.context !== undefined && sources.context !== '') {
+    if (kc.getContextObject(sources.context) === null) {
+      const known = kc.getContexts().map((c) => c.name);
+      throw new Error(`the kubeconfig has no context "${sources.context}"; known contexts: ${known.join(', ') || '(none)'}.`);
+    }
+    kc.setCurrentContext(sources.context);
+  }
+  if (kc.getCurrentCluster() === null) {
+    throw new Error(
+      `the kubeconfig's current context "${kc.getCurrentContext()}" names no cluster. ` +
+        `Pick a context with --context, or run \`kubectl config use-context <name>\`.`,
+    );
+  }
+  return kc;
+}

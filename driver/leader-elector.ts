@@ -1,0 +1,160 @@
+import { formatTimeUs } from '../core/time.ts';
+import type { Clock } from './clock.ts';
+import { KubeApiError, explainKubeApiError } from './kube-api-error.ts';
+import type { KubeApi } from './kube-api.ts';
+import type { Logger } from './logger.ts';
+
+/** Options of `LeaderElector`. */
+export interface LeaderElectorOptions {
+  readonly api: KubeApi;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** kspan's own namespace. */
+  readonly namespace: string;
+  readonly name?: string;
+  /** This replica (the pod name). */
+  readonly identity: string;
+  readonly leaseDurationMs?: number;
+  /** A leader that could not renew for this long steps down. */
+  readonly renewDeadlineMs?: number;
+  readonly retryPeriodMs?: number;
+  readonly onChange?: (leader: boolean) => void;
+}
+
+interface Lease {
+  metadata: { name: string; namespace: string; resourceVersion?: string };
+  spec: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string; leaseTransitions?: number };
+}
+
+/**
+ * Leader election on a `coordination.k8s.io/v1` Lease, as client-go does it: the holder renews every retry
+ * period; another replica takes the lease over once it has seen no renewal for a lease duration (measured on
+ * its own clock, so clock skew between nodes does not matter); updates are optimistic (resourceVersion).
+ */
+export class LeaderElector {
+  private readonly options: LeaderElectorOptions;
+  private leader = false;
+  private observed: { key: string; atMs: number } | undefined;
+  private lastRenewMs = 0;
+  private cancel: (() => void) | undefined;
+  private stopped = false;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(options: LeaderElectorOptions) {
+    this.options = options;
+  }
+
+  /** True while this replica holds the lease. */
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  private get path(): string {
+    return `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(this.options.namespace)}/leases`;
+  }
+
+  private get leaseName(): string {
+    return this.options.name ?? 'kspan';
+  }
+
+  /** Makes a first attempt (rejecting with an actionable error if the Lease cannot be read), then keeps trying. */
+  async start(): Promise<void> {
+    try {
+      await this.options.api.get(`${this.path}/${this.leaseName}`);
+    } catch (err) {
+      if (!(err instanceof KubeApiError && err.status === 404)) throw explainKubeApiError(err, this.options.api.server);
+    }
+    await this.attempt();
+    this.schedule();
+  }
+
+  /** Stops; a leader releases the lease so another replica takes over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancel?.();
+    await this.running;
+    if (!this.leader) return;
+    try {
+      const lease = await this.options.api.get<Lease>(`${this.path}/${this.leaseName}`);
+      if (lease.spec.holderIdentity === this.options.identity) {
+        await this.options.api.send('PUT', `${this.path}/${this.leaseName}`, { ...lease, spec: { ...lease.spec, holderIdentity: '', renewTime: this.now() } });
+      }
+    } catch (err) {
+      this.options.logger.warn('could not release the leader lease; another replica takes over when it expires', { error: (err as Error).message });
+    }
+    this.setLeader(false);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.cancel = this.options.clock.schedule(this.options.retryPeriodMs ?? 2000, () => {
+      this.running = this.attempt().finally(() => this.schedule());
+    });
+  }
+
+  private now(): string {
+    return formatTimeUs(this.options.clock.now() * 1000);
+  }
+
+  private async attempt(): Promise<void> {
+    const { api, clock, logger, identity } = this.options;
+    const durationMs = this.options.leaseDurationMs ?? 15_000;
+    try {
+      let lease: Lease | undefined;
+      try {
+        lease = await api.get<Lease>(`${this.path}/${this.leaseName}`);
+      } catch (err) {
+        if (!(err instanceof KubeApiError && err.status === 404)) throw err;
+      }
+      const spec = {
+        holderIdentity: identity,
+        leaseDurationSeconds: Math.ceil(durationMs / 1000),
+        renewTime: this.now(),
+      };
+      if (lease === undefined) {
+        await api.send('POST', this.path, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.leaseName, namespace: this.options.namespace }, spec: { ...spec, acquireTime: this.now(), leaseTransitions: 0 } });
+        return this.renewed();
+      }
+      const holder = lease.spec.holderIdentity ?? '';
+      const key = `${holder}|${lease.spec.renewTime ?? ''}`;
+      if (this.observed?.key !== key) this.observed = { key, atMs: clock.now() };
+      if (holder === identity) {
+        await api.send('PUT', `${this.path}/${this.leaseName}`, { ...lease, spec: { ...lease.spec, ...spec } });
+        return this.renewed();
+      }
+      const leaseMs = (lease.spec.leaseDurationSeconds ?? durationMs / 1000) * 1000;
+      if (holder !== '' && clock.now() - this.observed.atMs < leaseMs) {
+        this.setLeader(false);
+        return;
+      }
+      await api.send('PUT', `${this.path}/${this.leaseName}`, {
+        ...lease,
+        spec: { ...lease.spec, ...spec, acquireTime: this.now(), leaseTransitions: (lease.spec.leaseTransitions ?? 0) + 1 },
+      });
+      logger.info('took over the leader lease', { previous: holder || '(released)' });
+      this.renewed();
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 409) {
+        logger.debug('lost a race for the leader lease');
+      } else {
+        logger.warn('leader election attempt failed', { error: explainKubeApiError(err, api.server).message });
+      }
+      if (this.leader && clock.now() - this.lastRenewMs >= (this.options.renewDeadlineMs ?? 10_000)) {
+        logger.error('could not renew the leader lease in time; stepping down');
+        this.setLeader(false);
+      }
+    }
+  }
+
+  private renewed(): void {
+    this.lastRenewMs = this.options.clock.now();
+    this.setLeader(true);
+  }
+
+  private setLeader(leader: boolean): void {
+    if (leader === this.leader) return;
+    this.leader = leader;
+    this.options.logger.info(leader ? 'became the leader: exporting spans' : 'not the leader: watching, not exporting', { identity: this.options.identity });
+    this.options.onChange?.(leader);
+  }
+}

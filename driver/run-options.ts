@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { parseDurationMs } from '../cli/duration.ts';
+import { UserError } from '../cli/user-error.ts';
+import { parseHeaders } from '../export/parse-headers.ts';
+import { LOG_LEVELS, type LogLevel } from './logger.ts';
+
+/** The flags of `kspan run`, as commander hands them over. */
+export interface RunFlags {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly window: string;
+  readonly idle: string;
+  readonly otlpEndpoint?: string;
+  readonly otlpInsecure?: boolean;
+  readonly otlpHeadersFile?: string;
+  readonly record?: string;
+  readonly namespace: string[];
+  readonly excludeNamespace: string[];
+  readonly kinds?: string;
+  readonly eventTypes?: string;
+  readonly leaderElect?: boolean;
+  readonly leaseNamespace?: string;
+  readonly leaseName: string;
+  readonly metricsAddr: string;
+  readonly logLevel: string;
+  readonly maxQueueSize: string;
+}
+
+/** Validated settings of a production run. */
+export interface RunOptions {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly windowMs: number;
+  readonly idleMs: number;
+  readonly otlp: { endpoint?: string; insecure: boolean; headers: Record<string, string> };
+  readonly record?: string;
+  readonly namespaces: string[];
+  readonly excludeNamespaces: string[];
+  readonly kinds: string[];
+  readonly eventTypes: string[];
+  readonly leaderElect: boolean;
+  readonly leaseNamespace: string;
+  readonly leaseName: string;
+  readonly identity: string;
+  readonly metricsAddr: string;
+  readonly logLevel: LogLevel;
+  readonly maxQueueSize: number;
+}
+
+const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+/** Checks the flags and resolves their defaults; throws `UserError`s that name the flag. */
+export function parseRunOptions(flags: RunFlags, env: NodeJS.ProcessEnv = process.env): RunOptions {
+  const list = (text: string | undefined): string[] => (text ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (!(LOG_LEVELS as readonly string[]).includes(flags.logLevel)) {
+    throw new UserError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(flags.logLevel)}`);
+  }
+  const eventTypes = list(flags.eventTypes);
+  for (const t of eventTypes) {
+    if (!/^(normal|warning)$/i.test(t)) throw new UserError(`--event-types: expected Normal and/or Warning, got ${JSON.stringify(t)}`);
+  }
+  const maxQueueSize = Number(flags.maxQueueSize);
+  if (!Number.isInteger(maxQueueSize) || maxQueueSize <= 0) throw new UserError(`--max-queue-size: expected a positive integer, got ${JSON.stringify(flags.maxQueueSize)}`);
+  let headers: Record<string, string> = {};
+  if (flags.otlpHeadersFile !== undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(flags.otlpHeadersFile, 'utf8');
+    } catch (err) {
+      throw new UserError(`--otlp-headers-file: cannot read ${flags.otlpHeadersFile} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); mount the secret there or drop the flag`);
+    }
+    // key=value pairs, separated by commas or newlines (the OTEL_EXPORTER_OTLP_HEADERS form); # starts a comment
+    headers = parseHeaders(text.split('\n').filter((l) => !l.trim().startsWith('#')).join('\n'));
+  }
+  return {
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    windowMs: parseDurationMs(flags.window, '--window'),
+    idleMs: parseDurationMs(flags.idle, '--idle'),
+    otlp: {
+      endpoint: flags.otlpEndpoint ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      insecure: flags.otlpInsecure === true,
+      headers,
+    },
+    record: flags.record,
+    namespaces: flags.namespace,
+    excludeNamespaces: flags.excludeNamespace,
+    kinds: list(flags.kinds),
+    eventTypes,
+    leaderElect: flags.leaderElect === true,
+    leaseNamespace: flags.leaseNamespace ?? env.POD_NAMESPACE ?? readFile(SA_NAMESPACE_FILE) ?? 'default',
+    leaseName: flags.leaseName,
+    identity: env.POD_NAME ?? `${os.hostname()}-${process.pid}`,
+    metricsAddr: flags.metricsAddr,
+    logLevel: flags.logLevel as LogLevel,
+    maxQueueSize,
+  };
+}
+
+function readFile(path: string): string | undefined {
+  try {
+    return fs.readFileSync(path, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

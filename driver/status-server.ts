@@ -1,0 +1,71 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { Logger } from './logger.ts';
+
+/** Options of `StatusServer`. */
+export interface StatusServerOptions {
+  readonly registry: Registry;
+  /** `/readyz` answers 200 once this is true (the initial lists have synced). */
+  readonly ready: () => boolean;
+  /** `/healthz` answers 200 while this is true (default: always). */
+  readonly healthy?: () => boolean;
+  readonly logger: Logger;
+}
+
+/** `/metrics` (Prometheus), `/healthz` (liveness) and `/readyz` (readiness) over plain HTTP. */
+export class StatusServer {
+  private readonly options: StatusServerOptions;
+  private readonly server: http.Server;
+
+  constructor(options: StatusServerOptions) {
+    this.options = options;
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+  }
+
+  /** Listens on `host:port` (`:9090` means all interfaces); resolves with the bound port. */
+  async listen(addr: string): Promise<number> {
+    const { host, port } = parseListenAddress(addr);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', (err) => reject(new Error(`cannot listen on ${addr} for /metrics: ${err.message}. Pick another --metrics-addr.`)));
+      this.server.listen(port, host, resolve);
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path === '/metrics') {
+        const body = await this.options.registry.metrics();
+        res.writeHead(200, { 'content-type': this.options.registry.contentType }).end(body);
+      } else if (path === '/healthz') {
+        const ok = this.options.healthy?.() ?? true;
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'unhealthy\n');
+      } else if (path === '/readyz') {
+        const ok = this.options.ready();
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ready\n' : 'initial list not synced yet\n');
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
+      }
+    } catch (err) {
+      this.options.logger.error('status endpoint failed', { path, error: (err as Error).message });
+      if (!res.headersSent) res.writeHead(500).end();
+    }
+  }
+}
+
+/** Parses `:9090`, `0.0.0.0:9090`, `[::1]:9090` or `9090`. */
+export function parseListenAddress(addr: string): { host: string | undefined; port: number } {
+  const m = /^(?:(?:\[([^\]]+)\]|([^:[\]]*)):)?(\d+)$/.exec(addr.trim());
+  const port = Number(m?.[3]);
+  if (m === null || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--metrics-addr: expected host:port or :port (e.g. :9090), got ${JSON.stringify(addr)}`);
+  }
+  const host = m[1] ?? m[2];
+  return { host: host === '' || host === undefined ? undefined : host, port };
+}
