@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerRunCommand } from '../driver/commands.ts';
 import { InputLogError } from '../input-log/input-log-error.ts';
+import { registerSimulatorCommands } from '../simulator/commands.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { registerReplayCommand } from './replay-command.ts';
 import { registerScenariosCommand } from './scenarios-command.ts';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerReplayCommand(program);
   registerScenariosCommand(program);
   registerRunCommand(program);
+  registerSimulatorCommands(program);
   return program;
 }
 

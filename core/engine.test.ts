@@ -211,7 +211,8 @@ describe('lifecycle', () => {
     const engine = new Engine({ idleMs: 60_000, retainMs: 600_000, sink: { emit: (s) => emitted.push(s) } });
     for (const r of [...deployment, ev(1, 's1', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 0 to 1'), tick(30)]) engine.push(r);
     expect(emitted).toHaveLength(0);
-    engine.push(tick(70));
+    // Ticks move the clock two windows (2 × 5 s) behind receive time: idle 60 s after the event at 1 s is at 71 s.
+    engine.push(tick(80));
     expect(emitted.map((s) => s.name)).toEqual(['Deployment.Update', 'Deployment.ScalingReplicaSet']);
     engine.push(ev(300, 'c1', 'ReplicaSet', 'web-5d5', 'SuccessfulCreate', 'Created pod: web-5d5-a'));
     engine.close();
@@ -221,7 +222,7 @@ describe('lifecycle', () => {
   it('a root active again after its trace was forgotten starts a new segment', () => {
     const emitted: KspanSpan[] = [];
     const engine = new Engine({ idleMs: 60_000, retainMs: 60_000, sink: { emit: (s) => emitted.push(s) } });
-    for (const r of [...deployment, ev(1, 's1', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 0 to 1'), tick(70)]) engine.push(r);
+    for (const r of [...deployment, ev(1, 's1', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 0 to 1'), tick(80)]) engine.push(r);
     engine.push(ev(100, 'x1', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 1 to 2'));
     engine.close();
     const later = byEvent(emitted, 'x1');

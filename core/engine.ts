@@ -79,9 +79,12 @@ export class Engine {
   private readonly recent = new RecentSpans();
   private readonly buffer = new ReorderBuffer<Pending>(comparePending);
   private readonly traces: TraceAssembler;
-  private readonly seen = new Map<string, { count: number; timeUs: number }>();
+  /** Occurrences already placed, in two generations so that forgetting the oldest half is O(1). */
+  private seen = new Map<string, { count: number; timeUs: number }>();
+  private seenBefore = new Map<string, { count: number; timeUs: number }>();
   private watermarkUs = Number.NEGATIVE_INFINITY;
-  private nextSweepUs = Number.NEGATIVE_INFINITY;
+  /** The newest placed event's time: the clock that decides when traces are emitted. */
+  private eventClockUs = Number.NEGATIVE_INFINITY;
   private nextPruneUs = Number.NEGATIVE_INFINITY;
   private readonly objectRetentionUs: number;
   private lastReleased: Pending | undefined;
@@ -158,11 +161,12 @@ export class Engine {
       this.buffer.pop();
       this.place(head);
     }
-    if (!all && this.watermarkUs >= this.nextSweepUs) {
-      const nowUs = this.watermarkUs - this.windowUs;
-      this.traces.flushIdle(nowUs);
-      this.nextSweepUs = this.watermarkUs + 1_000_000;
+    if (!all) {
+      // With no new events (quiet cluster, ticks only), receive time moves the clock on, two windows behind:
+      // any event not placed yet is later than that, so this emits nothing the event clock would not.
+      this.traces.flushIdle(Math.max(this.eventClockUs, this.watermarkUs - 2 * this.windowUs));
       if (this.watermarkUs >= this.nextPruneUs) {
+        const nowUs = this.watermarkUs - this.windowUs;
         this.objects.prune(nowUs - 2 * this.idleUs, nowUs - this.objectRetentionUs);
         this.nextPruneUs = this.watermarkUs + 60_000_000;
       }
@@ -177,6 +181,10 @@ export class Engine {
       this.lastReleased = p;
     }
     if (this.isDuplicate(event)) return;
+    if (event.timeUs > this.eventClockUs) {
+      this.eventClockUs = event.timeUs;
+      this.traces.flushIdle(this.eventClockUs);
+    }
     const existing = this.recent.ofEvent(event.uid);
     if (existing !== undefined && !existing.emitted) {
       this.repeat(existing, event);
@@ -194,16 +202,15 @@ export class Engine {
   }
 
   private isDuplicate(event: NormalizedEvent): boolean {
-    const seen = this.seen.get(event.uid);
+    const seen = this.seen.get(event.uid) ?? this.seenBefore.get(event.uid);
     if (seen !== undefined && event.count <= seen.count && event.timeUs <= seen.timeUs) {
       this.diagnostics.add('duplicate', `${event.namespace}/${event.name} ${event.reason} count ${event.count}`);
       return true;
     }
-    this.seen.delete(event.uid);
     this.seen.set(event.uid, { count: Math.max(event.count, seen?.count ?? 0), timeUs: Math.max(event.timeUs, seen?.timeUs ?? 0) });
-    if (this.seen.size > this.dedupeCapacity) {
-      const oldest = this.seen.keys().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
+    if (this.seen.size >= this.dedupeCapacity / 2) {
+      this.seenBefore = this.seen;
+      this.seen = new Map();
     }
     return false;
   }
@@ -253,8 +260,9 @@ export class Engine {
       trace = opened.trace;
       parent = opened.root;
     }
-    const objectState = this.objects.get(objKey);
-    const attributes = eventAttributes(event, target, objectState?.uid ?? target.object.uid);
+    // Only the event's own reference gives the object's uid: a store lookup by name could see a namesake
+    // (a StatefulSet Pod recreated) depending on delivery timing.
+    const attributes = eventAttributes(event, target, target.object.uid);
     attributes['kspan.rule'] = choice.rule;
     let startUs = event.count > 1 ? event.firstUs : event.timeUs;
     if (!event.precise) startUs = this.refineWithinSecond(startUs, parent, objKey);

@@ -28,6 +28,8 @@ export class TraceAssembler {
   private readonly segments = new Map<string, number>();
   private readonly options: TraceAssemblerOptions;
   private pendingSpans = 0;
+  /** No trace is due to be emitted or forgotten before this time (a lower bound; sweeps recompute it). */
+  private nextDue = Number.POSITIVE_INFINITY;
 
   constructor(options: TraceAssemblerOptions) {
     this.options = options;
@@ -41,6 +43,11 @@ export class TraceAssembler {
   /** Number of spans not emitted yet. */
   get openSpanCount(): number {
     return this.pendingSpans;
+  }
+
+  /** The earliest time at which a sweep could emit or forget anything. */
+  get nextDueUs(): number {
+    return this.nextDue;
   }
 
   /** The trace of a root object's generation, creating it and its synthesized root span if needed. */
@@ -79,6 +86,7 @@ export class TraceAssembler {
       objectKey: `root:${root.key}`, count: 1, droppedRepeats: 0, emitted: false,
     };
     this.traces.set(root.key, trace);
+    this.nextDue = Math.min(this.nextDue, eventUs + this.options.idleUs);
     this.add(span);
     return { trace, root: span };
   }
@@ -90,28 +98,42 @@ export class TraceAssembler {
     if (trace === undefined) {
       trace = { traceId, rootKey: key, openedUs: eventUs, lastUs: eventUs, pending: [], retained: [], expired: false };
       this.traces.set(key, trace);
+      this.nextDue = Math.min(this.nextDue, eventUs + this.options.idleUs);
     }
     return trace;
   }
 
   /** Adds a new span to its trace and to the recent-span index. */
   add(span: SpanState): void {
+    if (span.trace.pending.length === 0) this.nextDue = Math.min(this.nextDue, span.lastUs + this.options.idleUs);
     span.trace.pending.push(span);
     span.trace.lastUs = Math.max(span.trace.lastUs, span.lastUs);
     this.options.recent.add(span);
     this.pendingSpans += 1;
   }
 
-  /** Emits traces idle for the idle window and forgets those past retention, at receive time `nowUs`. */
+  /**
+   * Emits traces idle for the idle window and forgets those past retention, at time `nowUs`. The engine
+   * calls it with its event clock (the newest placed event), so what is emitted when depends only on the
+   * placement order, never on delivery timing.
+   */
   flushIdle(nowUs: number): void {
+    if (nowUs < this.nextDue) return;
     const due: TraceState[] = [];
     const expired: TraceState[] = [];
     const { idleUs, retainUs, maxTraceUs } = this.options;
+    let next = Number.POSITIVE_INFINITY;
     for (const trace of this.traces.values()) {
       const tooOld = nowUs - trace.openedUs >= maxTraceUs;
       if (trace.pending.length > 0 && (tooOld || nowUs - trace.lastUs >= idleUs)) due.push(trace);
-      if (tooOld || nowUs - trace.lastUs >= retainUs) expired.push(trace);
+      if (tooOld || nowUs - trace.lastUs >= retainUs) {
+        expired.push(trace);
+        continue;
+      }
+      const emitAt = trace.pending.length > 0 && !due.includes(trace) ? trace.lastUs + idleUs : Number.POSITIVE_INFINITY;
+      next = Math.min(next, emitAt, trace.lastUs + retainUs, trace.openedUs + maxTraceUs);
     }
+    this.nextDue = next;
     this.emitAll(due);
     for (const t of expired) this.expire(t);
   }

@@ -1,0 +1,117 @@
+import { addScore, emptyScore, ratio, scoreRun, type RunScore, type WrongEdge } from './accuracy.ts';
+import { deliver, type DeliveryOptions } from './delivery.ts';
+import type { RunEngine } from './engine-runner.ts';
+import { SCENARIOS } from './scenario-catalog.ts';
+
+/** What to measure: scenarios × seeds, delivered with these options. */
+export interface AccuracyOptions {
+  readonly runEngine: RunEngine;
+  readonly seeds: number;
+  readonly firstSeed?: number;
+  readonly scenarios?: readonly string[];
+  readonly delivery?: Omit<DeliveryOptions, 'seed'>;
+  /** Called after each scenario × seed run (for progress on stderr). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Accuracy of one scenario over all seeds. */
+export interface ScenarioAccuracy {
+  readonly runs: number;
+  readonly events: number;
+  readonly parentAccuracy: number;
+  readonly traceAccuracy: number;
+  readonly spansLost: number;
+  readonly ambiguous: number;
+  readonly ambiguousAccuracy: number;
+  readonly wrongByRule: Record<string, number>;
+  readonly score: RunScore;
+}
+
+/** The whole report, as `accuracy --json` prints it. */
+export interface AccuracyReport {
+  readonly seeds: number;
+  readonly jitterMs: number;
+  readonly parentAccuracy: number;
+  readonly traceAccuracy: number;
+  readonly spansLost: number;
+  readonly ambiguous: number;
+  readonly ambiguousAccuracy: number;
+  readonly unknownSpans: number;
+  readonly wrongByRule: Record<string, number>;
+  readonly wrongEdgeExamples: readonly (WrongEdge & { scenario: string; seed: number })[];
+  readonly scenarios: Record<string, Omit<ScenarioAccuracy, 'score'>>;
+}
+
+/** Runs every scenario with every seed through the engine and scores it against the truth. */
+export function measureAccuracy(o: AccuracyOptions): AccuracyReport {
+  const names = o.scenarios ?? Object.keys(SCENARIOS);
+  const first = o.firstSeed ?? 1;
+  const total = emptyScore();
+  const examples: (WrongEdge & { scenario: string; seed: number })[] = [];
+  const perScenario: Record<string, Omit<ScenarioAccuracy, 'score'>> = {};
+  let done = 0;
+  for (const name of names) {
+    const def = SCENARIOS[name];
+    if (def === undefined) throw new Error(`accuracy: unknown scenario "${name}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
+    const sum = emptyScore();
+    let events = 0;
+    for (let seed = first; seed < first + o.seeds; seed++) {
+      const story = def.build(seed);
+      events += Object.keys(story.truth.events).length;
+      const score = scoreRun(o.runEngine(deliver(story, { ...o.delivery, seed })), story.truth);
+      for (const e of score.wrongEdges) if (examples.length < 20 && !examples.some((x) => x.scenario === name && x.reason === e.reason)) examples.push({ ...e, scenario: name, seed });
+      addScore(sum, score);
+      o.onProgress?.(++done, names.length * o.seeds);
+    }
+    addScore(total, sum);
+    perScenario[name] = summarize(sum, o.seeds, events);
+  }
+  const all = summarize(total, o.seeds, 0);
+  return {
+    seeds: o.seeds,
+    jitterMs: o.delivery?.jitterMs ?? 3000,
+    parentAccuracy: all.parentAccuracy,
+    traceAccuracy: all.traceAccuracy,
+    spansLost: all.spansLost,
+    ambiguous: all.ambiguous,
+    ambiguousAccuracy: all.ambiguousAccuracy,
+    unknownSpans: total.unknownSpans,
+    wrongByRule: total.wrongByRule,
+    wrongEdgeExamples: examples,
+    scenarios: perScenario,
+  };
+}
+
+function summarize(s: RunScore, runs: number, events: number): Omit<ScenarioAccuracy, 'score'> {
+  return {
+    runs,
+    events,
+    parentAccuracy: ratio(s.parentCorrect, s.parentTotal),
+    traceAccuracy: ratio(s.traceCorrect, s.traceTotal),
+    spansLost: s.lost,
+    ambiguous: s.ambiguousTotal,
+    ambiguousAccuracy: ratio(s.ambiguousCorrect, s.ambiguousTotal),
+    wrongByRule: s.wrongByRule,
+  };
+}
+
+/** The report as a readable table. */
+export function formatAccuracy(r: AccuracyReport): string {
+  const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+  const rows = [['scenario', 'events', 'parent', 'trace', 'lost', 'ambiguous', 'wrong by rule']];
+  for (const [name, s] of Object.entries(r.scenarios)) {
+    rows.push([name, String(s.events), pct(s.parentAccuracy), pct(s.traceAccuracy), String(s.spansLost), s.ambiguous === 0 ? '-' : `${s.ambiguous} (${pct(s.ambiguousAccuracy)} right)`, rules(s.wrongByRule)]);
+  }
+  rows.push(['ALL', '', pct(r.parentAccuracy), pct(r.traceAccuracy), String(r.spansLost), r.ambiguous === 0 ? '-' : `${r.ambiguous} (${pct(r.ambiguousAccuracy)} right)`, rules(r.wrongByRule)]);
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
+  const lines = rows.map((row) => row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  const head = `accuracy over ${r.seeds} seeds per scenario, delivery jitter ${r.jitterMs} ms`;
+  const ex = r.wrongEdgeExamples.map((e) => `  ${e.scenario} seed ${e.seed}: ${e.kind}.${e.reason} via ${e.rule}: expected ${e.expected}, got ${e.actual}`);
+  return [head, '', ...lines, ...(ex.length === 0 ? [] : ['', 'examples of wrong edges:', ...ex])].join('\n');
+}
+
+function rules(byRule: Record<string, number>): string {
+  const entries = Object.entries(byRule).sort((a, b) => b[1] - a[1]);
+  return entries.length === 0 ? '-' : entries.map(([k, v]) => `${k}:${v}`).join(' ');
+}

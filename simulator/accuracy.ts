@@ -1,0 +1,135 @@
+import type { KspanSpan } from '../core/span.ts';
+import type { Truth } from './story.ts';
+
+/** A span whose parent is not the true one. */
+export interface WrongEdge {
+  readonly uid: string;
+  readonly reason: string;
+  readonly kind: string;
+  readonly rule: string;
+  /** True parent key, and the truth key of the parent kspan chose (`none` for no parent, `?` for an unknown span). */
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/** Comparison of one engine run with its truth. Counts, so runs add up. */
+export interface RunScore {
+  /** True events (unambiguous) with a span, and how many of those have the true parent. */
+  parentTotal: number;
+  parentCorrect: number;
+  /** Event spans checked for trace grouping, and how many sit in exactly their true trace. */
+  traceTotal: number;
+  traceCorrect: number;
+  /** True events that got no span. */
+  lost: number;
+  /** True events whose parent the log cannot determine (reported apart), and how many came out right anyway. */
+  ambiguousTotal: number;
+  ambiguousCorrect: number;
+  /** Event spans for events the truth does not know (should be 0). */
+  unknownSpans: number;
+  /** Wrong edges counted by the `kspan.rule` of the wrong span. */
+  wrongByRule: Record<string, number>;
+  wrongEdges: WrongEdge[];
+}
+
+/** An empty score, to add runs into. */
+export function emptyScore(): RunScore {
+  return { parentTotal: 0, parentCorrect: 0, traceTotal: 0, traceCorrect: 0, lost: 0, ambiguousTotal: 0, ambiguousCorrect: 0, unknownSpans: 0, wrongByRule: {}, wrongEdges: [] };
+}
+
+/** The truth key of a span: its Event UID, or `root:<uid>:<generation>` for a synthesized root. */
+export function truthKeyOf(span: KspanSpan): string | undefined {
+  const a = span.attributes;
+  if (a['kspan.root'] === true) return `root:${String(a['k8s.object.uid'])}:${String(a['k8s.object.generation'] ?? 0)}`;
+  const uid = a['k8s.event.uid'];
+  return typeof uid === 'string' ? uid : undefined;
+}
+
+/**
+ * Scores spans against the truth. Parent edge: the parent span's truth key equals the true parent key.
+ * Trace grouping: a span is in its true trace iff the event spans sharing its output trace are exactly
+ * the event spans (with a span) sharing its true trace.
+ */
+export function scoreRun(spans: readonly KspanSpan[], truth: Truth, keepEdges = 50): RunScore {
+  const score = emptyScore();
+  const bySpanId = new Map<string, KspanSpan>();
+  const byKey = new Map<string, KspanSpan>();
+  for (const s of spans) {
+    bySpanId.set(s.spanId, s);
+    const key = truthKeyOf(s);
+    if (key !== undefined && !byKey.has(key)) byKey.set(key, s);
+    if (key !== undefined && !key.startsWith('root:') && truth.events[key] === undefined) score.unknownSpans++;
+  }
+  // An event below an ambiguous one has an ambiguous trace too: leave it out of trace grouping.
+  const traceAmbiguous = (uid: string): boolean => {
+    for (let t = truth.events[uid], hops = 0; t !== undefined && hops < 64; t = truth.events[t.parent], hops++) if (t.ambiguous === true) return true;
+    return false;
+  };
+  const outputGroups = new Map<string, Set<string>>();
+  const trueGroups = new Map<string, Set<string>>();
+  for (const [uid, t] of Object.entries(truth.events)) {
+    const span = byKey.get(uid);
+    if (span === undefined) {
+      score.lost++;
+      continue;
+    }
+    if (!traceAmbiguous(uid)) {
+      addTo(outputGroups, span.traceId, uid);
+      addTo(trueGroups, t.trace, uid);
+    }
+    const parent = span.parentSpanId === undefined ? undefined : bySpanId.get(span.parentSpanId);
+    const actual = span.parentSpanId === undefined ? 'none' : parent === undefined ? '?' : (truthKeyOf(parent) ?? '?');
+    const right = actual === t.parent;
+    if (t.ambiguous === true) {
+      score.ambiguousTotal++;
+      if (right) score.ambiguousCorrect++;
+      continue;
+    }
+    score.parentTotal++;
+    if (right) {
+      score.parentCorrect++;
+      continue;
+    }
+    const rule = String(span.attributes['kspan.rule'] ?? 'none');
+    score.wrongByRule[rule] = (score.wrongByRule[rule] ?? 0) + 1;
+    if (score.wrongEdges.length < keepEdges) score.wrongEdges.push({ uid, reason: t.reason, kind: t.kind, rule, expected: t.parent, actual });
+  }
+  for (const [uid, t] of Object.entries(truth.events)) {
+    const span = byKey.get(uid);
+    if (span === undefined || traceAmbiguous(uid)) continue;
+    score.traceTotal++;
+    if (sameSet(outputGroups.get(span.traceId), trueGroups.get(t.trace))) score.traceCorrect++;
+  }
+  return score;
+}
+
+/** Adds `b` into `a` (edges kept up to `keepEdges`). */
+export function addScore(a: RunScore, b: RunScore, keepEdges = 50): void {
+  a.parentTotal += b.parentTotal;
+  a.parentCorrect += b.parentCorrect;
+  a.traceTotal += b.traceTotal;
+  a.traceCorrect += b.traceCorrect;
+  a.lost += b.lost;
+  a.ambiguousTotal += b.ambiguousTotal;
+  a.ambiguousCorrect += b.ambiguousCorrect;
+  a.unknownSpans += b.unknownSpans;
+  for (const [rule, n] of Object.entries(b.wrongByRule)) a.wrongByRule[rule] = (a.wrongByRule[rule] ?? 0) + n;
+  for (const e of b.wrongEdges) if (a.wrongEdges.length < keepEdges) a.wrongEdges.push(e);
+}
+
+/** A share as a number in [0, 1]; 1 when there is nothing to count. */
+export function ratio(part: number, total: number): number {
+  return total === 0 ? 1 : part / total;
+}
+
+function addTo(groups: Map<string, Set<string>>, key: string, uid: string): void {
+  const g = groups.get(key);
+  if (g === undefined) groups.set(key, new Set([uid]));
+  else g.add(uid);
+}
+
+function sameSet(a: Set<string> | undefined, b: Set<string> | undefined): boolean {
+  if (a === undefined || b === undefined || a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}

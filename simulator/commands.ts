@@ -1,0 +1,88 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { parseDurationMs as parseDuration } from '../cli/duration.ts';
+import { UserError } from '../cli/user-error.ts';
+import { printTrees } from '../core/tree-printer.ts';
+import { toOtlpJson } from '../export/otlp-json.ts';
+import { formatAccuracy, measureAccuracy } from './accuracy-run.ts';
+import { toKspanCapture } from './capture-writer.ts';
+import { deliver } from './delivery.ts';
+import { realEngine } from './engine-runner.ts';
+import { toNdjson } from './ndjson.ts';
+import { scenarioNamed, SCENARIOS } from './scenario-catalog.ts';
+
+const OUTPUTS = ['tree', 'ndjson', 'kspan-capture', 'otlp-json'] as const;
+
+/** Parses a duration like `3s`, `500ms`, `1m` (a bare number is milliseconds); a bad one is a user error. */
+export function parseDurationMs(text: string, flag = '--jitter'): number {
+  return parseDuration(text, flag);
+}
+
+function intArg(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number, got "${text}"`);
+  return n;
+}
+
+function rateArg(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`expected a rate between 0 and 1, got "${text}"`);
+  return n;
+}
+
+function scenario(name: string): ReturnType<typeof scenarioNamed> {
+  try {
+    return scenarioNamed(name);
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+}
+
+/** Adds `simulate` and `accuracy` to the kspan CLI. */
+export function registerSimulatorCommands(program: Command): void {
+  program
+    .command('simulate')
+    .description(`generate a scenario with ground truth (${Object.keys(SCENARIOS).join(', ')})`)
+    .argument('<scenario>', 'scenario name')
+    .option('--seed <n>', 'random seed', intArg, 1)
+    .option('--jitter <duration>', 'delivery jitter window', '3s')
+    .option('--duplicates <rate>', 'share of events delivered twice', rateArg, 0)
+    .option('--late-objects <rate>', 'share of object snapshots arriving late', rateArg, 0)
+    .option('--missing-pods <rate>', 'share of deleted Pods never described', rateArg, 0)
+    .option('--window <duration>', 'engine window (tree, otlp-json)', '5s')
+    .option('--output <format>', `output: ${OUTPUTS.join(' | ')}`, 'tree')
+    .action((name: string, o: { seed: number; jitter: string; duplicates: number; lateObjects: number; missingPods: number; window: string; output: string }) => {
+      if (!(OUTPUTS as readonly string[]).includes(o.output)) throw new UserError(`--output ${o.output}: expected one of ${OUTPUTS.join(', ')}`);
+      const story = scenario(name).build(o.seed);
+      const records = deliver(story, { seed: o.seed, jitterMs: parseDurationMs(o.jitter), duplicateRate: o.duplicates, lateObjectRate: o.lateObjects, missingPodRate: o.missingPods });
+      if (o.output === 'ndjson') return void process.stdout.write(toNdjson(records));
+      if (o.output === 'kspan-capture') return void process.stdout.write(toKspanCapture(records));
+      const spans = realEngine(parseDurationMs(o.window, '--window'))(records);
+      process.stdout.write(o.output === 'tree' ? `${printTrees(spans)}\n` : `${toOtlpJson(spans)}\n`);
+    });
+
+  program
+    .command('accuracy')
+    .description('measure causal accuracy of the engine against simulator ground truth')
+    .option('--seeds <n>', 'seeds per scenario', intArg, 100)
+    .option('--jitter <duration>', 'delivery jitter window', '3s')
+    .option('--window <duration>', 'engine window', '5s')
+    .option('--duplicates <rate>', 'share of events delivered twice', rateArg, 0.02)
+    .option('--late-objects <rate>', 'share of object snapshots arriving late', rateArg, 0)
+    .option('--missing-pods <rate>', 'share of deleted Pods never described', rateArg, 0)
+    .option('--scenario <names...>', 'only these scenarios')
+    .option('--json', 'one JSON object instead of a table')
+    .action((o: { seeds: number; jitter: string; window: string; duplicates: number; lateObjects: number; missingPods: number; scenario?: string[]; json?: boolean }) => {
+      const started = performance.now();
+      const report = measureAccuracy({
+        runEngine: realEngine(parseDurationMs(o.window, '--window')),
+        seeds: o.seeds,
+        ...(o.scenario === undefined ? {} : { scenarios: o.scenario }),
+        delivery: { jitterMs: parseDurationMs(o.jitter), duplicateRate: o.duplicates, lateObjectRate: o.lateObjects, missingPodRate: o.missingPods },
+        onProgress: (done, total) => {
+          if (done % 200 === 0 || done === total) process.stderr.write(`\raccuracy: ${done}/${total} runs, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+          if (done === total) process.stderr.write('\n');
+        },
+      });
+      process.stdout.write(o.json === true ? `${JSON.stringify(report)}\n` : `${formatAccuracy(report)}\n`);
+    });
+}

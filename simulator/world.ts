@@ -1,0 +1,173 @@
+import type { KubeObject } from '../core/kube.ts';
+import { renderEvent, type EventApi, type EventHandle } from './event-render.ts';
+import { nameSuffix, uuid } from './names.ts';
+import { Rng } from './prng.ts';
+import { toKube, type SimObject } from './sim-object.ts';
+import type { Cause, Happening, Story, TruthEvent, TruthRoot } from './story.ts';
+
+/** What a generator says about one Event it makes happen. */
+export interface EventSpec {
+  readonly api?: EventApi;
+  readonly involved: SimObject;
+  readonly fieldPath?: string;
+  readonly related?: SimObject;
+  readonly reason: string;
+  readonly message: string;
+  readonly type?: 'Normal' | 'Warning';
+  readonly component: string;
+  readonly host?: string;
+  readonly instance?: string;
+  readonly action?: string;
+  readonly timeUs: number;
+  readonly cause: Cause;
+  readonly ambiguityKey?: string;
+}
+
+/** Options of a simulated cluster. */
+export interface WorldOptions {
+  readonly seed: number;
+  /** Start of the simulation, microseconds since the epoch. */
+  readonly startUs?: number;
+  readonly namespace?: string;
+}
+
+/** Where and when a scenario happens (defaults: namespace `default`, 2024-05-05T16:22:00Z). */
+export type WorldPlace = Partial<Pick<WorldOptions, 'startUs' | 'namespace'>>;
+
+const DEFAULT_START_US = Date.UTC(2024, 4, 5, 16, 22, 0) * 1000;
+
+/** A simulated cluster: generators write objects and events into it; `finish` yields the story. */
+export class World {
+  readonly rng: Rng;
+  readonly seed: number;
+  readonly namespace: string;
+  readonly startUs: number;
+  readonly #happenings: { seq: number; h: Happening }[] = [];
+  readonly #roots: Record<string, TruthRoot> = {};
+  readonly #rootChangeUs = new Map<string, number>();
+  readonly #events: Record<string, TruthEvent> = {};
+  readonly #handles: EventHandle[] = [];
+  #seq = 0;
+
+  constructor(options: WorldOptions) {
+    this.seed = options.seed;
+    this.rng = new Rng(options.seed);
+    this.namespace = options.namespace ?? 'default';
+    this.startUs = options.startUs ?? DEFAULT_START_US;
+  }
+
+  /** A fresh metadata.uid. */
+  uid(): string {
+    return uuid(this.rng);
+  }
+
+  /** A generated name: `<base>-<5 chars>`. */
+  generateName(base: string): string {
+    return `${base}-${nameSuffix(this.rng)}`;
+  }
+
+  /** The object as written at `timeUs` (a snapshot the API server would serve), or its deletion. */
+  write(obj: SimObject, timeUs: number, deleted = false): void {
+    this.#push({ type: 'object', timeUs, deleted, object: toKube(obj) });
+  }
+
+  /** The root span of the object's current generation; registers it in the truth. */
+  root(obj: SimObject): Cause {
+    const generation = obj.generation ?? 0;
+    const key = `root:${obj.uid}:${generation}`;
+    if (!this.#rootChangeUs.has(key)) this.#rootChangeUs.set(key, Math.max(obj.creationUs, ...obj.managedFields.map((m) => m.time)));
+    this.#roots[key] = {
+      kind: obj.kind,
+      ...(obj.namespace === undefined ? {} : { namespace: obj.namespace }),
+      name: obj.name,
+      uid: obj.uid,
+      generation,
+    };
+    return { parent: key, trace: key };
+  }
+
+  /** Records an Event (first occurrence) and its true cause. */
+  event(spec: EventSpec): EventHandle {
+    const api = spec.api ?? 'core/v1';
+    const nanos = BigInt(spec.timeUs) * 1000n + BigInt(this.rng.int(0, 999));
+    const handle: EventHandle = {
+      uid: this.uid(),
+      name: `${spec.involved.name}.${nanos.toString(16)}`,
+      api,
+      involved: spec.involved,
+      reason: spec.reason,
+      message: spec.message,
+      type: spec.type ?? 'Normal',
+      component: spec.component,
+      firstUs: spec.timeUs,
+      lastUs: spec.timeUs,
+      count: 1,
+      cause: spec.cause,
+      ...(spec.fieldPath === undefined ? {} : { fieldPath: spec.fieldPath }),
+      ...(spec.related === undefined ? {} : { related: spec.related }),
+      ...(spec.host === undefined ? {} : { host: spec.host }),
+      ...(spec.instance === undefined ? {} : { instance: spec.instance }),
+      ...(spec.action === undefined ? {} : { action: spec.action }),
+      ...(spec.ambiguityKey === undefined ? {} : { ambiguityKey: spec.ambiguityKey }),
+    };
+    this.#handles.push(handle);
+    this.#events[handle.uid] = {
+      parent: spec.cause.parent,
+      trace: spec.cause.trace,
+      kind: spec.involved.kind,
+      name: spec.involved.name,
+      reason: spec.reason,
+    };
+    this.#push({ type: 'event', timeUs: spec.timeUs, watch: 'ADDED', event: renderEvent(handle) });
+    return handle;
+  }
+
+  /** The same Event observed again: count grows, delivered as MODIFIED. */
+  repeat(handle: EventHandle, timeUs: number): void {
+    handle.count += 1;
+    handle.lastUs = timeUs;
+    this.#push({ type: 'event', timeUs, watch: 'MODIFIED', event: renderEvent(handle) });
+  }
+
+  /** The finished story: happenings in true-time order with resourceVersions, and the truth. */
+  finish(name: string): Story {
+    const ordered = [...this.#happenings].sort((a, b) => a.h.timeUs - b.h.timeUs || a.seq - b.seq);
+    let rv = 40_000 + this.rng.int(0, 9_999);
+    const happenings = ordered.map(({ h }): Happening => {
+      rv += this.rng.int(1, 7);
+      return h.type === 'event'
+        ? { ...h, event: withResourceVersion(h.event, rv) }
+        : { ...h, object: withResourceVersion(h.object, rv) };
+    });
+    return { name, seed: this.seed, happenings, truth: { scenario: name, seed: this.seed, roots: this.#roots, events: this.#markAmbiguous() } };
+  }
+
+  #markAmbiguous(): Record<string, TruthEvent> {
+    const byKey = new Map<string, number>();
+    for (const h of this.#handles) if (h.ambiguityKey !== undefined) byKey.set(h.ambiguityKey, (byKey.get(h.ambiguityKey) ?? 0) + 1);
+    const lookAlike = new Set(this.#handles.filter((h) => (byKey.get(h.ambiguityKey ?? '') ?? 0) > 1).map((h) => h.uid));
+    // A whole-second event whose root generation was superseded within that same second: either fits.
+    const second = (us: number): number => Math.floor(us / 1_000_000);
+    const rootRace = new Set(
+      this.#handles
+        .filter((h) => {
+          const m = /^root:(.+):(\d+)$/.exec(h.cause.parent);
+          if (h.api !== 'core/v1' || m === null) return false;
+          const next = this.#rootChangeUs.get(`root:${m[1] ?? ''}:${Number(m[2]) + 1}`);
+          return next !== undefined && second(next) === second(h.firstUs);
+        })
+        .map((h) => h.uid),
+    );
+    const out: Record<string, TruthEvent> = {};
+    for (const [uid, t] of Object.entries(this.#events)) out[uid] = lookAlike.has(t.parent) || rootRace.has(uid) ? { ...t, ambiguous: true } : t;
+    return out;
+  }
+
+  #push(h: Happening): void {
+    this.#happenings.push({ seq: this.#seq++, h });
+  }
+}
+
+function withResourceVersion<T extends KubeObject>(obj: T, rv: number): T {
+  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
+}
