@@ -5,6 +5,7 @@ import type { AttributeValue, KspanSpan } from './span.ts';
 import { SEMCONV_PREFIX } from './span-attributes.ts';
 import type { SpanSink } from './span-sink.ts';
 import type { SpanState, TraceState } from './span-state.ts';
+import { ReorderBuffer } from './reorder-buffer.ts';
 
 /** Settings of a TraceAssembler (microseconds of receive time). */
 export interface TraceAssemblerOptions {
@@ -28,8 +29,12 @@ export class TraceAssembler {
   private readonly segments = new Map<string, number>();
   private readonly options: TraceAssemblerOptions;
   private pendingSpans = 0;
-  /** No trace is due to be emitted or forgotten before this time (a lower bound; sweeps recompute it). */
-  private nextDue = Number.POSITIVE_INFINITY;
+  /**
+   * When each trace may next need emitting or forgetting. Entries go stale when a trace gets a newer entry
+   * (its token changes) or moves on; a popped entry is checked against the trace and re-queued if early.
+   */
+  private readonly due = new ReorderBuffer<{ readonly atUs: number; readonly trace: TraceState; readonly token: number }>((a, b) => a.atUs - b.atUs);
+  private readonly tokens = new WeakMap<TraceState, number>();
 
   constructor(options: TraceAssemblerOptions) {
     this.options = options;
@@ -45,9 +50,15 @@ export class TraceAssembler {
     return this.pendingSpans;
   }
 
-  /** The earliest time at which a sweep could emit or forget anything. */
-  get nextDueUs(): number {
-    return this.nextDue;
+  private dueAt(trace: TraceState): number {
+    const { idleUs, retainUs, maxTraceUs } = this.options;
+    return Math.min(trace.pending.length > 0 ? trace.lastUs + idleUs : Number.POSITIVE_INFINITY, trace.lastUs + retainUs, trace.openedUs + maxTraceUs);
+  }
+
+  private schedule(trace: TraceState): void {
+    const token = (this.tokens.get(trace) ?? 0) + 1;
+    this.tokens.set(trace, token);
+    this.due.push({ atUs: this.dueAt(trace), trace, token });
   }
 
   /** The trace of a root object's generation, creating it and its synthesized root span if needed. */
@@ -86,7 +97,6 @@ export class TraceAssembler {
       objectKey: `root:${root.key}`, count: 1, droppedRepeats: 0, emitted: false,
     };
     this.traces.set(root.key, trace);
-    this.nextDue = Math.min(this.nextDue, eventUs + this.options.idleUs);
     this.add(span);
     return { trace, root: span };
   }
@@ -98,16 +108,17 @@ export class TraceAssembler {
     if (trace === undefined) {
       trace = { traceId, rootKey: key, openedUs: eventUs, lastUs: eventUs, pending: [], retained: [], expired: false };
       this.traces.set(key, trace);
-      this.nextDue = Math.min(this.nextDue, eventUs + this.options.idleUs);
+      this.schedule(trace);
     }
     return trace;
   }
 
   /** Adds a new span to its trace and to the recent-span index. */
   add(span: SpanState): void {
-    if (span.trace.pending.length === 0) this.nextDue = Math.min(this.nextDue, span.lastUs + this.options.idleUs);
+    const reopened = span.trace.pending.length === 0;
     span.trace.pending.push(span);
     span.trace.lastUs = Math.max(span.trace.lastUs, span.lastUs);
+    if (reopened) this.schedule(span.trace);
     this.options.recent.add(span);
     this.pendingSpans += 1;
   }
@@ -118,23 +129,20 @@ export class TraceAssembler {
    * placement order, never on delivery timing.
    */
   flushIdle(nowUs: number): void {
-    if (nowUs < this.nextDue) return;
     const due: TraceState[] = [];
     const expired: TraceState[] = [];
     const { idleUs, retainUs, maxTraceUs } = this.options;
-    let next = Number.POSITIVE_INFINITY;
-    for (const trace of this.traces.values()) {
+    for (let head = this.due.peek(); head !== undefined && head.atUs <= nowUs; head = this.due.peek()) {
+      this.due.pop();
+      const trace = head.trace;
+      if (trace.expired || this.tokens.get(trace) !== head.token) continue;
       const tooOld = nowUs - trace.openedUs >= maxTraceUs;
-      if (trace.pending.length > 0 && (tooOld || nowUs - trace.lastUs >= idleUs)) due.push(trace);
-      if (tooOld || nowUs - trace.lastUs >= retainUs) {
-        expired.push(trace);
-        continue;
-      }
-      const emitAt = trace.pending.length > 0 && !due.includes(trace) ? trace.lastUs + idleUs : Number.POSITIVE_INFINITY;
-      next = Math.min(next, emitAt, trace.lastUs + retainUs, trace.openedUs + maxTraceUs);
+      if (tooOld || nowUs - trace.lastUs >= retainUs) expired.push(trace);
+      else if (trace.pending.length > 0 && nowUs - trace.lastUs >= idleUs) due.push(trace);
+      else this.schedule(trace);
     }
-    this.nextDue = next;
     this.emitAll(due);
+    for (const t of due) this.schedule(t);
     for (const t of expired) this.expire(t);
   }
 
