@@ -6,7 +6,7 @@ import type { KubeEvent } from './kube.ts';
 import { normalizeEvent } from './normalize.ts';
 import { objectKey, type NormalizedEvent } from './normalized-event.ts';
 import { ObjectStore } from './object-store.ts';
-import { RecentSpans } from './recent-spans.ts';
+import { pairKeyOf, RecentSpans } from './recent-spans.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
 import { retarget, type Retargeted } from './retarget-rules.ts';
 import { eventAttributes } from './span-attributes.ts';
@@ -290,6 +290,7 @@ export class Engine {
       statusMessage: event.type === 'Warning' ? event.message : undefined,
       actorKey,
       objectKey: objKey,
+      pairKey: pairKeyOf(actorKey, objKey),
       eventUid: event.uid,
       count: event.count,
       scale: s === undefined ? undefined : { direction: s.direction, capacity: s.from === undefined ? Number.POSITIVE_INFINITY : Math.abs(s.to - s.from), used: 0 },

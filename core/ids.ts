@@ -13,8 +13,10 @@ function fmix(h: number, length: number): number {
   return h >>> 0;
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 function word(h: number): string {
-  return h.toString(16).padStart(8, '0');
+  return (HEX[h >>> 24] as string) + (HEX[(h >>> 16) & 0xff] as string) + (HEX[(h >>> 8) & 0xff] as string) + (HEX[h & 0xff] as string);
 }
 
 /** `words` 32-bit hashes of the text, each with its own seed, in one pass over the text. */

@@ -53,6 +53,8 @@ export function specChange(entries: readonly ManagedFieldsEntry[] | undefined): 
 export class ObjectStore {
   private readonly byKey = new Map<string, ObjectState>();
   private readonly assigned = new Map<string, string>();
+  /** Keys of deleted objects, in the order their deletion was seen. */
+  private deletions: string[] = [];
 
   /** Records a snapshot received at `atUs`; returns false for an object without kind, name or uid. */
   upsert(obj: KubeObject, atUs: number, deleted: boolean): boolean {
@@ -75,6 +77,9 @@ export class ObjectStore {
     state.annotations = meta.annotations ?? {};
     state.labels = meta.labels ?? {};
     state.lastSeenUs = Math.max(state.lastSeenUs, atUs);
+    // Keep the map in last-seen order, so pruning stale objects reads only the stale front.
+    this.byKey.delete(key);
+    this.byKey.set(key, state);
     const generation = typeof meta.generation === 'number' ? meta.generation : 0;
     const last = state.generations[state.generations.length - 1];
     if (last === undefined || generation > last.generation) {
@@ -88,6 +93,7 @@ export class ObjectStore {
     const spec = obj.spec as { nodeName?: unknown } | undefined;
     if (spec !== undefined && spec !== null && typeof spec.nodeName === 'string' && spec.nodeName !== '') state.nodeName = spec.nodeName;
     const marked = parseTimeUs(meta.deletionTimestamp);
+    if ((deleted || marked !== undefined) && state.deletedAtUs === undefined) this.deletions.push(key);
     if (deleted || marked !== undefined) state.deletedAtUs = Math.min(state.deletedAtUs ?? Number.POSITIVE_INFINITY, marked ?? atUs, atUs);
     return true;
   }
@@ -151,8 +157,17 @@ export class ObjectStore {
    */
   prune(deletedBeforeUs: number, staleBeforeUs: number): void {
     for (const [key, s] of this.byKey) {
-      if (s.lastSeenUs < staleBeforeUs || (s.deletedAtUs !== undefined && s.lastSeenUs < deletedBeforeUs)) this.byKey.delete(key);
+      if (s.lastSeenUs >= staleBeforeUs) break;
+      this.byKey.delete(key);
     }
+    let kept = 0;
+    for (const key of this.deletions) {
+      const s = this.byKey.get(key);
+      if (s === undefined || s.deletedAtUs === undefined) continue;
+      if (s.lastSeenUs < deletedBeforeUs) this.byKey.delete(key);
+      else this.deletions[kept++] = key;
+    }
+    this.deletions.length = kept;
   }
 
   /** Number of objects held. */

@@ -11,7 +11,7 @@ export class RecentSpans {
     const list = this.about.get(span.objectKey);
     if (list === undefined) this.about.set(span.objectKey, [span]);
     else list.push(span);
-    this.byPair.set(pairKey(span.actorKey, span.objectKey), span);
+    this.byPair.set(span.pairKey, span);
     if (span.eventUid !== undefined) this.byUid.set(span.eventUid, span);
   }
 
@@ -19,12 +19,15 @@ export class RecentSpans {
   remove(span: SpanState): void {
     const list = this.about.get(span.objectKey);
     if (list !== undefined) {
-      const i = list.indexOf(span);
-      if (i >= 0) list.splice(i, 1);
+      // Spans leave in about the order they came (whole traces expire, oldest first): usually the head.
+      if (list[0] === span) list.shift();
+      else {
+        const i = list.indexOf(span);
+        if (i >= 0) list.splice(i, 1);
+      }
       if (list.length === 0) this.about.delete(span.objectKey);
     }
-    const pk = pairKey(span.actorKey, span.objectKey);
-    if (this.byPair.get(pk) === span) this.byPair.delete(pk);
+    if (this.byPair.get(span.pairKey) === span) this.byPair.delete(span.pairKey);
     if (span.eventUid !== undefined && this.byUid.get(span.eventUid) === span) this.byUid.delete(span.eventUid);
   }
 
@@ -46,7 +49,7 @@ export class RecentSpans {
 
   /** The newest open span from `actorKey` about `objectKey`. */
   latestOfPair(actorKey: string, objectKey: string): SpanState | undefined {
-    return this.byPair.get(pairKey(actorKey, objectKey));
+    return this.byPair.get(pairKeyOf(actorKey, objectKey));
   }
 
   /** The open span of an Event object, if any. */
@@ -57,6 +60,7 @@ export class RecentSpans {
 
 const EMPTY: readonly SpanState[] = [];
 
-function pairKey(actorKey: string, objectKey: string): string {
+/** The key of an actor→object pair. */
+export function pairKeyOf(actorKey: string, objectKey: string): string {
   return `${actorKey}\u0000${objectKey}`;
 }

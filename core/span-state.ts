@@ -37,6 +37,8 @@ export interface SpanState {
   readonly statusMessage?: string;
   readonly actorKey: string;
   readonly objectKey: string;
+  /** `actorKey` and `objectKey` joined (see pairKeyOf). */
+  readonly pairKey: string;
   readonly eventUid?: string;
   count: number;
   /** For a scaling span: the direction and how many child creations/deletions it still accounts for. */

@@ -1,6 +1,6 @@
 import type { RootRef } from './correlation-rules.ts';
 import { spanIdOf, traceIdOf } from './ids.ts';
-import type { RecentSpans } from './recent-spans.ts';
+import { pairKeyOf, type RecentSpans } from './recent-spans.ts';
 import type { AttributeValue, KspanSpan } from './span.ts';
 import { SEMCONV_PREFIX } from './span-attributes.ts';
 import type { SpanSink } from './span-sink.ts';
@@ -94,7 +94,7 @@ export class TraceAssembler {
     const span: SpanState = {
       spanId: spanIdOf('root', ...idParts), trace, name: `${root.kind}.${root.operation}`, startUs, lastUs: startUs,
       serviceName: root.manager, attributes, events: [], error: false, actorKey: `${root.kind}/${root.namespace}/${root.name}`,
-      objectKey: `root:${root.key}`, count: 1, droppedRepeats: 0, emitted: false,
+      objectKey: `root:${root.key}`, pairKey: pairKeyOf(`${root.kind}/${root.namespace}/${root.name}`, `root:${root.key}`), count: 1, droppedRepeats: 0, emitted: false,
     };
     this.traces.set(root.key, trace);
     this.add(span);
