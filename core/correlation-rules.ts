@@ -20,6 +20,7 @@ export interface RootRef {
   readonly name: string;
   readonly uid: string;
   readonly generation: number;
+  /** When the change happened; absent when unknown or only approximated by when its snapshot arrived. */
   readonly sinceUs?: number;
   readonly manager: string;
   readonly operation: string;
@@ -213,7 +214,8 @@ const rootObject = {
       rule: 'root-object',
       root: {
         key: `${root.uid}:${generation}`, kind: root.kind, namespace: root.namespace, name: root.name, uid: root.uid, generation,
-        ...(g !== undefined ? { sinceUs: g.sinceUs } : {}),
+        // An untimed change's time depends on delivery: the trace then starts at its first event instead.
+        ...(g !== undefined && g.approximate !== true ? { sinceUs: g.sinceUs } : {}),
         manager: g?.manager ?? 'unknown', operation: g?.operation ?? 'Update',
       },
     };

@@ -12,7 +12,12 @@ export interface GenerationInfo {
   readonly operation: string;
   /** `spec.replicas` of this generation, when the kind has it. */
   readonly replicas?: number;
+  /** The change had no managedFields time: `sinceUs` is when its snapshot arrived, late by up to the delivery delay. */
+  readonly approximate?: boolean;
 }
+
+/** How late a snapshot may arrive after the change it shows (delivery delay), for untimed changes. */
+const UNTIMED_TOLERANCE_US = 5_000_000;
 
 /** What the core remembers of an object. */
 export interface ObjectState {
@@ -35,18 +40,36 @@ export interface ObjectState {
 
 const MAX_GENERATIONS = 8;
 
-/** The newest managedFields entry that changed `spec` (the scale subresource counts), else the newest of all. */
-export function specChange(entries: readonly ManagedFieldsEntry[] | undefined): { manager: string; operation: string; timeUs?: number } {
-  let best: { manager: string; operation: string; timeUs?: number } | undefined;
-  let bestAny: typeof best;
+/**
+ * Who made a new generation: the newest managedFields entry that touched `spec` (the scale subresource
+ * counts). An entry newer than the previous generation wins; the API server leaves `time` out of some
+ * entries (seen on `kubectl scale`'s subresource entry), so when no timed entry is newer than the previous
+ * generation, an untimed spec entry is the change. Operation `Update` on the scale subresource reads `Scale`.
+ */
+export function specChange(entries: readonly ManagedFieldsEntry[] | undefined, previousSinceUs = Number.NEGATIVE_INFINITY): { manager: string; operation: string; timeUs?: number } {
+  let best: ManagedFieldsEntry | undefined;
+  let bestUs = Number.NEGATIVE_INFINITY;
+  let untimed: ManagedFieldsEntry | undefined;
+  let newestAny: ManagedFieldsEntry | undefined;
+  let newestAnyUs = Number.NEGATIVE_INFINITY;
   for (const e of entries ?? []) {
     const t = parseTimeUs(e.time);
-    const candidate = { manager: e.manager ?? 'unknown', operation: e.operation ?? 'Update', ...(t !== undefined ? { timeUs: t } : {}) };
     const touchesSpec = e.fieldsV1 !== undefined && e.fieldsV1 !== null && typeof e.fieldsV1 === 'object' && 'f:spec' in e.fieldsV1;
-    if (touchesSpec && (best === undefined || (t ?? -1) > (best.timeUs ?? -1))) best = candidate;
-    if (bestAny === undefined || (t ?? -1) > (bestAny.timeUs ?? -1)) bestAny = candidate;
+    if (touchesSpec && t === undefined) untimed ??= e;
+    if (touchesSpec && t !== undefined && t > bestUs) {
+      best = e;
+      bestUs = t;
+    }
+    if (t !== undefined && t > newestAnyUs) {
+      newestAny = e;
+      newestAnyUs = t;
+    }
   }
-  return best ?? bestAny ?? { manager: 'unknown', operation: 'Update' };
+  const pick = best !== undefined && (bestUs > previousSinceUs || untimed === undefined) ? best : untimed ?? best ?? newestAny;
+  if (pick === undefined) return { manager: 'unknown', operation: 'Update' };
+  const operation = pick.subresource === 'scale' ? 'Scale' : pick.operation ?? 'Update';
+  const timeUs = pick === untimed ? undefined : parseTimeUs(pick.time);
+  return { manager: pick.manager ?? 'unknown', operation, ...(timeUs !== undefined ? { timeUs } : {}) };
 }
 
 /** Snapshots of the objects events involve, by `Kind/namespace/name`, with their recent generations. */
@@ -83,11 +106,13 @@ export class ObjectStore {
     const generation = typeof meta.generation === 'number' ? meta.generation : 0;
     const last = state.generations[state.generations.length - 1];
     if (last === undefined || generation > last.generation) {
-      const change = specChange(meta.managedFields);
-      const since = change.timeUs ?? parseTimeUs(meta.creationTimestamp) ?? atUs;
+      const change = specChange(meta.managedFields, last?.sinceUs);
+      // Untimed change: the creation for a first generation, else when the snapshot came, in whole seconds like
+      // managedFields times (so that events of that second still find it).
+      const since = change.timeUs ?? (last === undefined ? parseTimeUs(meta.creationTimestamp) : undefined) ?? Math.floor(atUs / 1_000_000) * 1_000_000;
       const spec = obj.spec as { replicas?: unknown } | undefined;
       const replicas = spec !== undefined && spec !== null && typeof spec.replicas === 'number' ? spec.replicas : undefined;
-      state.generations.push({ generation, sinceUs: Math.min(since, atUs), manager: change.manager, operation: change.operation, replicas });
+      state.generations.push({ generation, sinceUs: Math.min(since, atUs), manager: change.manager, operation: change.operation, replicas, approximate: change.timeUs === undefined && last !== undefined });
       if (state.generations.length > MAX_GENERATIONS) state.generations.shift();
     }
     const spec = obj.spec as { nodeName?: unknown } | undefined;
@@ -133,13 +158,17 @@ export class ObjectStore {
       }
     });
     if (pick === undefined) return state.generations[0];
-    if (replicasHint !== undefined && pick.replicas !== replicasHint) {
-      const second = Math.floor(pick.sinceUs / 1_000_000);
-      for (let i = index - 1; i >= 0; i--) {
-        const g = state.generations[i] as GenerationInfo;
-        if (Math.floor(g.sinceUs / 1_000_000) !== second) break;
-        if (g.replicas === replicasHint) return g;
-      }
+    if (replicasHint === undefined || pick.replicas === replicasHint) return pick;
+    const second = Math.floor(pick.sinceUs / 1_000_000);
+    // Newest first: a generation whose untimed change was seen just after the event, then those of the same second.
+    for (let i = state.generations.length - 1; i > index; i--) {
+      const g = state.generations[i] as GenerationInfo;
+      if (g.approximate === true && g.sinceUs <= timeUs + UNTIMED_TOLERANCE_US && g.replicas === replicasHint) return g;
+    }
+    for (let i = index - 1; i >= 0; i--) {
+      const g = state.generations[i] as GenerationInfo;
+      if (Math.floor(g.sinceUs / 1_000_000) !== second) break;
+      if (g.replicas === replicasHint) return g;
     }
     return pick;
   }

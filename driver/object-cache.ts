@@ -1,7 +1,7 @@
 import type { KubeObject } from '../core/kube.ts';
 import { Backoff } from './backoff.ts';
 import type { Clock } from './clock.ts';
-import { KubeApiError, explainKubeApiError } from './kube-api-error.ts';
+import { KubeApiError } from './kube-api-error.ts';
 import type { KubeApi } from './kube-api.ts';
 import { WATCHED_KINDS, collectionPath, objectPath, type KindInfo } from './kind-registry.ts';
 import { ListWatcher, type RawObject } from './list-watcher.ts';
@@ -128,7 +128,12 @@ export class ObjectCache implements ObjectLookup {
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 403) {
         this.forbidden.add(ref.kind);
-        logger.warn(`cannot read ${ref.kind} objects; spans about them will lack their owners`, { error: explainKubeApiError(err, api.server).message });
+        // A kind outside kspan's ClusterRole (least privilege grants only the workload kinds): expected, said once.
+        logger.warn(`not allowed to read ${ref.kind} objects (not in kspan's ClusterRole); events about them get a trace of their own, without owners`, {
+          kind: ref.kind,
+          status: 403,
+          detail: err.message,
+        });
       } else if (!(err instanceof KubeApiError && err.status === 404)) {
         logger.debug('object lookup failed', { kind: ref.kind, namespace: ref.namespace, name: ref.name, error: (err as Error).message });
         return undefined; // not cached: a transient failure is retried by the next event

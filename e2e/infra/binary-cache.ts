@@ -1,0 +1,80 @@
+import { access, constants } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+/** Absolute paths of the Go-built binaries the local infrastructure runs. */
+export interface E2eBinaries {
+  readonly dir: string;
+  readonly jaeger: string;
+  readonly etcd: string;
+  readonly kubeApiserver: string;
+  readonly kubeControllerManager: string;
+  readonly kubeScheduler: string;
+  readonly kubectl: string;
+  readonly kwok: string;
+  readonly kwokctl: string;
+}
+
+/** Where build.sh lives (next to this file). */
+export const buildScriptPath = fileURLToPath(new URL('./build.sh', import.meta.url));
+
+/** Options for {@link ensureBinaries}. */
+export interface EnsureBinariesOptions {
+  /** Receives build.sh's progress lines (stderr); default: process.stderr. */
+  readonly onProgress?: (line: string) => void;
+}
+
+/**
+ * Returns the cached binaries, building the missing ones with build.sh first (seconds when
+ * cached; a cold build compiles Kubernetes and Jaeger from source and takes many minutes).
+ * `KSPAN_E2E_BIN_DIR` points at a ready directory and skips build.sh entirely.
+ */
+export async function ensureBinaries(options: EnsureBinariesOptions = {}): Promise<E2eBinaries> {
+  const presetDir = process.env.KSPAN_E2E_BIN_DIR;
+  const dir = presetDir !== undefined && presetDir !== '' ? presetDir : await runBuildScript(options);
+  const binaries = binariesIn(dir);
+  for (const [name, path] of Object.entries(binaries)) {
+    if (name === 'dir') continue;
+    try {
+      await access(path, constants.X_OK);
+    } catch {
+      throw new Error(`e2e binary ${name} is missing or not executable at ${path}; run bash ${buildScriptPath}`);
+    }
+  }
+  return binaries;
+}
+
+function binariesIn(dir: string): E2eBinaries {
+  return {
+    dir,
+    jaeger: join(dir, 'jaeger'),
+    etcd: join(dir, 'etcd'),
+    kubeApiserver: join(dir, 'kube-apiserver'),
+    kubeControllerManager: join(dir, 'kube-controller-manager'),
+    kubeScheduler: join(dir, 'kube-scheduler'),
+    kubectl: join(dir, 'kubectl'),
+    kwok: join(dir, 'kwok'),
+    kwokctl: join(dir, 'kwokctl'),
+  };
+}
+
+async function runBuildScript(options: EnsureBinariesOptions): Promise<string> {
+  const onProgress = options.onProgress ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const child = execa('bash', [buildScriptPath], { reject: false, stderr: 'pipe', stdout: 'pipe', lines: false });
+  child.stderr?.setEncoding('utf8');
+  let pending = '';
+  child.stderr?.on('data', (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) if (!line.startsWith('go: downloading')) onProgress(line);
+  });
+  const result = await child;
+  if (result.exitCode !== 0) {
+    throw new Error(`${buildScriptPath} failed with exit code ${result.exitCode}; see the output above`);
+  }
+  const dir = String(result.stdout).trim().split('\n').pop();
+  if (dir === undefined || dir === '') throw new Error(`${buildScriptPath} printed no bin directory`);
+  return dir;
+}
