@@ -8,6 +8,8 @@ export const NORMALIZED_FIELDS: readonly { readonly what: string; readonly patte
   // Generated names: ReplicaSet pod-template-hash and Pod suffixes use Kubernetes' rand alphabet.
   { what: 'pod name suffix', pattern: /\b([a-z][a-z0-9.-]*?)-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g, replacement: '$1-<hash>-<pod>' },
   { what: 'replicaset hash', pattern: /\b([a-z][a-z0-9.-]*?)-[bcdfghjklmnpqrstvwxz2456789]{6,10}\b(?!-)/g, replacement: '$1-<hash>' },
+  // The scheduler breaks ties between equally good nodes at random.
+  { what: 'assigned node', pattern: /\bto kwok-node-\d+\b/g, replacement: 'to <node>' },
   // Timing inside messages (image pull durations, sizes).
   { what: 'pull duration', pattern: /in [0-9.]+m?s \([0-9.]+m?s including waiting\)/g, replacement: 'in <duration>' },
   { what: 'image size', pattern: /Image size: \d+ bytes\./g, replacement: 'Image size: <bytes>.' },
