@@ -1,9 +1,10 @@
 import type { EventObject, NormalizedEvent } from './normalized-event.ts';
+import type { RootRef } from './correlation-rules.ts';
 import type { Retargeted } from './retarget-rules.ts';
 import type { AttributeValue } from './span.ts';
 
 /** OpenTelemetry Kubernetes semantic-convention attribute prefixes by kind (`k8s.pod.name`, `k8s.pod.uid`, …). */
-export const SEMCONV_PREFIX: Readonly<Record<string, string>> = {
+const SEMCONV_PREFIX: Readonly<Record<string, string>> = {
   Pod: 'k8s.pod',
   ReplicaSet: 'k8s.replicaset',
   Deployment: 'k8s.deployment',
@@ -24,16 +25,34 @@ function describe(attrs: Record<string, AttributeValue>, o: EventObject, uid: st
   if (uid !== undefined) attrs[`${prefix}.uid`] = uid;
 }
 
+/** `k8s.namespace.name`, the semantic-convention name/uid of the object's kind, and `k8s.object.*`. */
+function describeObject(attrs: Record<string, AttributeValue>, o: EventObject, uid: string | undefined): void {
+  if (o.namespace !== '') attrs['k8s.namespace.name'] = o.namespace;
+  describe(attrs, o, uid);
+  attrs['k8s.object.kind'] = o.kind;
+  attrs['k8s.object.name'] = o.name;
+  if (uid !== undefined) attrs['k8s.object.uid'] = uid;
+}
+
+/** Attributes of a synthesized root span: the root object at its generation, and the change that made it. */
+export function rootAttributes(root: RootRef, segment: number): Record<string, AttributeValue> {
+  const attrs: Record<string, AttributeValue> = {};
+  describeObject(attrs, root, root.uid);
+  attrs['k8s.object.generation'] = root.generation;
+  attrs['k8s.field_manager'] = root.manager;
+  attrs['k8s.operation'] = root.operation;
+  attrs['kspan.root'] = true;
+  attrs['kspan.rule'] = 'root-object';
+  if (segment > 0) attrs['kspan.segment'] = segment;
+  return attrs;
+}
+
 /** Attributes of an event's span: semantic conventions for the objects, the event's own fields, and kspan's. */
 export function eventAttributes(event: NormalizedEvent, target: Retargeted, objectUid: string | undefined): Record<string, AttributeValue> {
   const attrs: Record<string, AttributeValue> = {};
   const { actor, object } = target;
-  if (object.namespace !== '') attrs['k8s.namespace.name'] = object.namespace;
-  describe(attrs, actor, actor.uid);
-  if (object !== actor) describe(attrs, object, objectUid);
-  attrs['k8s.object.kind'] = object.kind;
-  attrs['k8s.object.name'] = object.name;
-  if (objectUid !== undefined) attrs['k8s.object.uid'] = objectUid;
+  if (object !== actor) describe(attrs, actor, actor.uid);
+  describeObject(attrs, object, objectUid);
   if (object !== actor) {
     attrs['k8s.actor.kind'] = actor.kind;
     attrs['k8s.actor.name'] = actor.name;

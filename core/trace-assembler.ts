@@ -1,8 +1,8 @@
 import type { RootRef } from './correlation-rules.ts';
 import { spanIdOf, traceIdOf } from './ids.ts';
 import { pairKeyOf, type RecentSpans } from './recent-spans.ts';
-import type { AttributeValue, KspanSpan } from './span.ts';
-import { SEMCONV_PREFIX } from './span-attributes.ts';
+import type { KspanSpan } from './span.ts';
+import { rootAttributes } from './span-attributes.ts';
 import type { SpanSink } from './span-sink.ts';
 import type { SpanState, TraceState } from './span-state.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
@@ -74,22 +74,7 @@ export class TraceAssembler {
     const recentChange = segment === 0 && root.sinceUs !== undefined && eventUs - root.sinceUs <= this.options.retainUs;
     const startUs = recentChange ? (root.sinceUs as number) : eventUs;
     const trace: TraceState = { traceId: traceIdOf(...idParts), rootKey: root.key, openedUs: eventUs, lastUs: eventUs, pending: [], retained: [], expired: false };
-    const attributes: Record<string, AttributeValue> = {};
-    if (root.namespace !== '') attributes['k8s.namespace.name'] = root.namespace;
-    const prefix = SEMCONV_PREFIX[root.kind];
-    if (prefix !== undefined) {
-      attributes[`${prefix}.name`] = root.name;
-      attributes[`${prefix}.uid`] = root.uid;
-    }
-    attributes['k8s.object.kind'] = root.kind;
-    attributes['k8s.object.name'] = root.name;
-    attributes['k8s.object.uid'] = root.uid;
-    attributes['k8s.object.generation'] = root.generation;
-    attributes['k8s.field_manager'] = root.manager;
-    attributes['k8s.operation'] = root.operation;
-    attributes['kspan.root'] = true;
-    attributes['kspan.rule'] = 'root-object';
-    if (segment > 0) attributes['kspan.segment'] = segment;
+    const attributes = rootAttributes(root, segment);
     if (!recentChange && root.sinceUs !== undefined) attributes['kspan.root.changed_us'] = root.sinceUs;
     const span: SpanState = {
       spanId: spanIdOf('root', ...idParts), trace, name: `${root.kind}.${root.operation}`, startUs, lastUs: startUs,
