@@ -139,6 +139,25 @@ describe('kspan run against a real control plane, traces read back from Jaeger',
     expect(requests / events).toBeLessThan(0.5);
   });
 
+  it('deploy/ is accepted by the API server, and its RBAC grants what kspan needs and no more', async () => {
+    await k(['apply', '-k', DEPLOY, '--dry-run=server']);
+    const sa = 'system:serviceaccount:kspan:kspan';
+    const can = async (...args: string[]): Promise<string> => {
+      try {
+        return (await k(['auth', 'can-i', ...args, `--as=${sa}`])).trim();
+      } catch (err) {
+        // `kubectl auth can-i` prints "no" and exits 1 when the answer is no.
+        return /exit code 1\b/.test(String((err as Error).message)) ? 'no' : String((err as Error).message);
+      }
+    };
+    for (const allowed of [['watch', 'events.events.k8s.io'], ['list', 'events'], ['watch', 'pods'], ['get', 'replicasets.apps'], ['watch', 'deployments.apps'], ['get', 'leases.coordination.k8s.io/kspan', '-n', 'kspan']]) {
+      expect(await can(...allowed), allowed.join(' ')).toBe('yes');
+    }
+    for (const denied of [['list', 'secrets'], ['create', 'pods'], ['delete', 'events'], ['update', 'deployments.apps'], ['update', 'leases.coordination.k8s.io/kube-scheduler', '-n', 'kube-system']]) {
+      expect(await can(...denied), denied.join(' ')).toBe('no');
+    }
+  });
+
   it('the input log kspan recorded replays offline to the very same spans', async () => {
     const code = await (kspan as KspanProcess).stop();
     expect(code).toBe(0);
