@@ -207,7 +207,12 @@ export class Engine {
       this.diagnostics.add('duplicate', `${event.namespace}/${event.name} ${event.reason} count ${event.count}`);
       return true;
     }
-    this.seen.set(event.uid, { count: Math.max(event.count, seen?.count ?? 0), timeUs: Math.max(event.timeUs, seen?.timeUs ?? 0) });
+    if (seen !== undefined && this.seen.get(event.uid) === seen) {
+      seen.count = Math.max(event.count, seen.count);
+      seen.timeUs = Math.max(event.timeUs, seen.timeUs);
+    } else {
+      this.seen.set(event.uid, { count: Math.max(event.count, seen?.count ?? 0), timeUs: Math.max(event.timeUs, seen?.timeUs ?? 0) });
+    }
     if (this.seen.size >= this.dedupeCapacity / 2) {
       this.seenBefore = this.seen;
       this.seen = new Map();

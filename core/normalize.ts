@@ -18,8 +18,8 @@ function toEventObject(ref: ObjectReference | undefined, fallbackNamespace: stri
     kind: ref.kind,
     namespace: typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : CLUSTER_SCOPED.has(ref.kind) ? '' : fallbackNamespace,
     name: ref.name,
-    ...(typeof ref.uid === 'string' && ref.uid !== '' ? { uid: ref.uid } : {}),
-    ...(typeof ref.apiVersion === 'string' ? { apiVersion: ref.apiVersion } : {}),
+    uid: typeof ref.uid === 'string' && ref.uid !== '' ? ref.uid : undefined,
+    apiVersion: typeof ref.apiVersion === 'string' ? ref.apiVersion : undefined,
   };
 }
 

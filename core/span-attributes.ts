@@ -18,11 +18,14 @@ const SEMCONV_PREFIX: Readonly<Record<string, string>> = {
   HorizontalPodAutoscaler: 'k8s.hpa',
 };
 
+/** The attribute keys per kind, built once. */
+const SEMCONV_KEYS = new Map(Object.entries(SEMCONV_PREFIX).map(([kind, prefix]) => [kind, { name: `${prefix}.name`, uid: `${prefix}.uid` }]));
+
 function describe(attrs: Record<string, AttributeValue>, o: EventObject, uid: string | undefined): void {
-  const prefix = SEMCONV_PREFIX[o.kind];
-  if (prefix === undefined) return;
-  attrs[`${prefix}.name`] = o.name;
-  if (uid !== undefined) attrs[`${prefix}.uid`] = uid;
+  const keys = SEMCONV_KEYS.get(o.kind);
+  if (keys === undefined) return;
+  attrs[keys.name] = o.name;
+  if (uid !== undefined) attrs[keys.uid] = uid;
 }
 
 /** `k8s.namespace.name`, the semantic-convention name/uid of the object's kind, and `k8s.object.*`. */
