@@ -144,20 +144,25 @@ const actorCause: CorrelationRule = {
   description: 'the open span about this event\'s actor by another actor, preferring a same-direction scaling with room left',
   find({ recent, actorKey, objectKey, event }) {
     if (actorKey === objectKey) return undefined;
-    const candidates = recent.aboutObject(actorKey).filter((s) => s.actorKey !== actorKey);
-    if (candidates.length === 0) return undefined;
     const direction = directionOf(event.reason);
-    if (direction !== undefined) {
-      const sameDirection = candidates.filter((s) => s.scale?.direction === direction);
-      const withRoom = sameDirection.find((s) => s.scale !== undefined && s.scale.used < s.scale.capacity);
-      const pick = withRoom ?? sameDirection[sameDirection.length - 1];
-      if (pick !== undefined) {
-        if (pick.scale !== undefined) pick.scale.used += 1;
-        return { rule: 'actor-cause', span: pick };
-      }
+    let newest: SpanState | undefined;
+    let newestSameDirection: SpanState | undefined;
+    let earliestWithRoom: SpanState | undefined;
+    // One pass, oldest first, without allocating: this runs for every controller event about a child.
+    for (const s of recent.aboutObject(actorKey)) {
+      if (s.actorKey === actorKey) continue;
+      newest = s;
+      if (direction === undefined || s.scale?.direction !== direction) continue;
+      newestSameDirection = s;
+      if (earliestWithRoom === undefined && s.scale.used < s.scale.capacity) earliestWithRoom = s;
     }
-    return { rule: 'actor-cause', span: candidates[candidates.length - 1] as SpanState };
-  },
+    const pick = earliestWithRoom ?? newestSameDirection;
+    if (pick !== undefined) {
+      if (pick.scale !== undefined) pick.scale.used += 1;
+      return { rule: 'actor-cause', span: pick };
+    }
+    return newest === undefined ? undefined : { rule: 'actor-cause', span: newest };
+  }
 };
 
 const ownerCause: CorrelationRule = {
