@@ -11,6 +11,8 @@ describe('parseNdjsonLine', () => {
     ['{"type":"tick","at":"noon"}', /"at" must be an RFC 3339 time/],
     ['{"type":"event","at":"2024-05-05T16:22:00Z"}', /needs an "event" object/],
     ['{"type":"object","at":"2024-05-05T16:22:00Z","object":5}', /needs an "object"/],
+    ['{"type":"event","at":"2024-05-05T16:22:00Z","watch":"BOOKMARK","event":{}}', /"watch" must be ADDED, MODIFIED or DELETED, got "BOOKMARK"/],
+    ['{"type":"object","at":"2024-05-05T16:22:00Z","deleted":"yes","object":{}}', /"deleted" must be true or false/],
   ])('rejects %s with the file, the line and what to do', (line, message) => {
     expect(() => parseNdjsonLine(line, 'log.ndjson', 7)).toThrow(message);
   });

@@ -1,8 +1,6 @@
 import type { InputRecord } from '../core/input-record.ts';
-import { parseTimeUs } from '../core/time.ts';
 import { InputLogError } from './input-log-error.ts';
-
-const TYPES = new Set(['event', 'object', 'tick']);
+import { explainRecordProblem, INPUT_RECORD_SCHEMA } from './record-schema.ts';
 
 /** Parses one NDJSON line of an input log; throws InputLogError naming `source:line` when it is not a record. */
 export function parseNdjsonLine(text: string, source: string, line: number): InputRecord | undefined {
@@ -17,18 +15,9 @@ export function parseNdjsonLine(text: string, source: string, line: number): Inp
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InputLogError(source, line, 'a record must be a JSON object like {"type":"event","at":"…","event":{…}}');
   }
-  const r = value as Record<string, unknown>;
-  if (typeof r.type !== 'string' || !TYPES.has(r.type)) {
-    throw new InputLogError(source, line, `"type" must be "event", "object" or "tick", got ${JSON.stringify(r.type)}`);
-  }
-  if (parseTimeUs(r.at) === undefined) {
-    throw new InputLogError(source, line, `"at" must be an RFC 3339 time like "2024-05-05T16:22:15.808Z", got ${JSON.stringify(r.at)}`);
-  }
-  if (r.type === 'event' && (r.event === null || typeof r.event !== 'object')) {
-    throw new InputLogError(source, line, 'an "event" record needs an "event" object (a Kubernetes Event)');
-  }
-  if (r.type === 'object' && (r.object === null || typeof r.object !== 'object')) {
-    throw new InputLogError(source, line, 'an "object" record needs an "object" (a Kubernetes object snapshot)');
+  const parsed = INPUT_RECORD_SCHEMA.safeParse(value);
+  if (!parsed.success) {
+    throw new InputLogError(source, line, explainRecordProblem(value as Record<string, unknown>, parsed.error.issues[0]?.path ?? []));
   }
   return value as InputRecord;
 }
