@@ -271,3 +271,16 @@ describe('determinism', () => {
     expect(JSON.stringify(replay(input).spans)).toBe(JSON.stringify(replay(input).spans));
   });
 });
+
+describe('snapshots out of order', () => {
+  it('an older generation\'s snapshot arriving after a newer one still counts for its own events', () => {
+    const withReplicas = (r: ReturnType<typeof obj>, replicas: number) => ({ ...r, object: { ...r.object, spec: { replicas } } });
+    const { spans } = replay([...deployment,
+      withReplicas(obj(10, 'Deployment', 'web', { generation: 3, changedAt: 10 }), 4),
+      withReplicas(obj(11, 'Deployment', 'web', { generation: 2, changedAt: 10 }), 3),
+      ev(10, 's2', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 2 to 3'),
+      ev(10, 's3', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 3 to 4')]);
+    expect(byEvent(spans, 's2').traceId).toBe(traceIdOf('uid-web', 2));
+    expect(byEvent(spans, 's3').traceId).toBe(traceIdOf('uid-web', 3));
+  });
+});

@@ -36,6 +36,14 @@ export interface ObjectState {
   lastSeenUs: number;
   /** A Pod's node (`spec.nodeName`, or the node the scheduler assigned it to). */
   nodeName?: string;
+  /** `metadata.creationTimestamp`, to tell a namesake's stale snapshot from a newer object. */
+  createdUs?: number;
+  /** The newest `metadata.resourceVersion` applied (when it is an integer, as etcd revisions are). */
+  revision?: number;
+}
+
+function revisionOf(rv: unknown): number | undefined {
+  return typeof rv === 'string' && /^\d{1,15}$/.test(rv) ? Number(rv) : undefined;
 }
 
 const MAX_GENERATIONS = 8;
@@ -86,9 +94,14 @@ export class ObjectStore {
     const namespace = typeof meta.namespace === 'string' ? meta.namespace : '';
     const key = objectKey({ kind: obj.kind, namespace, name: meta.name });
     let state = this.byKey.get(key);
+    const createdUs = parseTimeUs(meta.creationTimestamp);
+    if (state !== undefined && state.uid !== meta.uid && createdUs !== undefined && state.createdUs !== undefined && createdUs < state.createdUs) {
+      // A late snapshot of a namesake that was already replaced (a StatefulSet Pod recreated): ignore it.
+      return true;
+    }
     if (state === undefined || state.uid !== meta.uid) {
       // A new object (or one recreated under the same name, like a StatefulSet's pod).
-      state = { key, kind: obj.kind, namespace, name: meta.name, uid: meta.uid, owners: [], annotations: {}, labels: {}, generations: [], lastSeenUs: atUs };
+      state = { key, kind: obj.kind, namespace, name: meta.name, uid: meta.uid, owners: [], annotations: {}, labels: {}, generations: [], lastSeenUs: atUs, createdUs };
       const node = this.assigned.get(key);
       if (node !== undefined) {
         state.nodeName = node;
@@ -96,31 +109,44 @@ export class ObjectStore {
       }
       this.byKey.set(key, state);
     }
-    state.owners = Array.isArray(meta.ownerReferences) ? meta.ownerReferences.filter((o) => typeof o?.uid === 'string' && typeof o.kind === 'string' && typeof o.name === 'string') : [];
-    state.annotations = meta.annotations ?? {};
-    state.labels = meta.labels ?? {};
+    // Snapshots can arrive out of order: metadata follows the newest resourceVersion only.
+    const revision = revisionOf(meta.resourceVersion);
+    if (revision === undefined || state.revision === undefined || revision >= state.revision) {
+      state.owners = Array.isArray(meta.ownerReferences) ? meta.ownerReferences.filter((o) => typeof o?.uid === 'string' && typeof o.kind === 'string' && typeof o.name === 'string') : [];
+      state.annotations = meta.annotations ?? {};
+      state.labels = meta.labels ?? {};
+      const spec = obj.spec as { nodeName?: unknown } | undefined;
+      if (spec !== undefined && spec !== null && typeof spec.nodeName === 'string' && spec.nodeName !== '') state.nodeName = spec.nodeName;
+      if (revision !== undefined) state.revision = revision;
+    }
     state.lastSeenUs = Math.max(state.lastSeenUs, atUs);
     // Keep the map in last-seen order, so pruning stale objects reads only the stale front.
     this.byKey.delete(key);
     this.byKey.set(key, state);
-    const generation = typeof meta.generation === 'number' ? meta.generation : 0;
-    const last = state.generations[state.generations.length - 1];
-    if (last === undefined || generation > last.generation) {
-      const change = specChange(meta.managedFields, last?.sinceUs);
-      // Untimed change: the creation for a first generation, else when the snapshot came, in whole seconds like
-      // managedFields times (so that events of that second still find it).
-      const since = change.timeUs ?? (last === undefined ? parseTimeUs(meta.creationTimestamp) : undefined) ?? Math.floor(atUs / 1_000_000) * 1_000_000;
-      const spec = obj.spec as { replicas?: unknown } | undefined;
-      const replicas = spec !== undefined && spec !== null && typeof spec.replicas === 'number' ? spec.replicas : undefined;
-      state.generations.push({ generation, sinceUs: Math.min(since, atUs), manager: change.manager, operation: change.operation, replicas, approximate: change.timeUs === undefined && last !== undefined });
-      if (state.generations.length > MAX_GENERATIONS) state.generations.shift();
-    }
-    const spec = obj.spec as { nodeName?: unknown } | undefined;
-    if (spec !== undefined && spec !== null && typeof spec.nodeName === 'string' && spec.nodeName !== '') state.nodeName = spec.nodeName;
+    this.recordGeneration(state, obj, atUs);
     const marked = parseTimeUs(meta.deletionTimestamp);
     if ((deleted || marked !== undefined) && state.deletedAtUs === undefined) this.deletions.push(key);
     if (deleted || marked !== undefined) state.deletedAtUs = Math.min(state.deletedAtUs ?? Number.POSITIVE_INFINITY, marked ?? atUs, atUs);
     return true;
+  }
+
+  /** Adds the snapshot's generation to the history, in order, even when an older one arrives late. */
+  private recordGeneration(state: ObjectState, obj: KubeObject, atUs: number): void {
+    const meta = obj.metadata ?? {};
+    const generation = typeof meta.generation === 'number' ? meta.generation : 0;
+    const gens = state.generations;
+    let index = gens.length;
+    while (index > 0 && (gens[index - 1] as GenerationInfo).generation > generation) index--;
+    if (index > 0 && (gens[index - 1] as GenerationInfo).generation === generation) return;
+    const previous = gens[index - 1];
+    const change = specChange(meta.managedFields, previous?.sinceUs);
+    // Untimed change: the creation for a first generation, else when the snapshot came, in whole seconds like
+    // managedFields times (so that events of that second still find it).
+    const since = change.timeUs ?? (previous === undefined ? parseTimeUs(meta.creationTimestamp) : undefined) ?? Math.floor(atUs / 1_000_000) * 1_000_000;
+    const spec = obj.spec as { replicas?: unknown } | undefined;
+    const replicas = spec !== undefined && spec !== null && typeof spec.replicas === 'number' ? spec.replicas : undefined;
+    gens.splice(index, 0, { generation, sinceUs: Math.min(since, atUs), manager: change.manager, operation: change.operation, replicas, approximate: change.timeUs === undefined && previous !== undefined });
+    if (gens.length > MAX_GENERATIONS) gens.shift();
   }
 
   /** Records the node a Pod was assigned to (from the scheduler's event), for Pods not described yet too. */
