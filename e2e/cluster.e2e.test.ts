@@ -74,7 +74,7 @@ beforeAll(async () => {
   await serviceAccountKubeconfig(infra, 'kspan', 'kspan', kubeconfig);
   kspan = await KspanProcess.start({
     kubeconfig, otlpEndpoint: infra.jaegerOtlpGrpcEndpoint, recordPath: join(work, 'live.ndjson'),
-    metricsPort: await freePort(), logPath: join(work, 'kspan.log'), extraArgs: ['--idle', `${IDLE_MS / 1000}s`, '--window', `${WINDOW_MS / 1000}s`],
+    metricsPort: await freePort(), window: `${WINDOW_MS / 1000}s`, idle: `${IDLE_MS / 1000}s`,
   });
 }, 45 * 60_000);
 

@@ -8,8 +8,9 @@ export interface KspanProcessOptions {
   readonly otlpEndpoint: string;
   readonly recordPath: string;
   readonly metricsPort: number;
-  readonly logPath: string;
-  readonly extraArgs?: readonly string[];
+  /** The engine's window and idle time, as `kspan run` flags (e.g. `5s`, `10s`). */
+  readonly window: string;
+  readonly idle: string;
 }
 
 /** kspan's real production entrypoint (`kspan run`) as a child process. */
@@ -31,7 +32,7 @@ export class KspanProcess {
   static async start(o: KspanProcessOptions): Promise<KspanProcess> {
     const main = join(import.meta.dirname, '..', 'cli', 'main.ts');
     const args = [main, 'run', '--kubeconfig', o.kubeconfig, '--otlp-endpoint', o.otlpEndpoint, '--record', o.recordPath,
-      '--metrics-addr', `127.0.0.1:${o.metricsPort}`, '--window', '5s', '--idle', '10s', '--log-level', 'info', ...(o.extraArgs ?? [])];
+      '--metrics-addr', `127.0.0.1:${o.metricsPort}`, '--window', o.window, '--idle', o.idle, '--log-level', 'info'];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '' } });
     const p = new KspanProcess(child, o.metricsPort);
     try {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { parseDurationMs as parseDuration } from '../cli/duration.ts';
+import { parseDurationMs } from '../cli/duration.ts';
 import { UserError } from '../cli/user-error.ts';
 import { printTrees } from '../core/tree-printer.ts';
 import { toOtlpJson } from '../export/otlp-json.ts';
@@ -11,11 +11,6 @@ import { toNdjson } from './ndjson.ts';
 import { scenarioNamed, SCENARIOS } from './scenario-catalog.ts';
 
 const OUTPUTS = ['tree', 'ndjson', 'kspan-capture', 'otlp-json'] as const;
-
-/** Parses a duration like `3s`, `500ms`, `1m` (a bare number is milliseconds); a bad one is a user error. */
-export function parseDurationMs(text: string, flag = '--jitter'): number {
-  return parseDuration(text, flag);
-}
 
 function intArg(text: string): number {
   const n = Number(text);
@@ -53,7 +48,7 @@ export function registerSimulatorCommands(program: Command): void {
     .action((name: string, o: { seed: number; jitter: string; duplicates: number; lateObjects: number; missingPods: number; window: string; output: string }) => {
       if (!(OUTPUTS as readonly string[]).includes(o.output)) throw new UserError(`--output ${o.output}: expected one of ${OUTPUTS.join(', ')}`);
       const story = scenario(name).build(o.seed);
-      const records = deliver(story, { seed: o.seed, jitterMs: parseDurationMs(o.jitter), duplicateRate: o.duplicates, lateObjectRate: o.lateObjects, missingPodRate: o.missingPods });
+      const records = deliver(story, { seed: o.seed, jitterMs: parseDurationMs(o.jitter, '--jitter'), duplicateRate: o.duplicates, lateObjectRate: o.lateObjects, missingPodRate: o.missingPods });
       if (o.output === 'ndjson') return void process.stdout.write(toNdjson(records));
       if (o.output === 'kspan-capture') return void process.stdout.write(toKspanCapture(records));
       const spans = realEngine(parseDurationMs(o.window, '--window'))(records);
@@ -77,7 +72,7 @@ export function registerSimulatorCommands(program: Command): void {
         runEngine: realEngine(parseDurationMs(o.window, '--window')),
         seeds: o.seeds,
         ...(o.scenario === undefined ? {} : { scenarios: o.scenario }),
-        delivery: { jitterMs: parseDurationMs(o.jitter), duplicateRate: o.duplicates, lateObjectRate: o.lateObjects, missingPodRate: o.missingPods },
+        delivery: { jitterMs: parseDurationMs(o.jitter, '--jitter'), duplicateRate: o.duplicates, lateObjectRate: o.lateObjects, missingPodRate: o.missingPods },
         onProgress: (done, total) => {
           if (done % 200 === 0 || done === total) process.stderr.write(`\raccuracy: ${done}/${total} runs, ${((performance.now() - started) / 1000).toFixed(1)} s`);
           if (done === total) process.stderr.write('\n');

@@ -1,5 +1,5 @@
-import { Engine } from '../core/engine.ts';
 import type { InputRecord } from '../core/input-record.ts';
+import { replay } from '../core/replay.ts';
 import type { KspanSpan } from '../core/span.ts';
 
 /** Replays records through an engine and returns the spans; injectable so tests can fake the engine. */
@@ -7,11 +7,5 @@ export type RunEngine = (records: Iterable<InputRecord>) => KspanSpan[];
 
 /** The real engine with a window (jitter + slack). */
 export function realEngine(windowMs = 5000): RunEngine {
-  return (records) => {
-    const spans: KspanSpan[] = [];
-    const engine = new Engine({ windowMs, sink: { emit: (s: KspanSpan) => spans.push(s) } });
-    for (const r of records) engine.push(r);
-    engine.close();
-    return spans;
-  };
+  return (records) => replay(records, { windowMs }).spans;
 }
