@@ -2,7 +2,15 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['core/**/*.test.ts', 'input-log/**/*.test.ts', 'export/**/*.test.ts', 'cli/**/*.test.ts', 'scenarios/**/*.test.ts', 'simulator/**/*.test.ts', 'driver/**/*.test.ts'],
+    include: [
+      'core/**/*.test.ts',
+      'input-log/**/*.test.ts',
+      'export/**/*.test.ts',
+      'cli/**/*.test.ts',
+      'scenarios/**/*.test.ts',
+      'simulator/**/*.test.ts',
+      'driver/**/*.test.ts',
+    ],
     // The end-to-end suite needs a cluster and Jaeger: it runs through `npm run test:e2e`, not here.
     exclude: ['e2e/**', 'node_modules/**'],
     testTimeout: 30_000,

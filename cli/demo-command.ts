@@ -12,10 +12,15 @@ export function registerDemoCommand(program: Command): void {
   withOutputOptions(
     program
       .command('demo')
-      .description(`replay a bundled Deployment rolling update (${'scenarios/rolling-update'}) and print its trace tree; with OTEL_EXPORTER_OTLP_ENDPOINT set, also export it`),
+      .description(
+        `replay a bundled Deployment rolling update (${'scenarios/rolling-update'}) and print its trace tree; with OTEL_EXPORTER_OTLP_ENDPOINT set, also export it`,
+      ),
   ).action(async (options: ReplayOptions) => {
     const spans = await replayFiles([DEMO_SCENARIO], { window: '5s', idle: '5m', format: 'ndjson' });
     process.exitCode = await writeSpans(spans, { ...options, rules: options.rules }, true);
-    if (otlpEndpointOf(options) === undefined) process.stderr.write('kspan: set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4317) to also send this trace to Jaeger\n');
+    if (otlpEndpointOf(options) === undefined)
+      process.stderr.write(
+        'kspan: set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4317) to also send this trace to Jaeger\n',
+      );
   });
 }

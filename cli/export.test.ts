@@ -8,7 +8,10 @@ const run = promisify(execFile);
 const MAIN = join(import.meta.dirname, 'main.ts');
 const INPUT = join(import.meta.dirname, '..', 'scenarios', 'deployment-create', 'input.ndjson');
 
-async function kspan(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function kspan(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const r = await run(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
@@ -38,6 +41,8 @@ describe('kspan replay exporting over OTLP/gRPC', () => {
   it('says clearly when nothing listens at the endpoint, and exits 1', async () => {
     const r = await kspan({}, 'replay', INPUT, '--otlp-endpoint', 'http://127.0.0.1:1');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^kspan: OTLP export failed: .*ECONNREFUSED.*is a collector or Jaeger listening there\?\n$/);
+    expect(r.stderr).toMatch(
+      /^kspan: OTLP export failed: .*ECONNREFUSED.*is a collector or Jaeger listening there\?\n$/,
+    );
   });
 });

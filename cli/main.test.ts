@@ -25,7 +25,9 @@ describe('kspan CLI', () => {
   it('replay prints the trace tree of an input log', () => {
     const r = kspan('replay', join(SCENARIO, 'input.ndjson'));
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^trace [0-9a-f]{32} \(14 spans\)\nDeployment\.Update {2}kubectl-client-side-apply {2}default\/web/);
+    expect(r.stdout).toMatch(
+      /^trace [0-9a-f]{32} \(14 spans\)\nDeployment\.Update {2}kubectl-client-side-apply {2}default\/web/,
+    );
     expect(r.stdout).toMatch(/└─ Deployment\.ScalingReplicaSet {2}deployment-controller {2}"Scaled up replica set/);
   });
 
@@ -33,15 +35,30 @@ describe('kspan CLI', () => {
     const r = kspan('replay', join(import.meta.dirname, '..', 'input-log', 'testdata', 'two-documents.yaml'));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Deployment\.Update {2}kubectl-client-side-apply {2}default\/px {2}gen 1/);
-    expect(r.stdout).toMatch(/└─ Deployment\.ScalingReplicaSet {2}deployment-controller {2}"Scaled up replica set px-5f87d8856c to 2"/);
+    expect(r.stdout).toMatch(
+      /└─ Deployment\.ScalingReplicaSet {2}deployment-controller {2}"Scaled up replica set px-5f87d8856c to 2"/,
+    );
   });
 
   it('--output otlp-json prints an ExportTraceServiceRequest', () => {
     const r = kspan('replay', join(SCENARIO, 'input.ndjson'), '--output', 'otlp-json');
     expect(r.code).toBe(0);
-    const req = JSON.parse(r.stdout) as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: { traceId: string; name: string }[] }[] }[] };
-    const services = req.resourceSpans.map((rs) => rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue).sort();
-    expect(services).toEqual(['default-scheduler', 'deployment-controller', 'kubectl-client-side-apply', 'kubelet', 'replicaset-controller']);
+    const req = JSON.parse(r.stdout) as {
+      resourceSpans: {
+        resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+        scopeSpans: { spans: { traceId: string; name: string }[] }[];
+      }[];
+    };
+    const services = req.resourceSpans
+      .map((rs) => rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue)
+      .sort();
+    expect(services).toEqual([
+      'default-scheduler',
+      'deployment-controller',
+      'kubectl-client-side-apply',
+      'kubelet',
+      'replicaset-controller',
+    ]);
     const spans = req.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
     expect(spans).toHaveLength(14);
     expect(spans.every((s) => /^[0-9a-f]{32}$/.test(s.traceId))).toBe(true);
@@ -60,10 +77,22 @@ describe('kspan CLI', () => {
   });
 
   it.each([
-    ['a missing file', ['replay', '/no/such/file.ndjson'], /^kspan: \/no\/such\/file\.ndjson: cannot read it \(ENOENT\); check the path\n$/],
+    [
+      'a missing file',
+      ['replay', '/no/such/file.ndjson'],
+      /^kspan: \/no\/such\/file\.ndjson: cannot read it \(ENOENT\); check the path\n$/,
+    ],
     ['a malformed line', ['replay', 'MALFORMED'], /^kspan: .*bad\.ndjson:2: not valid JSON .*\n$/],
-    ['a bad duration', ['replay', '--window', 'soon', join(SCENARIO, 'input.ndjson')], /^kspan: --window: expected a duration like 5s/],
-    ['a bad output format', ['replay', '--output', 'xml', join(SCENARIO, 'input.ndjson')], /^kspan: --output must be tree or otlp-json/],
+    [
+      'a bad duration',
+      ['replay', '--window', 'soon', join(SCENARIO, 'input.ndjson')],
+      /^kspan: --window: expected a duration like 5s/,
+    ],
+    [
+      'a bad output format',
+      ['replay', '--output', 'xml', join(SCENARIO, 'input.ndjson')],
+      /^kspan: --output must be tree or otlp-json/,
+    ],
   ])('gives one clear line and exit 2 for %s', (_name, args, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'kspan-'));
     const bad = join(dir, 'bad.ndjson');

@@ -13,7 +13,9 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('kspan')
-    .description('Turns Kubernetes Events into OpenTelemetry traces joined by causality: a rollout, a scale-up or a crash loop reads as one trace.')
+    .description(
+      'Turns Kubernetes Events into OpenTelemetry traces joined by causality: a rollout, a scale-up or a crash loop reads as one trace.',
+    )
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

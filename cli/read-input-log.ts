@@ -10,7 +10,10 @@ import { UserError } from './user-error.ts';
 export type InputFormat = 'auto' | 'ndjson' | 'capture';
 
 async function* lines(path: string): AsyncGenerator<string> {
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  const rl = createInterface({
+    input: createReadStream(path, { encoding: 'utf8' }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   yield* rl;
 }
 
@@ -26,8 +29,17 @@ export async function* readInputLog(path: string, format: InputFormat = 'auto'):
     if (!s.isFile()) throw new UserError(`${path}: not a file; give an input log (.ndjson) or a kspan capture (.yaml)`);
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new UserError(`${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path`);
+    throw new UserError(
+      `${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path`,
+    );
   }
-  const chosen = format === 'auto' ? (path.endsWith('.ndjson') || path.endsWith('.jsonl') ? 'ndjson' : looksLikeCapture(await firstLine(path)) ? 'capture' : 'ndjson') : format;
+  const chosen =
+    format === 'auto'
+      ? path.endsWith('.ndjson') || path.endsWith('.jsonl')
+        ? 'ndjson'
+        : looksLikeCapture(await firstLine(path))
+          ? 'capture'
+          : 'ndjson'
+      : format;
   yield* chosen === 'capture' ? readCapture(lines(path), path) : readNdjson(lines(path), path);
 }

@@ -14,7 +14,10 @@ export interface ReplayOptions extends SpanOutputOptions {
 }
 
 /** Replays input log files through a fresh engine; returns the spans and prints a diagnostics summary. */
-export async function replayFiles(files: readonly string[], options: Pick<ReplayOptions, 'window' | 'idle' | 'format'>): Promise<KspanSpan[]> {
+export async function replayFiles(
+  files: readonly string[],
+  options: Pick<ReplayOptions, 'window' | 'idle' | 'format'>,
+): Promise<KspanSpan[]> {
   const spans: KspanSpan[] = [];
   const engine = new Engine({
     windowMs: parseDurationMs(options.window, '--window'),
@@ -33,7 +36,9 @@ export async function replayFiles(files: readonly string[], options: Pick<Replay
   progress.done();
   const counts = Object.entries(engine.diagnostics.counts);
   if (counts.length > 0) {
-    process.stderr.write(`kspan: ${n} records, ${spans.length} spans; diagnostics: ${counts.map(([k, v]) => `${k} ×${v}`).join(', ')}\n`);
+    process.stderr.write(
+      `kspan: ${n} records, ${spans.length} spans; diagnostics: ${counts.map(([k, v]) => `${k} ×${v}`).join(', ')}\n`,
+    );
   }
   return spans;
 }
@@ -41,12 +46,19 @@ export async function replayFiles(files: readonly string[], options: Pick<Replay
 /** Adds the shared output flags to a command. */
 export function withOutputOptions(cmd: Command): Command {
   return cmd
-    .option('-o, --output <format>', 'tree (readable trace trees) or otlp-json (OTLP ExportTraceServiceRequest JSON)', 'tree')
+    .option(
+      '-o, --output <format>',
+      'tree (readable trace trees) or otlp-json (OTLP ExportTraceServiceRequest JSON)',
+      'tree',
+    )
     .option('--rules', 'show which correlation rule parented each span', false)
     .option('--no-times', 'leave span start offsets out of the tree')
     .option('--check <golden>', 'compare the tree with a golden file; exit 1 with a diff when they differ')
     .option('--update', 'with --check: rewrite the golden file instead of comparing', false)
-    .option('--otlp-endpoint <url>', 'export over OTLP/gRPC instead of printing (default: $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or $OTEL_EXPORTER_OTLP_ENDPOINT)')
+    .option(
+      '--otlp-endpoint <url>',
+      'export over OTLP/gRPC instead of printing (default: $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or $OTEL_EXPORTER_OTLP_ENDPOINT)',
+    )
     .option('--otlp-insecure', 'use plaintext gRPC (implied by an http:// endpoint)', false)
     .option('--otlp-headers <list>', 'gRPC metadata as key=value,key2=value2 (default: $OTEL_EXPORTER_OTLP_HEADERS)');
 }
@@ -57,7 +69,10 @@ export function registerReplayCommand(program: Command): void {
     program
       .command('replay')
       .description('replay input logs (NDJSON) or kspan capture files through the engine and print the trace trees')
-      .argument('<files...>', 'input log files (.ndjson: one record a line) or kspan --capture-to files (multi-document YAML)')
+      .argument(
+        '<files...>',
+        'input log files (.ndjson: one record a line) or kspan --capture-to files (multi-document YAML)',
+      )
       .option('--window <duration>', 'how long an event waits for its causes (delivery jitter + 1s)', '5s')
       .option('--idle <duration>', 'a trace with no new span for this long is finished', '5m')
       .option('--format <format>', 'auto, ndjson or capture', 'auto'),

@@ -22,7 +22,11 @@ export async function listScenarios(dir = SCENARIOS_DIR): Promise<Scenario[]> {
     const folder = join(dir, name);
     if (!(await stat(folder)).isDirectory()) continue;
     const files = await readdir(folder);
-    const input = files.includes('input.ndjson') ? 'input.ndjson' : files.includes('input.yaml') ? 'input.yaml' : undefined;
+    const input = files.includes('input.ndjson')
+      ? 'input.ndjson'
+      : files.includes('input.yaml')
+        ? 'input.yaml'
+        : undefined;
     if (input !== undefined) out.push({ name, input: join(folder, input), golden: join(folder, 'golden.tree') });
   }
   return out;

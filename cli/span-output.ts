@@ -18,11 +18,17 @@ export interface SpanOutputOptions {
 
 /** The configured OTLP endpoint: the flag, else the standard environment variables. */
 export function otlpEndpointOf(options: SpanOutputOptions): string | undefined {
-  return options.otlpEndpoint ?? process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return (
+    options.otlpEndpoint ?? process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+  );
 }
 
 /** Exports spans over OTLP/gRPC and waits for the endpoint to accept them. */
-export async function exportSpans(spans: readonly KspanSpan[], endpoint: string, options: SpanOutputOptions): Promise<void> {
+export async function exportSpans(
+  spans: readonly KspanSpan[],
+  endpoint: string,
+  options: SpanOutputOptions,
+): Promise<void> {
   // Loaded on demand: gRPC and the SDK take most of the CLI's start-up time.
   const { createOtlpTraceExporter, exportOnce, parseHeaders } = await import('../export/otlp-exporter.ts');
   const { toReadableSpan } = await import('../export/to-readable-span.ts');
@@ -35,7 +41,10 @@ export async function exportSpans(spans: readonly KspanSpan[], endpoint: string,
   try {
     for (let i = 0; i < spans.length; i += 512) await exportOnce(exporter, spans.slice(i, i + 512).map(toReadableSpan));
   } catch (err) {
-    throw new UserError(`${(err as Error).message} (endpoint ${endpoint}); is a collector or Jaeger listening there?`, 1);
+    throw new UserError(
+      `${(err as Error).message} (endpoint ${endpoint}); is a collector or Jaeger listening there?`,
+      1,
+    );
   } finally {
     await exporter.shutdown();
   }
@@ -43,12 +52,18 @@ export async function exportSpans(spans: readonly KspanSpan[], endpoint: string,
 }
 
 /** Prints, checks against a golden file, or exports spans, as the options say. Returns the exit code. */
-export async function writeSpans(spans: readonly KspanSpan[], options: SpanOutputOptions, exportToo = false): Promise<number> {
+export async function writeSpans(
+  spans: readonly KspanSpan[],
+  options: SpanOutputOptions,
+  exportToo = false,
+): Promise<number> {
   const output = options.output ?? 'tree';
-  if (output !== 'tree' && output !== 'otlp-json') throw new UserError(`--output must be tree or otlp-json, got ${JSON.stringify(output)}`);
-  const text = output === 'tree'
-    ? printTrees(spans, { rules: options.rules === true, times: options.times !== false })
-    : `${(await import('../export/otlp-json.ts')).toOtlpJson(spans)}\n`;
+  if (output !== 'tree' && output !== 'otlp-json')
+    throw new UserError(`--output must be tree or otlp-json, got ${JSON.stringify(output)}`);
+  const text =
+    output === 'tree'
+      ? printTrees(spans, { rules: options.rules === true, times: options.times !== false })
+      : `${(await import('../export/otlp-json.ts')).toOtlpJson(spans)}\n`;
   const endpoint = otlpEndpointOf(options);
   let code = 0;
   if (options.check !== undefined) {

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 
 /** core/ stays a pure state machine: no I/O, no clients or exporters, no wall clock, no randomness. */
 const FORBIDDEN: readonly [RegExp, string][] = [
-  [/from\s+['"](node:)?(fs|fs\/promises|net|http|https|http2|child_process|dgram|tls|os|worker_threads)['"]/, 'I/O module'],
+  [
+    /from\s+['"](node:)?(fs|fs\/promises|net|http|https|http2|child_process|dgram|tls|os|worker_threads)['"]/,
+    'I/O module',
+  ],
   [/from\s+['"]@kubernetes\/client-node['"]/, 'Kubernetes client'],
   [/from\s+['"]@opentelemetry\/(exporter|sdk|otlp|resources)[^'"]*['"]/, 'OpenTelemetry SDK or exporter'],
   [/\bDate\.now\s*\(/, 'wall clock'],
@@ -31,9 +34,12 @@ describe('core/ boundary', () => {
     expect(files.length).toBeGreaterThan(10);
   });
 
-  it.each(files.map((f) => [f.slice(import.meta.dirname.length + 1), f]))('%s reaches nothing outside the core', (_name, file) => {
-    const text = readFileSync(file, 'utf8');
-    const found = FORBIDDEN.filter(([re]) => re.test(text)).map(([, what]) => what);
-    expect(found).toEqual([]);
-  });
+  it.each(files.map((f) => [f.slice(import.meta.dirname.length + 1), f]))(
+    '%s reaches nothing outside the core',
+    (_name, file) => {
+      const text = readFileSync(file, 'utf8');
+      const found = FORBIDDEN.filter(([re]) => re.test(text)).map(([, what]) => what);
+      expect(found).toEqual([]);
+    },
+  );
 });

@@ -7,21 +7,41 @@ import type { Retargeted } from './retarget-rules.ts';
  * kubelet's sequence. Sub-second times (MicroTime) order events of equal rank.
  */
 const KIND_DEPTH: Readonly<Record<string, number>> = {
-  Node: 0, Deployment: 0, StatefulSet: 0, DaemonSet: 0, CronJob: 0,
-  ReplicaSet: 1, Job: 1,
+  Node: 0,
+  Deployment: 0,
+  StatefulSet: 0,
+  DaemonSet: 0,
+  CronJob: 0,
+  ReplicaSet: 1,
+  Job: 1,
   Pod: 2,
 };
 
 const REASON_ORDER: Readonly<Record<string, number>> = {
   ScalingReplicaSet: 10,
   // A StatefulSet deletes a Pod before it creates its namesake again.
-  SuccessfulDelete: 20, SuccessfulCreate: 21,
-  FailedScheduling: 30, Scheduled: 31, Preempted: 32,
-  Pulling: 40, Pulled: 41, Failed: 42, ErrImageNeverPull: 42, InspectFailed: 42, BackOff: 43,
-  Created: 50, Started: 51, Unhealthy: 52, ProbeWarning: 52,
-  Killing: 60, Preempting: 60, Evicted: 61, OOMKilling: 61,
+  SuccessfulDelete: 20,
+  SuccessfulCreate: 21,
+  FailedScheduling: 30,
+  Scheduled: 31,
+  Preempted: 32,
+  Pulling: 40,
+  Pulled: 41,
+  Failed: 42,
+  ErrImageNeverPull: 42,
+  InspectFailed: 42,
+  BackOff: 43,
+  Created: 50,
+  Started: 51,
+  Unhealthy: 52,
+  ProbeWarning: 52,
+  Killing: 60,
+  Preempting: 60,
+  Evicted: 61,
+  OOMKilling: 61,
   Completed: 70,
-  NodeNotReady: 5, TaintManagerEviction: 62,
+  NodeNotReady: 5,
+  TaintManagerEviction: 62,
 };
 
 /** The rank of an event within its second: lower happens first. */

@@ -6,7 +6,15 @@ import type { Retargeted } from './retarget-rules.ts';
 import type { SpanState } from './span-state.ts';
 
 /** Ids of the correlation rules, recorded on every span as `kspan.rule`. */
-export type RuleId = 'node-cause' | 'observed-child' | 'garbage-collection' | 'object-cause' | 'actor-cause' | 'owner-chain' | 'top-level-annotation' | 'root-object';
+export type RuleId =
+  | 'node-cause'
+  | 'observed-child'
+  | 'garbage-collection'
+  | 'object-cause'
+  | 'actor-cause'
+  | 'owner-chain'
+  | 'top-level-annotation'
+  | 'root-object';
 
 /** The annotation that names an external parent span, in W3C traceparent form. */
 export const TOP_LEVEL_SPAN_ANNOTATION = 'kspan.io/topLevelSpan';
@@ -86,7 +94,7 @@ function isTermination(event: NormalizedEvent): boolean {
 
 const nodeCause: CorrelationRule = {
   id: 'node-cause',
-  description: 'a Pod event of the node lifecycle controllers hangs under the newest open span about the Pod\'s node',
+  description: "a Pod event of the node lifecycle controllers hangs under the newest open span about the Pod's node",
   find({ event, target, recent, objects, objectKey }) {
     if (target.object.kind !== 'Pod' || !NODE_REASONS.has(event.reason)) return undefined;
     const node = objects.nodeOf(objectKey);
@@ -99,7 +107,8 @@ const nodeCause: CorrelationRule = {
 
 const observedChild: CorrelationRule = {
   id: 'observed-child',
-  description: 'a controller reporting what it saw a child do (CronJob SawCompletedJob) hangs under the child\'s newest own event',
+  description:
+    "a controller reporting what it saw a child do (CronJob SawCompletedJob) hangs under the child's newest own event",
   find({ target, recent, objectKey }) {
     if (target.observes !== true) return undefined;
     const span = recent.latestOfPair(objectKey, objectKey);
@@ -109,7 +118,7 @@ const observedChild: CorrelationRule = {
 
 const objectCause: CorrelationRule = {
   id: 'object-cause',
-  description: 'the newest open span by another actor about this event\'s object (a Pod\'s stop: its deletion)',
+  description: "the newest open span by another actor about this event's object (a Pod's stop: its deletion)",
   find(input) {
     const { recent, objectKey, actorKey, event, objects } = input;
     const list = recent.aboutObject(objectKey);
@@ -141,7 +150,8 @@ const objectCause: CorrelationRule = {
 
 const actorCause: CorrelationRule = {
   id: 'actor-cause',
-  description: 'the open span about this event\'s actor by another actor, preferring a same-direction scaling with room left',
+  description:
+    "the open span about this event's actor by another actor, preferring a same-direction scaling with room left",
   find({ recent, actorKey, objectKey, event }) {
     if (actorKey === objectKey) return undefined;
     const direction = directionOf(event.reason);
@@ -162,7 +172,7 @@ const actorCause: CorrelationRule = {
       return { rule: 'actor-cause', span: pick };
     }
     return newest === undefined ? undefined : { rule: 'actor-cause', span: newest };
-  }
+  },
 };
 
 const ownerCause: CorrelationRule = {
@@ -200,7 +210,7 @@ const topLevelAnnotation: CorrelationRule = {
 
 const rootObject = {
   id: 'root-object',
-  description: 'the synthesized span of the root owner\'s generation at the event\'s time',
+  description: "the synthesized span of the root owner's generation at the event's time",
   find({ objects, actorKey, objectKey, event, target, diagnostics }: RuleInput): ParentChoice {
     let chain = ownerChain(actorKey, objects);
     if (chain.length === 0 && objectKey !== actorKey) chain = ownerChain(objectKey, objects);
@@ -209,7 +219,19 @@ const rootObject = {
       diagnostics.add('missing-object', `${actorKey} (event ${event.namespace}/${event.name})`);
       const a = target.actor;
       const uid = a.uid ?? actorKey;
-      return { rule: 'root-object', root: { key: `${uid}:0`, kind: a.kind, namespace: a.namespace, name: a.name, uid, generation: 0, manager: 'unknown', operation: 'Change' } };
+      return {
+        rule: 'root-object',
+        root: {
+          key: `${uid}:0`,
+          kind: a.kind,
+          namespace: a.namespace,
+          name: a.name,
+          uid,
+          generation: 0,
+          manager: 'unknown',
+          operation: 'Change',
+        },
+      };
     }
     // A scaling reports the size it was asked for: it tells apart generations changed within one second.
     const hint = target.scale !== undefined && chain.length === 1 ? target.scale.to : undefined;
@@ -218,17 +240,31 @@ const rootObject = {
     return {
       rule: 'root-object',
       root: {
-        key: `${root.uid}:${generation}`, kind: root.kind, namespace: root.namespace, name: root.name, uid: root.uid, generation,
+        key: `${root.uid}:${generation}`,
+        kind: root.kind,
+        namespace: root.namespace,
+        name: root.name,
+        uid: root.uid,
+        generation,
         // An untimed change's time depends on delivery: the trace then starts at its first event instead.
         ...(g !== undefined && g.approximate !== true ? { sinceUs: g.sinceUs } : {}),
-        manager: g?.manager ?? 'unknown', operation: g?.operation ?? 'Update',
+        manager: g?.manager ?? 'unknown',
+        operation: g?.operation ?? 'Update',
       },
     };
   },
 } satisfies CorrelationRule;
 
 /** The correlation rules, in the order they are tried; the last always answers. */
-export const CORRELATION_RULES: readonly CorrelationRule[] = [nodeCause, observedChild, objectCause, actorCause, ownerCause, topLevelAnnotation, rootObject];
+export const CORRELATION_RULES: readonly CorrelationRule[] = [
+  nodeCause,
+  observedChild,
+  objectCause,
+  actorCause,
+  ownerCause,
+  topLevelAnnotation,
+  rootObject,
+];
 
 /** Tries the rules in order. */
 export function correlate(input: RuleInput): ParentChoice {

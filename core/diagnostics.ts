@@ -6,7 +6,7 @@ export const DIAGNOSTIC_CODES = {
   'no-timestamp': 'an event with no usable eventTime/lastTimestamp/firstTimestamp; its receive time was used',
   'malformed-timestamp': 'an event timestamp that is not RFC 3339; the next one in precedence was used',
   'no-event-uid': 'an event without metadata.uid; an ID was derived from its namespace, name and time',
-  'duplicate': 'the same occurrence of an event delivered again (e.g. after a watch re-list); dropped',
+  duplicate: 'the same occurrence of an event delivered again (e.g. after a watch re-list); dropped',
   'late-event': 'an event that arrived after the window had closed over its time; processed out of order',
   'missing-object': 'an event whose object was never described; its trace was rooted at the object itself',
   'missing-owner': 'an owner reference to an object never described; the chain stopped there',

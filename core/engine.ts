@@ -1,5 +1,5 @@
 import { causalRank, scaleHint } from './causal-order.ts';
-import { correlate, type ParentChoice, type RootRef } from './correlation-rules.ts';
+import { correlate, type ParentChoice } from './correlation-rules.ts';
 import { Diagnostics } from './diagnostics.ts';
 import type { InputRecord } from './input-record.ts';
 import type { KubeEvent } from './kube.ts';
@@ -59,8 +59,16 @@ interface Pending {
  * then uid and count so that the order never depends on delivery.
  */
 function comparePending(a: Pending, b: Pending): number {
-  return a.second - b.second || a.rank - b.rank || a.event.timeUs - b.event.timeUs || a.hint - b.hint
-    || (a.revision - b.revision || 0) || (a.event.uid < b.event.uid ? -1 : a.event.uid > b.event.uid ? 1 : 0) || a.event.count - b.event.count;
+  return (
+    a.second - b.second ||
+    a.rank - b.rank ||
+    a.event.timeUs - b.event.timeUs ||
+    a.hint - b.hint ||
+    a.revision - b.revision ||
+    0 ||
+    (a.event.uid < b.event.uid ? -1 : a.event.uid > b.event.uid ? 1 : 0) ||
+    a.event.count - b.event.count
+  );
 }
 
 function revisionOf(event: NormalizedEvent): number {
@@ -97,8 +105,11 @@ export class Engine {
     this.dedupeCapacity = options.dedupeCapacity ?? 200_000;
     this.objectRetentionUs = (options.objectRetentionMs ?? 7_200_000) * 1000;
     this.traces = new TraceAssembler({
-      sink: options.sink, recent: this.recent, idleUs: this.idleUs,
-      retainUs: Math.max(this.idleUs, (options.retainMs ?? 900_000) * 1000), maxTraceUs: (options.maxTraceMs ?? 3_600_000) * 1000,
+      sink: options.sink,
+      recent: this.recent,
+      idleUs: this.idleUs,
+      retainUs: Math.max(this.idleUs, (options.retainMs ?? 900_000) * 1000),
+      maxTraceUs: (options.maxTraceMs ?? 3_600_000) * 1000,
     });
   }
 
@@ -116,18 +127,26 @@ export class Engine {
     if (atUs !== undefined && atUs > this.watermarkUs) this.watermarkUs = atUs;
     switch (record.type) {
       case 'event':
-        if (record.event === null || typeof record.event !== 'object') this.diagnostics.add('malformed-record', 'event record without event');
+        if (record.event === null || typeof record.event !== 'object')
+          this.diagnostics.add('malformed-record', 'event record without event');
         else if (record.watch !== 'DELETED') this.enqueue(record.event, atUs);
         break;
       case 'object':
-        if (record.object === null || typeof record.object !== 'object' || !this.objects.upsert(record.object, atUs ?? 0, record.deleted === true)) {
+        if (
+          record.object === null ||
+          typeof record.object !== 'object' ||
+          !this.objects.upsert(record.object, atUs ?? 0, record.deleted === true)
+        ) {
           this.diagnostics.add('malformed-object', `object record at ${String(record.at)}`);
         }
         break;
       case 'tick':
         break;
       default:
-        this.diagnostics.add('malformed-record', `unknown record type ${JSON.stringify((record as { type?: unknown }).type)}`);
+        this.diagnostics.add(
+          'malformed-record',
+          `unknown record type ${JSON.stringify((record as { type?: unknown }).type)}`,
+        );
         return;
     }
     this.advance(false);
@@ -143,7 +162,12 @@ export class Engine {
 
   /** Sizes of the engine's state. */
   stats(): EngineStats {
-    return { pendingEvents: this.buffer.size, openTraces: this.traces.openCount, openSpans: this.traces.openSpanCount, objects: this.objects.size };
+    return {
+      pendingEvents: this.buffer.size,
+      openTraces: this.traces.openCount,
+      openSpans: this.traces.openSpanCount,
+      objects: this.objects.size,
+    };
   }
 
   private enqueue(raw: KubeEvent, atUs: number | undefined): void {
@@ -151,7 +175,15 @@ export class Engine {
     const event = normalizeEvent(raw, received, this.diagnostics);
     if (event === undefined) return;
     const target = retarget(event);
-    this.buffer.push({ event, target, atUs: atUs ?? event.timeUs, second: secondOf(event.timeUs), rank: causalRank(event, target), hint: scaleHint(target), revision: revisionOf(event) });
+    this.buffer.push({
+      event,
+      target,
+      atUs: atUs ?? event.timeUs,
+      second: secondOf(event.timeUs),
+      rank: causalRank(event, target),
+      hint: scaleHint(target),
+      revision: revisionOf(event),
+    });
   }
 
   private advance(all: boolean): void {
@@ -197,7 +229,15 @@ export class Engine {
       const node = /\bto (\S+)$/.exec(event.message)?.[1];
       if (node !== undefined) this.objects.assignNode(objKey, node);
     }
-    const choice = correlate({ event, target, actorKey, objectKey: objKey, recent: this.recent, objects: this.objects, diagnostics: this.diagnostics });
+    const choice = correlate({
+      event,
+      target,
+      actorKey,
+      objectKey: objKey,
+      recent: this.recent,
+      objects: this.objects,
+      diagnostics: this.diagnostics,
+    });
     this.open(p, choice, actorKey, objKey);
   }
 
@@ -211,7 +251,10 @@ export class Engine {
       seen.count = Math.max(event.count, seen.count);
       seen.timeUs = Math.max(event.timeUs, seen.timeUs);
     } else {
-      this.seen.set(event.uid, { count: Math.max(event.count, seen?.count ?? 0), timeUs: Math.max(event.timeUs, seen?.timeUs ?? 0) });
+      this.seen.set(event.uid, {
+        count: Math.max(event.count, seen?.count ?? 0),
+        timeUs: Math.max(event.timeUs, seen?.timeUs ?? 0),
+      });
     }
     if (this.seen.size >= this.dedupeCapacity / 2) {
       this.seenBefore = this.seen;
@@ -223,11 +266,16 @@ export class Engine {
   private repeat(span: SpanState, event: NormalizedEvent): void {
     span.count = Math.max(span.count, event.count);
     span.attributes['k8s.event.count'] = span.count;
-    if (event.message !== '' && event.message !== span.attributes['k8s.event.message']) span.attributes['k8s.event.last_message'] = event.message;
+    if (event.message !== '' && event.message !== span.attributes['k8s.event.message'])
+      span.attributes['k8s.event.last_message'] = event.message;
     span.lastUs = Math.max(span.lastUs, event.timeUs);
     span.trace.lastUs = Math.max(span.trace.lastUs, event.timeUs);
     if (span.events.length < this.maxRepeatEvents) {
-      span.events.push({ name: 'repeated', timeUs: Math.max(event.timeUs, span.startUs), attributes: { 'k8s.event.count': event.count } });
+      span.events.push({
+        name: 'repeated',
+        timeUs: Math.max(event.timeUs, span.startUs),
+        attributes: { 'k8s.event.count': event.count },
+      });
     } else {
       span.droppedRepeats += 1;
       span.attributes['kspan.repeats_not_shown'] = span.droppedRepeats;
@@ -245,7 +293,8 @@ export class Engine {
     if (parent !== undefined && parent.startUs > refined && parent.startUs < limit) refined = parent.startUs;
     const about = this.recent.aboutObject(objKey);
     const previous = about[about.length - 1];
-    if (previous !== undefined && previous.startUs >= refined && previous.startUs + 1 < limit) refined = previous.startUs + 1;
+    if (previous !== undefined && previous.startUs >= refined && previous.startUs + 1 < limit)
+      refined = previous.startUs + 1;
     return refined;
   }
 
@@ -261,7 +310,7 @@ export class Engine {
       trace = this.traces.openExternal(choice.external.traceId, choice.external.spanId, event.timeUs);
       externalParentId = choice.external.spanId;
     } else {
-      const opened = this.traces.openRoot(choice.root as RootRef, event.timeUs);
+      const opened = this.traces.openRoot(choice.root, event.timeUs);
       trace = opened.trace;
       parent = opened.root;
     }
@@ -278,7 +327,8 @@ export class Engine {
       startUs = parent.startUs;
     }
     const previous = this.recent.latestOfPair(actorKey, objKey);
-    if (previous !== undefined && previous.trace === trace && !previous.emitted && previous.endedByNextUs === undefined) previous.endedByNextUs = startUs;
+    if (previous !== undefined && previous.trace === trace && !previous.emitted && previous.endedByNextUs === undefined)
+      previous.endedByNextUs = startUs;
     const s = target.scale;
     const span: SpanState = {
       spanId: spanIdOf(event.uid, event.count),
@@ -298,7 +348,14 @@ export class Engine {
       pairKey: pairKeyOf(actorKey, objKey),
       eventUid: event.uid,
       count: event.count,
-      scale: s === undefined ? undefined : { direction: s.direction, capacity: s.from === undefined ? Number.POSITIVE_INFINITY : Math.abs(s.to - s.from), used: 0 },
+      scale:
+        s === undefined
+          ? undefined
+          : {
+              direction: s.direction,
+              capacity: s.from === undefined ? Number.POSITIVE_INFINITY : Math.abs(s.to - s.from),
+              used: 0,
+            },
       droppedRepeats: 0,
       emitted: false,
     };

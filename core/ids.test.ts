@@ -10,7 +10,8 @@ describe('deterministic IDs', () => {
 
   it('do not collide over a hundred thousand event identities', () => {
     const seen = new Set<string>();
-    for (let i = 0; i < 100_000; i++) seen.add(spanIdOf(`5c62d50b-aee3-4972-b0bb-${String(i).padStart(12, '0')}`, 1 + (i % 3)));
+    for (let i = 0; i < 100_000; i++)
+      seen.add(spanIdOf(`5c62d50b-aee3-4972-b0bb-${String(i).padStart(12, '0')}`, 1 + (i % 3)));
     expect(seen.size).toBe(100_000);
   });
 

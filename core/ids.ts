@@ -16,7 +16,12 @@ function fmix(h: number, length: number): number {
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function word(h: number): string {
-  return (HEX[h >>> 24] as string) + (HEX[(h >>> 16) & 0xff] as string) + (HEX[(h >>> 8) & 0xff] as string) + (HEX[h & 0xff] as string);
+  return (
+    (HEX[h >>> 24] as string) +
+    (HEX[(h >>> 16) & 0xff] as string) +
+    (HEX[(h >>> 8) & 0xff] as string) +
+    (HEX[h & 0xff] as string)
+  );
 }
 
 /** `words` 32-bit hashes of the text, each with its own seed, in one pass over the text. */

@@ -7,16 +7,91 @@ import { parseTimeUs } from './time.ts';
 const regarding = { kind: 'Pod', namespace: 'default', name: 'web-1', uid: 'p1' };
 
 describe('normalizeEvent', () => {
-  it.each<[string, KubeEvent, { timeUs: number; firstUs: number; count: number; component: string; precise: boolean }]>([
-    ['core/v1 with first/last timestamps', { apiVersion: 'v1', kind: 'Event', metadata: { uid: 'e', name: 'x', namespace: 'default' }, involvedObject: regarding, reason: 'BackOff', firstTimestamp: '2024-05-05T16:22:00Z', lastTimestamp: '2024-05-05T16:22:30Z', count: 7, source: { component: 'kubelet', host: 'node-1' } },
-      { timeUs: parseTimeUs('2024-05-05T16:22:30Z')!, firstUs: parseTimeUs('2024-05-05T16:22:00Z')!, count: 7, component: 'kubelet', precise: false }],
-    ['core/v1 prefers microsecond eventTime', { apiVersion: 'v1', kind: 'Event', metadata: { uid: 'e' }, involvedObject: regarding, reason: 'Scheduled', eventTime: '2024-05-05T16:22:00.073450Z', lastTimestamp: '2024-05-05T16:22:00Z', reportingComponent: 'default-scheduler' },
-      { timeUs: parseTimeUs('2024-05-05T16:22:00.073450Z')!, firstUs: parseTimeUs('2024-05-05T16:22:00.073450Z')!, count: 1, component: 'default-scheduler', precise: true }],
-    ['events.k8s.io/v1 with series', { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { uid: 'e' }, regarding, reason: 'BackOff', note: 'Back-off', eventTime: '2024-05-05T16:22:00.100000Z', series: { count: 12, lastObservedTime: '2024-05-05T16:25:00.500000Z' }, reportingController: 'kubelet' },
-      { timeUs: parseTimeUs('2024-05-05T16:25:00.5Z')!, firstUs: parseTimeUs('2024-05-05T16:22:00.1Z')!, count: 12, component: 'kubelet', precise: true }],
-    ['falls back to firstTimestamp when lastTimestamp is malformed', { apiVersion: 'v1', kind: 'Event', metadata: { uid: 'e' }, involvedObject: regarding, reason: 'X', firstTimestamp: '2024-05-05T16:22:00Z', lastTimestamp: 'yesterday' },
-      { timeUs: parseTimeUs('2024-05-05T16:22:00Z')!, firstUs: parseTimeUs('2024-05-05T16:22:00Z')!, count: 1, component: 'unknown', precise: false }],
-  ])('%s', (_name, raw, expected) => {
+  it.each<[string, KubeEvent, { timeUs: number; firstUs: number; count: number; component: string; precise: boolean }]>(
+    [
+      [
+        'core/v1 with first/last timestamps',
+        {
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { uid: 'e', name: 'x', namespace: 'default' },
+          involvedObject: regarding,
+          reason: 'BackOff',
+          firstTimestamp: '2024-05-05T16:22:00Z',
+          lastTimestamp: '2024-05-05T16:22:30Z',
+          count: 7,
+          source: { component: 'kubelet', host: 'node-1' },
+        },
+        {
+          timeUs: parseTimeUs('2024-05-05T16:22:30Z')!,
+          firstUs: parseTimeUs('2024-05-05T16:22:00Z')!,
+          count: 7,
+          component: 'kubelet',
+          precise: false,
+        },
+      ],
+      [
+        'core/v1 prefers microsecond eventTime',
+        {
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { uid: 'e' },
+          involvedObject: regarding,
+          reason: 'Scheduled',
+          eventTime: '2024-05-05T16:22:00.073450Z',
+          lastTimestamp: '2024-05-05T16:22:00Z',
+          reportingComponent: 'default-scheduler',
+        },
+        {
+          timeUs: parseTimeUs('2024-05-05T16:22:00.073450Z')!,
+          firstUs: parseTimeUs('2024-05-05T16:22:00.073450Z')!,
+          count: 1,
+          component: 'default-scheduler',
+          precise: true,
+        },
+      ],
+      [
+        'events.k8s.io/v1 with series',
+        {
+          apiVersion: 'events.k8s.io/v1',
+          kind: 'Event',
+          metadata: { uid: 'e' },
+          regarding,
+          reason: 'BackOff',
+          note: 'Back-off',
+          eventTime: '2024-05-05T16:22:00.100000Z',
+          series: { count: 12, lastObservedTime: '2024-05-05T16:25:00.500000Z' },
+          reportingController: 'kubelet',
+        },
+        {
+          timeUs: parseTimeUs('2024-05-05T16:25:00.5Z')!,
+          firstUs: parseTimeUs('2024-05-05T16:22:00.1Z')!,
+          count: 12,
+          component: 'kubelet',
+          precise: true,
+        },
+      ],
+      [
+        'falls back to firstTimestamp when lastTimestamp is malformed',
+        {
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { uid: 'e' },
+          involvedObject: regarding,
+          reason: 'X',
+          firstTimestamp: '2024-05-05T16:22:00Z',
+          lastTimestamp: 'yesterday',
+        },
+        {
+          timeUs: parseTimeUs('2024-05-05T16:22:00Z')!,
+          firstUs: parseTimeUs('2024-05-05T16:22:00Z')!,
+          count: 1,
+          component: 'unknown',
+          precise: false,
+        },
+      ],
+    ],
+  )('%s', (_name, raw, expected) => {
     const d = new Diagnostics();
     const n = normalizeEvent(raw, 0, d);
     expect(n).toMatchObject(expected);
@@ -25,13 +100,50 @@ describe('normalizeEvent', () => {
 
   it('reads the message from `note` on events.k8s.io/v1 and `message` on core/v1', () => {
     const d = new Diagnostics();
-    expect(normalizeEvent({ apiVersion: 'events.k8s.io/v1', metadata: { uid: 'a' }, regarding, note: 'n', eventTime: '2024-05-05T16:22:00.1Z' }, 0, d)?.message).toBe('n');
-    expect(normalizeEvent({ apiVersion: 'v1', metadata: { uid: 'b' }, involvedObject: regarding, message: 'm', lastTimestamp: '2024-05-05T16:22:00Z' }, 0, d)?.message).toBe('m');
+    expect(
+      normalizeEvent(
+        {
+          apiVersion: 'events.k8s.io/v1',
+          metadata: { uid: 'a' },
+          regarding,
+          note: 'n',
+          eventTime: '2024-05-05T16:22:00.1Z',
+        },
+        0,
+        d,
+      )?.message,
+    ).toBe('n');
+    expect(
+      normalizeEvent(
+        {
+          apiVersion: 'v1',
+          metadata: { uid: 'b' },
+          involvedObject: regarding,
+          message: 'm',
+          lastTimestamp: '2024-05-05T16:22:00Z',
+        },
+        0,
+        d,
+      )?.message,
+    ).toBe('m');
   });
 
   it.each<[string, KubeEvent, string]>([
-    ['no involved object', { apiVersion: 'v1', metadata: { uid: 'e' }, reason: 'X', lastTimestamp: '2024-05-05T16:22:00Z' }, 'no-involved-object'],
-    ['involved object without a name', { apiVersion: 'v1', metadata: { uid: 'e' }, involvedObject: { kind: 'Pod' }, lastTimestamp: '2024-05-05T16:22:00Z' }, 'no-involved-object'],
+    [
+      'no involved object',
+      { apiVersion: 'v1', metadata: { uid: 'e' }, reason: 'X', lastTimestamp: '2024-05-05T16:22:00Z' },
+      'no-involved-object',
+    ],
+    [
+      'involved object without a name',
+      {
+        apiVersion: 'v1',
+        metadata: { uid: 'e' },
+        involvedObject: { kind: 'Pod' },
+        lastTimestamp: '2024-05-05T16:22:00Z',
+      },
+      'no-involved-object',
+    ],
   ])('drops an event with %s and counts it', (_name, raw, code) => {
     const d = new Diagnostics();
     expect(normalizeEvent(raw, 0, d)).toBeUndefined();
@@ -40,14 +152,23 @@ describe('normalizeEvent', () => {
 
   it('uses the receive time when no timestamp parses, and says so', () => {
     const d = new Diagnostics();
-    const n = normalizeEvent({ apiVersion: 'v1', metadata: { uid: 'e' }, involvedObject: regarding, lastTimestamp: 'garbage' }, 42_000_000, d);
+    const n = normalizeEvent(
+      { apiVersion: 'v1', metadata: { uid: 'e' }, involvedObject: regarding, lastTimestamp: 'garbage' },
+      42_000_000,
+      d,
+    );
     expect(n?.timeUs).toBe(42_000_000);
     expect(d.counts).toMatchObject({ 'malformed-timestamp': 1, 'no-timestamp': 1 });
   });
 
   it('derives a stable id for an event without uid', () => {
     const d = new Diagnostics();
-    const raw: KubeEvent = { apiVersion: 'v1', metadata: { name: 'x', namespace: 'ns' }, involvedObject: regarding, lastTimestamp: '2024-05-05T16:22:00Z' };
+    const raw: KubeEvent = {
+      apiVersion: 'v1',
+      metadata: { name: 'x', namespace: 'ns' },
+      involvedObject: regarding,
+      lastTimestamp: '2024-05-05T16:22:00Z',
+    };
     expect(normalizeEvent(raw, 0, d)?.uid).toBe(normalizeEvent(raw, 5, d)?.uid);
     expect(d.counts['no-event-uid']).toBe(2);
   });

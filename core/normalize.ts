@@ -1,5 +1,5 @@
 import type { Diagnostics } from './diagnostics.ts';
-import type { CoreV1Event, EventsV1Event, KubeEvent, ObjectReference } from './kube.ts';
+import type { EventsV1Event, KubeEvent, ObjectReference } from './kube.ts';
 import type { EventObject, NormalizedEvent } from './normalized-event.ts';
 import { parseTimeUs } from './time.ts';
 
@@ -9,14 +9,29 @@ function isEventsV1(e: KubeEvent): e is EventsV1Event {
 }
 
 /** Kinds without a namespace: their references never inherit the Event's namespace. */
-const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PriorityClass']);
+const CLUSTER_SCOPED = new Set([
+  'Node',
+  'Namespace',
+  'PersistentVolume',
+  'StorageClass',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PriorityClass',
+]);
 
 function toEventObject(ref: ObjectReference | undefined, fallbackNamespace: string): EventObject | undefined {
   if (ref === undefined || ref === null || typeof ref !== 'object') return undefined;
-  if (typeof ref.kind !== 'string' || ref.kind === '' || typeof ref.name !== 'string' || ref.name === '') return undefined;
+  if (typeof ref.kind !== 'string' || ref.kind === '' || typeof ref.name !== 'string' || ref.name === '')
+    return undefined;
   return {
     kind: ref.kind,
-    namespace: typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : CLUSTER_SCOPED.has(ref.kind) ? '' : fallbackNamespace,
+    namespace:
+      typeof ref.namespace === 'string' && ref.namespace !== ''
+        ? ref.namespace
+        : CLUSTER_SCOPED.has(ref.kind)
+          ? ''
+          : fallbackNamespace,
     name: ref.name,
     uid: typeof ref.uid === 'string' && ref.uid !== '' ? ref.uid : undefined,
     apiVersion: typeof ref.apiVersion === 'string' ? ref.apiVersion : undefined,
@@ -42,7 +57,11 @@ function hasFraction(value: unknown): boolean {
  * Normalizes either Event API into one shape (timestamp precedence: eventTime / series, then lastTimestamp,
  * then firstTimestamp). Returns undefined, with a diagnostic, for an event that names no object.
  */
-export function normalizeEvent(raw: KubeEvent, receivedUs: number, diagnostics: Diagnostics): NormalizedEvent | undefined {
+export function normalizeEvent(
+  raw: KubeEvent,
+  receivedUs: number,
+  diagnostics: Diagnostics,
+): NormalizedEvent | undefined {
   if (raw === null || typeof raw !== 'object') {
     diagnostics.add('malformed-record', 'event payload is not an object');
     return undefined;
@@ -52,7 +71,7 @@ export function normalizeEvent(raw: KubeEvent, receivedUs: number, diagnostics: 
   const name = typeof meta.name === 'string' ? meta.name : '';
   const where = `event ${namespace}/${name}`;
   const v1 = isEventsV1(raw);
-  const regarding = toEventObject(v1 ? raw.regarding : (raw as CoreV1Event).involvedObject, namespace);
+  const regarding = toEventObject(v1 ? raw.regarding : raw.involvedObject, namespace);
   if (regarding === undefined) {
     diagnostics.add('no-involved-object', where);
     return undefined;
@@ -67,7 +86,7 @@ export function normalizeEvent(raw: KubeEvent, receivedUs: number, diagnostics: 
   let instance: string | undefined;
   let message: string | undefined;
   if (v1) {
-    const e = raw as EventsV1Event;
+    const e = raw;
     observed = series?.lastObservedTime ?? e.eventTime;
     first = e.eventTime ?? e.deprecatedFirstTimestamp;
     last = e.deprecatedLastTimestamp;
@@ -76,7 +95,7 @@ export function normalizeEvent(raw: KubeEvent, receivedUs: number, diagnostics: 
     instance = e.reportingInstance || e.deprecatedSource?.host;
     message = e.note;
   } else {
-    const e = raw as CoreV1Event;
+    const e = raw;
     observed = series?.lastObservedTime ?? e.eventTime;
     first = e.firstTimestamp ?? e.eventTime;
     last = e.lastTimestamp;

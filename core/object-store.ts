@@ -54,7 +54,10 @@ const MAX_GENERATIONS = 8;
  * entries (seen on `kubectl scale`'s subresource entry), so when no timed entry is newer than the previous
  * generation, an untimed spec entry is the change. Operation `Update` on the scale subresource reads `Scale`.
  */
-export function specChange(entries: readonly ManagedFieldsEntry[] | undefined, previousSinceUs = Number.NEGATIVE_INFINITY): { manager: string; operation: string; timeUs?: number } {
+export function specChange(
+  entries: readonly ManagedFieldsEntry[] | undefined,
+  previousSinceUs = Number.NEGATIVE_INFINITY,
+): { manager: string; operation: string; timeUs?: number } {
   let best: ManagedFieldsEntry | undefined;
   let bestUs = Number.NEGATIVE_INFINITY;
   let untimed: ManagedFieldsEntry | undefined;
@@ -62,7 +65,8 @@ export function specChange(entries: readonly ManagedFieldsEntry[] | undefined, p
   let newestAnyUs = Number.NEGATIVE_INFINITY;
   for (const e of entries ?? []) {
     const t = parseTimeUs(e.time);
-    const touchesSpec = e.fieldsV1 !== undefined && e.fieldsV1 !== null && typeof e.fieldsV1 === 'object' && 'f:spec' in e.fieldsV1;
+    const touchesSpec =
+      e.fieldsV1 !== undefined && e.fieldsV1 !== null && typeof e.fieldsV1 === 'object' && 'f:spec' in e.fieldsV1;
     if (touchesSpec && t === undefined) untimed ??= e;
     if (touchesSpec && t !== undefined && t > bestUs) {
       best = e;
@@ -73,9 +77,10 @@ export function specChange(entries: readonly ManagedFieldsEntry[] | undefined, p
       newestAnyUs = t;
     }
   }
-  const pick = best !== undefined && (bestUs > previousSinceUs || untimed === undefined) ? best : untimed ?? best ?? newestAny;
+  const pick =
+    best !== undefined && (bestUs > previousSinceUs || untimed === undefined) ? best : (untimed ?? best ?? newestAny);
   if (pick === undefined) return { manager: 'unknown', operation: 'Update' };
-  const operation = pick.subresource === 'scale' ? 'Scale' : pick.operation ?? 'Update';
+  const operation = pick.subresource === 'scale' ? 'Scale' : (pick.operation ?? 'Update');
   const timeUs = pick === untimed ? undefined : parseTimeUs(pick.time);
   return { manager: pick.manager ?? 'unknown', operation, ...(timeUs !== undefined ? { timeUs } : {}) };
 }
@@ -90,18 +95,42 @@ export class ObjectStore {
   /** Records a snapshot received at `atUs`; returns false for an object without kind, name or uid. */
   upsert(obj: KubeObject, atUs: number, deleted: boolean): boolean {
     const meta = obj.metadata;
-    if (typeof obj.kind !== 'string' || meta === undefined || typeof meta.name !== 'string' || typeof meta.uid !== 'string') return false;
+    if (
+      typeof obj.kind !== 'string' ||
+      meta === undefined ||
+      typeof meta.name !== 'string' ||
+      typeof meta.uid !== 'string'
+    )
+      return false;
     const namespace = typeof meta.namespace === 'string' ? meta.namespace : '';
     const key = objectKey({ kind: obj.kind, namespace, name: meta.name });
     let state = this.byKey.get(key);
     const createdUs = parseTimeUs(meta.creationTimestamp);
-    if (state !== undefined && state.uid !== meta.uid && createdUs !== undefined && state.createdUs !== undefined && createdUs < state.createdUs) {
+    if (
+      state !== undefined &&
+      state.uid !== meta.uid &&
+      createdUs !== undefined &&
+      state.createdUs !== undefined &&
+      createdUs < state.createdUs
+    ) {
       // A late snapshot of a namesake that was already replaced (a StatefulSet Pod recreated): ignore it.
       return true;
     }
     if (state === undefined || state.uid !== meta.uid) {
       // A new object (or one recreated under the same name, like a StatefulSet's pod).
-      state = { key, kind: obj.kind, namespace, name: meta.name, uid: meta.uid, owners: [], annotations: {}, labels: {}, generations: [], lastSeenUs: atUs, createdUs };
+      state = {
+        key,
+        kind: obj.kind,
+        namespace,
+        name: meta.name,
+        uid: meta.uid,
+        owners: [],
+        annotations: {},
+        labels: {},
+        generations: [],
+        lastSeenUs: atUs,
+        createdUs,
+      };
       const node = this.assigned.get(key);
       if (node !== undefined) {
         state.nodeName = node;
@@ -112,11 +141,17 @@ export class ObjectStore {
     // Snapshots can arrive out of order: metadata follows the newest resourceVersion only.
     const revision = revisionOf(meta.resourceVersion);
     if (revision === undefined || state.revision === undefined || revision >= state.revision) {
-      state.owners = Array.isArray(meta.ownerReferences) ? meta.ownerReferences.filter((o) => typeof o?.uid === 'string' && typeof o.kind === 'string' && typeof o.name === 'string') : [];
+      state.owners = Array.isArray(meta.ownerReferences)
+        ? meta.ownerReferences.filter(
+            (o: Partial<OwnerReference> | undefined): o is OwnerReference =>
+              typeof o?.uid === 'string' && typeof o.kind === 'string' && typeof o.name === 'string',
+          )
+        : [];
       state.annotations = meta.annotations ?? {};
       state.labels = meta.labels ?? {};
       const spec = obj.spec as { nodeName?: unknown } | undefined;
-      if (spec !== undefined && spec !== null && typeof spec.nodeName === 'string' && spec.nodeName !== '') state.nodeName = spec.nodeName;
+      if (spec !== undefined && spec !== null && typeof spec.nodeName === 'string' && spec.nodeName !== '')
+        state.nodeName = spec.nodeName;
       if (revision !== undefined) state.revision = revision;
     }
     state.lastSeenUs = Math.max(state.lastSeenUs, atUs);
@@ -126,7 +161,8 @@ export class ObjectStore {
     this.recordGeneration(state, obj, atUs);
     const marked = parseTimeUs(meta.deletionTimestamp);
     if ((deleted || marked !== undefined) && state.deletedAtUs === undefined) this.deletions.push(key);
-    if (deleted || marked !== undefined) state.deletedAtUs = Math.min(state.deletedAtUs ?? Number.POSITIVE_INFINITY, marked ?? atUs, atUs);
+    if (deleted || marked !== undefined)
+      state.deletedAtUs = Math.min(state.deletedAtUs ?? Number.POSITIVE_INFINITY, marked ?? atUs, atUs);
     return true;
   }
 
@@ -142,10 +178,21 @@ export class ObjectStore {
     const change = specChange(meta.managedFields, previous?.sinceUs);
     // Untimed change: the creation for a first generation, else when the snapshot came, in whole seconds like
     // managedFields times (so that events of that second still find it).
-    const since = change.timeUs ?? (previous === undefined ? parseTimeUs(meta.creationTimestamp) : undefined) ?? Math.floor(atUs / 1_000_000) * 1_000_000;
+    const since =
+      change.timeUs ??
+      (previous === undefined ? parseTimeUs(meta.creationTimestamp) : undefined) ??
+      Math.floor(atUs / 1_000_000) * 1_000_000;
     const spec = obj.spec as { replicas?: unknown } | undefined;
-    const replicas = spec !== undefined && spec !== null && typeof spec.replicas === 'number' ? spec.replicas : undefined;
-    gens.splice(index, 0, { generation, sinceUs: Math.min(since, atUs), manager: change.manager, operation: change.operation, replicas, approximate: change.timeUs === undefined && previous !== undefined });
+    const replicas =
+      spec !== undefined && spec !== null && typeof spec.replicas === 'number' ? spec.replicas : undefined;
+    gens.splice(index, 0, {
+      generation,
+      sinceUs: Math.min(since, atUs),
+      manager: change.manager,
+      operation: change.operation,
+      replicas,
+      approximate: change.timeUs === undefined && previous !== undefined,
+    });
     if (gens.length > MAX_GENERATIONS) gens.shift();
   }
 

@@ -3,17 +3,60 @@ import type { NormalizedEvent } from './normalized-event.ts';
 import { retarget } from './retarget-rules.ts';
 
 function event(kind: string, reason: string, message: string): NormalizedEvent {
-  return { uid: 'u', namespace: 'default', name: 'e', api: 'core/v1', regarding: { kind, namespace: 'default', name: 'owner' }, reason, message, type: 'Normal', component: 'c', instance: '', timeUs: 0, firstUs: 0, precise: false, count: 1 };
+  return {
+    uid: 'u',
+    namespace: 'default',
+    name: 'e',
+    api: 'core/v1',
+    regarding: { kind, namespace: 'default', name: 'owner' },
+    reason,
+    message,
+    type: 'Normal',
+    component: 'c',
+    instance: '',
+    timeUs: 0,
+    firstUs: 0,
+    precise: false,
+    count: 1,
+  };
 }
 
 describe('retarget', () => {
   it.each([
-    ['Deployment', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 0 to 2', 'ReplicaSet', 'web-5d5', 'deployment-scales-replicaset'],
-    ['Deployment', 'ScalingReplicaSet', 'Scaled down replica set web-5d5 to 0', 'ReplicaSet', 'web-5d5', 'deployment-scales-replicaset'],
+    [
+      'Deployment',
+      'ScalingReplicaSet',
+      'Scaled up replica set web-5d5 from 0 to 2',
+      'ReplicaSet',
+      'web-5d5',
+      'deployment-scales-replicaset',
+    ],
+    [
+      'Deployment',
+      'ScalingReplicaSet',
+      'Scaled down replica set web-5d5 to 0',
+      'ReplicaSet',
+      'web-5d5',
+      'deployment-scales-replicaset',
+    ],
     ['ReplicaSet', 'SuccessfulCreate', 'Created pod: web-5d5-abcde', 'Pod', 'web-5d5-abcde', 'replicaset-pod'],
     ['ReplicaSet', 'SuccessfulDelete', 'Deleted pod: web-5d5-abcde', 'Pod', 'web-5d5-abcde', 'replicaset-pod'],
-    ['StatefulSet', 'SuccessfulCreate', 'create Pod db-0 in StatefulSet db successful', 'Pod', 'db-0', 'statefulset-pod'],
-    ['StatefulSet', 'SuccessfulDelete', 'delete Pod db-2 in StatefulSet db successful', 'Pod', 'db-2', 'statefulset-pod'],
+    [
+      'StatefulSet',
+      'SuccessfulCreate',
+      'create Pod db-0 in StatefulSet db successful',
+      'Pod',
+      'db-0',
+      'statefulset-pod',
+    ],
+    [
+      'StatefulSet',
+      'SuccessfulDelete',
+      'delete Pod db-2 in StatefulSet db successful',
+      'Pod',
+      'db-2',
+      'statefulset-pod',
+    ],
     ['DaemonSet', 'SuccessfulCreate', 'Created pod: agent-x7k2p', 'Pod', 'agent-x7k2p', 'daemonset-pod'],
     ['Job', 'SuccessfulCreate', 'Created pod: batch-9xk2q', 'Pod', 'batch-9xk2q', 'job-pod'],
     ['Job', 'SuccessfulDelete', 'Deleted pod: batch-9xk2q', 'Pod', 'batch-9xk2q', 'job-pod'],
@@ -36,7 +79,12 @@ describe('retarget', () => {
   });
 
   it('reads the scaling direction and size from the message', () => {
-    expect(retarget(event('Deployment', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 2 to 4')).scale).toEqual({ direction: 'up', from: 2, to: 4 });
-    expect(retarget(event('Deployment', 'ScalingReplicaSet', 'Scaled down replica set web-5d5 to 1')).scale).toEqual({ direction: 'down', to: 1 });
+    expect(
+      retarget(event('Deployment', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 2 to 4')).scale,
+    ).toEqual({ direction: 'up', from: 2, to: 4 });
+    expect(retarget(event('Deployment', 'ScalingReplicaSet', 'Scaled down replica set web-5d5 to 1')).scale).toEqual({
+      direction: 'down',
+      to: 1,
+    });
   });
 });

@@ -25,13 +25,56 @@ export interface RetargetRule {
 
 /** The retargeting table, checked in order. */
 export const RETARGET_RULES: readonly RetargetRule[] = [
-  { id: 'deployment-scales-replicaset', actorKind: 'Deployment', reasons: ['ScalingReplicaSet'], childKind: 'ReplicaSet', pattern: /^Scaled (?:up|down) replica set (\S+) (?:from \d+ )?to \d+/ },
-  { id: 'replicaset-pod', actorKind: 'ReplicaSet', reasons: ['SuccessfulCreate', 'SuccessfulDelete'], childKind: 'Pod', pattern: /^(?:Created|Deleted) pod: (\S+)/ },
-  { id: 'statefulset-pod', actorKind: 'StatefulSet', reasons: ['SuccessfulCreate', 'SuccessfulDelete'], childKind: 'Pod', pattern: /^(?:create|delete) Pod (\S+) in StatefulSet \S+ successful/ },
-  { id: 'daemonset-pod', actorKind: 'DaemonSet', reasons: ['SuccessfulCreate', 'SuccessfulDelete'], childKind: 'Pod', pattern: /^(?:Created|Deleted) pod: (\S+)/ },
-  { id: 'job-pod', actorKind: 'Job', reasons: ['SuccessfulCreate', 'SuccessfulDelete'], childKind: 'Pod', pattern: /^(?:Created|Deleted) pod: (\S+)/ },
-  { id: 'cronjob-job', actorKind: 'CronJob', reasons: ['SuccessfulCreate', 'SuccessfulDelete'], childKind: 'Job', pattern: /^(?:Created|Deleted) job:? (\S+)/ },
-  { id: 'cronjob-saw-job', actorKind: 'CronJob', reasons: ['SawCompletedJob'], childKind: 'Job', pattern: /^Saw completed job: ([^\s,]+)/, observes: true },
+  {
+    id: 'deployment-scales-replicaset',
+    actorKind: 'Deployment',
+    reasons: ['ScalingReplicaSet'],
+    childKind: 'ReplicaSet',
+    pattern: /^Scaled (?:up|down) replica set (\S+) (?:from \d+ )?to \d+/,
+  },
+  {
+    id: 'replicaset-pod',
+    actorKind: 'ReplicaSet',
+    reasons: ['SuccessfulCreate', 'SuccessfulDelete'],
+    childKind: 'Pod',
+    pattern: /^(?:Created|Deleted) pod: (\S+)/,
+  },
+  {
+    id: 'statefulset-pod',
+    actorKind: 'StatefulSet',
+    reasons: ['SuccessfulCreate', 'SuccessfulDelete'],
+    childKind: 'Pod',
+    pattern: /^(?:create|delete) Pod (\S+) in StatefulSet \S+ successful/,
+  },
+  {
+    id: 'daemonset-pod',
+    actorKind: 'DaemonSet',
+    reasons: ['SuccessfulCreate', 'SuccessfulDelete'],
+    childKind: 'Pod',
+    pattern: /^(?:Created|Deleted) pod: (\S+)/,
+  },
+  {
+    id: 'job-pod',
+    actorKind: 'Job',
+    reasons: ['SuccessfulCreate', 'SuccessfulDelete'],
+    childKind: 'Pod',
+    pattern: /^(?:Created|Deleted) pod: (\S+)/,
+  },
+  {
+    id: 'cronjob-job',
+    actorKind: 'CronJob',
+    reasons: ['SuccessfulCreate', 'SuccessfulDelete'],
+    childKind: 'Job',
+    pattern: /^(?:Created|Deleted) job:? (\S+)/,
+  },
+  {
+    id: 'cronjob-saw-job',
+    actorKind: 'CronJob',
+    reasons: ['SawCompletedJob'],
+    childKind: 'Job',
+    pattern: /^Saw completed job: ([^\s,]+)/,
+    observes: true,
+  },
 ];
 
 const byActorKind = new Map<string, RetargetRule[]>();
@@ -72,7 +115,9 @@ export function retarget(event: NormalizedEvent): Retargeted {
         const scale = { direction: s[1] as 'up' | 'down', to: Number(s[3]), ...(from !== undefined ? { from } : {}) };
         return { actor, object, rule: rule.id, scale };
       }
-      return rule.observes === true ? { actor, object, rule: rule.id, observes: true } : { actor, object, rule: rule.id };
+      return rule.observes === true
+        ? { actor, object, rule: rule.id, observes: true }
+        : { actor, object, rule: rule.id };
     }
   }
   // events.k8s.io/v1 events may name the child as `related` (e.g. a controller acting on a Pod).

@@ -19,7 +19,9 @@ const SEMCONV_PREFIX: Readonly<Record<string, string>> = {
 };
 
 /** The attribute keys per kind, built once. */
-const SEMCONV_KEYS = new Map(Object.entries(SEMCONV_PREFIX).map(([kind, prefix]) => [kind, { name: `${prefix}.name`, uid: `${prefix}.uid` }]));
+const SEMCONV_KEYS = new Map(
+  Object.entries(SEMCONV_PREFIX).map(([kind, prefix]) => [kind, { name: `${prefix}.name`, uid: `${prefix}.uid` }]),
+);
 
 function describe(attrs: Record<string, AttributeValue>, o: EventObject, uid: string | undefined): void {
   const keys = SEMCONV_KEYS.get(o.kind);
@@ -51,7 +53,11 @@ export function rootAttributes(root: RootRef, segment: number): Record<string, A
 }
 
 /** Attributes of an event's span: semantic conventions for the objects, the event's own fields, and kspan's. */
-export function eventAttributes(event: NormalizedEvent, target: Retargeted, objectUid: string | undefined): Record<string, AttributeValue> {
+export function eventAttributes(
+  event: NormalizedEvent,
+  target: Retargeted,
+  objectUid: string | undefined,
+): Record<string, AttributeValue> {
   const attrs: Record<string, AttributeValue> = {};
   const { actor, object } = target;
   if (object !== actor) describe(attrs, actor, actor.uid);
@@ -70,7 +76,8 @@ export function eventAttributes(event: NormalizedEvent, target: Retargeted, obje
   if (event.action !== undefined) attrs['k8s.event.action'] = event.action;
   if (event.instance !== '') attrs['k8s.event.reporting_instance'] = event.instance;
   // The kubelet reports its node name as the instance.
-  if (event.component === 'kubelet' && event.instance !== '' && attrs['k8s.node.name'] === undefined) attrs['k8s.node.name'] = event.instance;
+  if (event.component === 'kubelet' && event.instance !== '' && attrs['k8s.node.name'] === undefined)
+    attrs['k8s.node.name'] = event.instance;
   if (target.rule !== undefined) attrs['kspan.retarget'] = target.rule;
   return attrs;
 }

@@ -13,7 +13,17 @@ describe('parseTimeUs', () => {
     expect(parseTimeUs(text)).toBe(us);
   });
 
-  it.each(['', 'noon', '2024-13-05T16:22:15Z', '2024-05-05T16:22:15', '2024-05-05T16:22:15.Z', '2024-05-05T16:22:1xZ', '2024-05-05T16:22:15.12a4Z', 42, null])('rejects %j', (text) => {
+  it.each([
+    '',
+    'noon',
+    '2024-13-05T16:22:15Z',
+    '2024-05-05T16:22:15',
+    '2024-05-05T16:22:15.Z',
+    '2024-05-05T16:22:1xZ',
+    '2024-05-05T16:22:15.12a4Z',
+    42,
+    null,
+  ])('rejects %j', (text) => {
     expect(parseTimeUs(text)).toBeUndefined();
   });
 

@@ -15,14 +15,24 @@ function digits(s: string, from: number, to: number): number {
 /** The common `YYYY-MM-DDTHH:MM:SS[.frac]Z` form without a regular expression (the hot path of replay). */
 function parseUtcFast(s: string): number | undefined {
   const len = s.length;
-  if (len < 20 || s.charCodeAt(len - 1) !== 90 /* Z */ || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  if (
+    len < 20 ||
+    s.charCodeAt(len - 1) !== 90 /* Z */ ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58
+  )
+    return undefined;
   const y = digits(s, 0, 4);
   const mo = digits(s, 5, 7);
   const d = digits(s, 8, 10);
   const h = digits(s, 11, 13);
   const mi = digits(s, 14, 16);
   const sec = digits(s, 17, 19);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return undefined;
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+    return undefined;
   let micros = 0;
   if (len > 20) {
     if (s.charCodeAt(19) !== 46 /* . */ || len - 21 > 9 || len === 21) return undefined;

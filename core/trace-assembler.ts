@@ -33,7 +33,11 @@ export class TraceAssembler {
    * When each trace may next need emitting or forgetting. Entries go stale when a trace gets a newer entry
    * (its token changes) or moves on; a popped entry is checked against the trace and re-queued if early.
    */
-  private readonly due = new ReorderBuffer<{ readonly atUs: number; readonly trace: TraceState; readonly token: number }>((a, b) => a.atUs - b.atUs);
+  private readonly due = new ReorderBuffer<{
+    readonly atUs: number;
+    readonly trace: TraceState;
+    readonly token: number;
+  }>((a, b) => a.atUs - b.atUs);
   private readonly tokens = new WeakMap<TraceState, number>();
 
   constructor(options: TraceAssemblerOptions) {
@@ -52,7 +56,11 @@ export class TraceAssembler {
 
   private dueAt(trace: TraceState): number {
     const { idleUs, retainUs, maxTraceUs } = this.options;
-    return Math.min(trace.pending.length > 0 ? trace.lastUs + idleUs : Number.POSITIVE_INFINITY, trace.lastUs + retainUs, trace.openedUs + maxTraceUs);
+    return Math.min(
+      trace.pending.length > 0 ? trace.lastUs + idleUs : Number.POSITIVE_INFINITY,
+      trace.lastUs + retainUs,
+      trace.openedUs + maxTraceUs,
+    );
   }
 
   private schedule(trace: TraceState): void {
@@ -64,22 +72,44 @@ export class TraceAssembler {
   /** The trace of a root object's generation, creating it and its synthesized root span if needed. */
   openRoot(root: RootRef, eventUs: number): { trace: TraceState; root: SpanState } {
     const existing = this.traces.get(root.key);
-    const existingRoot = existing?.pending[0]?.attributes['kspan.root'] === true ? existing.pending[0] : existing?.retained[0];
+    const existingRoot =
+      existing?.pending[0]?.attributes['kspan.root'] === true ? existing.pending[0] : existing?.retained[0];
     if (existing !== undefined && existingRoot !== undefined) return { trace: existing, root: existingRoot };
     const segment = this.segments.get(root.key) ?? 0;
     // trace ID = hash(root UID, generation); later segments of the same change add their number.
-    const idParts: (string | number)[] = segment === 0 ? [root.uid, root.generation] : [root.uid, root.generation, segment];
+    const idParts: (string | number)[] =
+      segment === 0 ? [root.uid, root.generation] : [root.uid, root.generation, segment];
     // The root span starts at the change (managedFields time) unless that change is older than the retention
     // (an object without generations, like a Node, or a crash long after a rollout): then at this first event.
     const recentChange = segment === 0 && root.sinceUs !== undefined && eventUs - root.sinceUs <= this.options.retainUs;
-    const startUs = recentChange ? (root.sinceUs as number) : eventUs;
-    const trace: TraceState = { traceId: traceIdOf(...idParts), rootKey: root.key, openedUs: eventUs, lastUs: eventUs, pending: [], retained: [], expired: false };
+    const startUs = recentChange ? root.sinceUs : eventUs;
+    const trace: TraceState = {
+      traceId: traceIdOf(...idParts),
+      rootKey: root.key,
+      openedUs: eventUs,
+      lastUs: eventUs,
+      pending: [],
+      retained: [],
+      expired: false,
+    };
     const attributes = rootAttributes(root, segment);
     if (!recentChange && root.sinceUs !== undefined) attributes['kspan.root.changed_us'] = root.sinceUs;
     const span: SpanState = {
-      spanId: spanIdOf('root', ...idParts), trace, name: `${root.kind}.${root.operation}`, startUs, lastUs: startUs,
-      serviceName: root.manager, attributes, events: [], error: false, actorKey: `${root.kind}/${root.namespace}/${root.name}`,
-      objectKey: `root:${root.key}`, pairKey: pairKeyOf(`${root.kind}/${root.namespace}/${root.name}`, `root:${root.key}`), count: 1, droppedRepeats: 0, emitted: false,
+      spanId: spanIdOf('root', ...idParts),
+      trace,
+      name: `${root.kind}.${root.operation}`,
+      startUs,
+      lastUs: startUs,
+      serviceName: root.manager,
+      attributes,
+      events: [],
+      error: false,
+      actorKey: `${root.kind}/${root.namespace}/${root.name}`,
+      objectKey: `root:${root.key}`,
+      pairKey: pairKeyOf(`${root.kind}/${root.namespace}/${root.name}`, `root:${root.key}`),
+      count: 1,
+      droppedRepeats: 0,
+      emitted: false,
     };
     this.traces.set(root.key, trace);
     this.add(span);
@@ -160,10 +190,14 @@ export class TraceAssembler {
     // Children are created after their parents, so a reverse pass settles every parent after all its children.
     for (let i = spans.length - 1; i >= 0; i--) {
       const s = spans[i] as SpanState;
-      if (s.parent !== undefined && !s.parent.emitted) ends.set(s.parent, Math.max(ends.get(s.parent) ?? 0, ends.get(s) ?? 0));
+      if (s.parent !== undefined && !s.parent.emitted)
+        ends.set(s.parent, Math.max(ends.get(s.parent) ?? 0, ends.get(s) ?? 0));
     }
     const out: KspanSpan[] = spans.map((s) => toSpan(s, ends.get(s) ?? s.startUs));
-    out.sort((a, b) => a.startUs - b.startUs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.spanId < b.spanId ? -1 : 1));
+    out.sort(
+      (a, b) =>
+        a.startUs - b.startUs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.spanId < b.spanId ? -1 : 1),
+    );
     for (const s of spans) {
       s.emitted = true;
       trace.retained.push(s);

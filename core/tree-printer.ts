@@ -33,7 +33,10 @@ function label(span: KspanSpan, rootStartUs: number, options: TreeOptions): stri
   const parts = [span.name, span.serviceName];
   if (a['kspan.root'] === true) {
     const ns = a['k8s.namespace.name'];
-    parts.push(`${typeof ns === 'string' ? `${ns}/` : ''}${String(a['k8s.object.name'])}`, `gen ${String(a['k8s.object.generation'])}`);
+    parts.push(
+      `${typeof ns === 'string' ? `${ns}/` : ''}${String(a['k8s.object.name'])}`,
+      `gen ${String(a['k8s.object.generation'])}`,
+    );
   } else {
     const message = a['k8s.event.message'];
     if (typeof message === 'string' && message !== '') parts.push(JSON.stringify(message));
@@ -59,7 +62,9 @@ export function printTrees(spans: readonly KspanSpan[], options: TreeOptions = {
     else list.push(s);
   }
   const traces = [...byTrace.entries()].map(([traceId, list]) => ({ traceId, list: list.slice().sort(compareSpans) }));
-  traces.sort((a, b) => compareSpans(a.list[0] as KspanSpan, b.list[0] as KspanSpan) || (a.traceId < b.traceId ? -1 : 1));
+  traces.sort(
+    (a, b) => compareSpans(a.list[0] as KspanSpan, b.list[0] as KspanSpan) || (a.traceId < b.traceId ? -1 : 1),
+  );
   const lines: string[] = [];
   for (const { traceId, list } of traces) {
     const ids = new Set(list.map((s) => s.spanId));

@@ -46,7 +46,17 @@ function setup(options: { filter?: EventFilter; seed?: boolean } = {}) {
       metrics.apiRequests.inc(r);
     },
   });
-  driver = new ClusterDriver({ api, engine, clock, logger, metrics, windowMs: 5000, filter: options.filter, random: () => 0.5, requestCount: () => requests });
+  driver = new ClusterDriver({
+    api,
+    engine,
+    clock,
+    logger,
+    metrics,
+    windowMs: 5000,
+    filter: options.filter,
+    random: () => 0.5,
+    requestCount: () => requests,
+  });
   return { clock, metrics, logger, engine, driver, requestTotal: () => DriverMetrics.total(metrics.apiRequests) };
 }
 
@@ -57,10 +67,14 @@ describe('ClusterDriver', () => {
     expect(driver.ready).toBe(true);
     server.put(EV, v1Event(pod, 'Scheduled', iso(T0)));
     await vi.waitFor(() => expect(engine.spans).toHaveLength(1));
-    const kinds = engine.records.filter((r) => r.type !== 'tick').map((r) => (r.type === 'object' ? `object ${r.object.kind}` : `event ${r.watch}`));
+    const kinds = engine.records
+      .filter((r) => r.type !== 'tick')
+      .map((r) => (r.type === 'object' ? `object ${r.object.kind}` : `event ${r.watch}`));
     expect(kinds).toEqual(['object Pod', 'object ReplicaSet', 'object Deployment', 'event ADDED']);
     const podRecord = engine.records.find((r) => r.type === 'object');
-    expect(podRecord?.type === 'object' && podRecord.object).toEqual(expect.not.objectContaining({ spec: expect.anything() }));
+    expect(podRecord?.type === 'object' && podRecord.object).toEqual(
+      expect.not.objectContaining({ spec: expect.anything() }),
+    );
     await clock.advance(3000);
     await driver.idle();
     expect(engine.records.filter((r) => r.type === 'tick')).toHaveLength(3);
@@ -75,7 +89,9 @@ describe('ClusterDriver', () => {
     await driver.start();
     expect(engine.spans.map((s) => s.name)).toEqual(['Pod.Recent']);
     expect(engine.records.find((r) => r.type === 'event')).not.toHaveProperty('watch');
-    expect((await metrics.eventsSkipped.get()).values).toContainEqual(expect.objectContaining({ labels: { reason: 'stale' }, value: 1 }));
+    expect((await metrics.eventsSkipped.get()).values).toContainEqual(
+      expect.objectContaining({ labels: { reason: 'stale' }, value: 1 }),
+    );
   });
 
   it('falls back to core/v1 events when events.k8s.io/v1 is not served', async () => {
@@ -102,8 +118,12 @@ describe('ClusterDriver', () => {
     server.put(EV, v1Event(pod, 'D', iso(T0)));
     await vi.waitFor(() => expect(engine.spans.map((s) => s.name)).toEqual(['Pod.A', 'Pod.B', 'Pod.C', 'Pod.D']));
     expect(new Set(engine.spans.map((s) => s.spanId)).size).toBe(4);
-    expect((await metrics.eventsSkipped.get()).values).toContainEqual(expect.objectContaining({ labels: { reason: 'duplicate' }, value: 2 }));
-    expect((await metrics.watchRestarts.get()).values).toContainEqual(expect.objectContaining({ labels: { resource: 'events', reason: 'gone' } }));
+    expect((await metrics.eventsSkipped.get()).values).toContainEqual(
+      expect.objectContaining({ labels: { reason: 'duplicate' }, value: 2 }),
+    );
+    expect((await metrics.watchRestarts.get()).values).toContainEqual(
+      expect.objectContaining({ labels: { resource: 'events', reason: 'gone' } }),
+    );
   });
 
   it('resumes a dropped watch from the last resourceVersion, with backoff', async () => {
@@ -114,7 +134,11 @@ describe('ClusterDriver', () => {
     const lastRv = String(server.resourceVersion);
     const watches = server.count('watch', EV);
     server.endStreams(EV, 'error');
-    await vi.waitFor(() => expect(logger.lines.map((l) => l.msg)).toContain('watch connection dropped; resuming from the last resourceVersion'));
+    await vi.waitFor(() =>
+      expect(logger.lines.map((l) => l.msg)).toContain(
+        'watch connection dropped; resuming from the last resourceVersion',
+      ),
+    );
     server.put(EV, v1Event(pod, 'B', iso(T0)), false); // while disconnected
     expect(server.count('watch', EV)).toBe(watches); // waiting for the backoff
     await clock.advance(1000);
@@ -132,7 +156,9 @@ describe('ClusterDriver', () => {
     server.sendLine(EV, 'not json at all');
     server.put(EV, v1Event(pod, 'After', iso(T0)));
     await vi.waitFor(() => expect(engine.spans.map((s) => s.name)).toEqual(['Pod.After']));
-    expect((await metrics.watchMalformedLines.get()).values).toEqual([expect.objectContaining({ labels: { resource: 'events' }, value: 2 })]);
+    expect((await metrics.watchMalformedLines.get()).values).toEqual([
+      expect.objectContaining({ labels: { resource: 'events' }, value: 2 }),
+    ]);
     expect(logger.lines.filter((l) => l.msg === 'skipped a malformed watch line')).toHaveLength(2);
     expect(server.count('watch', EV)).toBe(1);
   });
@@ -146,9 +172,18 @@ describe('ClusterDriver', () => {
     for (const reason of ['P1', 'P2', 'P3', 'P4', 'P5']) server.put(EV, v1Event(pvc, reason, iso(T0)));
     server.put(EV, v1Event(pod, 'AfterSlow', iso(T0)));
     await vi.waitFor(() => expect(engine.spans).toHaveLength(6), { timeout: 5000 });
-    expect(engine.spans.map((s) => s.name)).toEqual(['PersistentVolumeClaim.P1', 'PersistentVolumeClaim.P2', 'PersistentVolumeClaim.P3', 'PersistentVolumeClaim.P4', 'PersistentVolumeClaim.P5', 'Pod.AfterSlow']);
+    expect(engine.spans.map((s) => s.name)).toEqual([
+      'PersistentVolumeClaim.P1',
+      'PersistentVolumeClaim.P2',
+      'PersistentVolumeClaim.P3',
+      'PersistentVolumeClaim.P4',
+      'PersistentVolumeClaim.P5',
+      'Pod.AfterSlow',
+    ]);
     expect(server.count('get', '/api/v1/namespaces/default/persistentvolumeclaims/data')).toBe(1);
-    expect(engine.records.filter((r) => r.type === 'object' && r.object.kind === 'PersistentVolumeClaim')).toHaveLength(1);
+    expect(engine.records.filter((r) => r.type === 'object' && r.object.kind === 'PersistentVolumeClaim')).toHaveLength(
+      1,
+    );
   });
 
   it('makes fewer than 0.1 API requests per event in steady state', async () => {
@@ -172,11 +207,15 @@ describe('ClusterDriver', () => {
     }
     await vi.waitFor(() => expect(engine.spans).toHaveLength(n), { timeout: 5000 });
     const perEvent = ((await requestTotal()) - before) / n;
-    console.log(`API requests per event in steady state: ${perEvent} (${(await requestTotal()) - before} requests for ${n} events)`);
+    console.log(
+      `API requests per event in steady state: ${perEvent} (${(await requestTotal()) - before} requests for ${n} events)`,
+    );
     expect(perEvent).toBeLessThan(0.1);
     expect(server.count('get', '/api/v1/namespaces/default/services/')).toBe(5);
     expect(server.count('get', '/api/v1/namespaces/default/pods/')).toBe(0);
-    const histogram = (await metrics.apiRequestsPerEvent.get()).values.find((v) => v.metricName === 'kspan_api_requests_per_event_sum');
+    const histogram = (await metrics.apiRequestsPerEvent.get()).values.find(
+      (v) => v.metricName === 'kspan_api_requests_per_event_sum',
+    );
     expect(histogram?.value).toBe(5);
   });
 
@@ -185,21 +224,36 @@ describe('ClusterDriver', () => {
     await driver.start();
     server.put(EV, v1Event(pod, 'Scheduled', iso(T0)));
     await vi.waitFor(() => expect(engine.spans).toHaveLength(1));
-    server.put(PODS, { ...obj('Pod', 'default', 'web-1-a', ['ReplicaSet', 'web-1', 'uid-replicaset-web-1']), status: { phase: 'Running' } });
+    server.put(PODS, {
+      ...obj('Pod', 'default', 'web-1-a', ['ReplicaSet', 'web-1', 'uid-replicaset-web-1']),
+      status: { phase: 'Running' },
+    });
     server.put(PODS, obj('Pod', 'default', 'unrelated'));
-    await vi.waitFor(() => expect(engine.records.filter((r) => r.type === 'object' && r.object.kind === 'Pod')).toHaveLength(2));
+    await vi.waitFor(() =>
+      expect(engine.records.filter((r) => r.type === 'object' && r.object.kind === 'Pod')).toHaveLength(2),
+    );
     server.remove(PODS, 'default', 'web-1-a');
-    await vi.waitFor(() => expect(engine.records.at(-1)).toMatchObject({ type: 'object', deleted: true, object: { kind: 'Pod' } }));
+    await vi.waitFor(() =>
+      expect(engine.records.at(-1)).toMatchObject({ type: 'object', deleted: true, object: { kind: 'Pod' } }),
+    );
     expect(engine.records.some((r) => r.type === 'object' && r.object.metadata?.name === 'unrelated')).toBe(false);
   });
 
   it('filters by namespace, kind and event type', async () => {
-    const { engine, driver } = setup({ filter: new EventFilter({ excludeNamespaces: ['kube-system'], kinds: ['Pod'], eventTypes: ['Warning'] }) });
+    const { engine, driver } = setup({
+      filter: new EventFilter({ excludeNamespaces: ['kube-system'], kinds: ['Pod'], eventTypes: ['Warning'] }),
+    });
     await driver.start();
     server.put(EV, v1Event(pod, 'Normal', iso(T0)));
     server.put(EV, v1Event(pod, 'Warned', iso(T0), { type: 'Warning' }));
-    server.put(EV, v1Event({ kind: 'Pod', namespace: 'kube-system', name: 'dns' }, 'System', iso(T0), { type: 'Warning' }));
-    server.put(EV, v1Event({ kind: 'ReplicaSet', namespace: 'default', name: 'web-1' }, 'RsWarn', iso(T0), { type: 'Warning' }));
+    server.put(
+      EV,
+      v1Event({ kind: 'Pod', namespace: 'kube-system', name: 'dns' }, 'System', iso(T0), { type: 'Warning' }),
+    );
+    server.put(
+      EV,
+      v1Event({ kind: 'ReplicaSet', namespace: 'default', name: 'web-1' }, 'RsWarn', iso(T0), { type: 'Warning' }),
+    );
     server.put(EV, v1Event(pod, 'Last', iso(T0), { type: 'Warning' }));
     await vi.waitFor(() => expect(engine.spans.map((s) => s.name)).toEqual(['Pod.Warned', 'Pod.Last']));
   });
@@ -211,14 +265,21 @@ describe('ClusterDriver', () => {
     server.put(EV, { ...ev, series: { count: 2, lastObservedTime: iso(T0 + 1000) } });
     server.remove(EV, 'default', ev.metadata.name);
     server.put(EV, v1Event(pod, 'Marker', iso(T0)));
-    await vi.waitFor(() => expect(engine.spans.map((s) => s.spanId)).toEqual(['bo#1', 'bo#2', expect.stringMatching(/#1$/)]));
-    expect(engine.records.filter((r) => r.type === 'event').map((r) => r.type === 'event' && r.watch)).toEqual(['ADDED', 'MODIFIED', 'ADDED']);
+    await vi.waitFor(() =>
+      expect(engine.spans.map((s) => s.spanId)).toEqual(['bo#1', 'bo#2', expect.stringMatching(/#1$/)]),
+    );
+    expect(engine.records.filter((r) => r.type === 'event').map((r) => r.type === 'event' && r.watch)).toEqual([
+      'ADDED',
+      'MODIFIED',
+      'ADDED',
+    ]);
   });
 
   it('fails to start with an actionable message when watching events is forbidden', async () => {
     const { driver } = setup();
     server.forbidden.push({ verb: 'watch', path: EV });
-    await expect(driver.start()).rejects.toThrow(/forbidden to watch events in apiGroup "events.k8s.io".*get, list and watch.*deploy\/rbac.yaml/);
+    await expect(driver.start()).rejects.toThrow(
+      /forbidden to watch events in apiGroup "events.k8s.io".*get, list and watch.*deploy\/rbac.yaml/,
+    );
   });
 });
-

@@ -111,9 +111,9 @@ export class ClusterDriver {
       backoff: new Backoff({ random: this.options.random }),
       handler: {
         onList: (items, phase) => {
-          for (const item of items) this.enqueue(item as KubeEvent, undefined, phase);
+          for (const item of items) this.enqueue(item, undefined, phase);
         },
-        onEvent: (type, object) => this.enqueue(object as KubeEvent, type, 'watch'),
+        onEvent: (type, object) => this.enqueue(object, type, 'watch'),
         onMalformed: () => metrics.watchMalformedLines.inc({ resource: 'events' }),
         onRestart: (reason) => metrics.watchRestarts.inc({ resource: 'events', reason }),
       },
@@ -159,7 +159,8 @@ export class ClusterDriver {
         return EVENTS_CORE;
       }
       // Unreachable, or the credentials are refused: say so before anything else fails the same way.
-      if (!(err instanceof KubeApiError) || err.status === undefined || err.status === 401) throw explainKubeApiError(err, this.options.api.server);
+      if (!(err instanceof KubeApiError) || err.status === undefined || err.status === 401)
+        throw explainKubeApiError(err, this.options.api.server);
       return EVENTS_V1; // e.g. 403 on discovery: the list reports the missing permission more precisely
     }
   }
@@ -175,12 +176,18 @@ export class ClusterDriver {
   }
 
   private enqueue(event: KubeEvent, watch: WatchType | undefined, phase: 'initial' | 'relist' | 'watch'): void {
-    this.chain = this.chain.then(() => this.process(event, watch, phase)).catch((err: unknown) => {
-      this.options.logger.error('failed to process an event', { error: (err as Error).message });
-    });
+    this.chain = this.chain
+      .then(() => this.process(event, watch, phase))
+      .catch((err: unknown) => {
+        this.options.logger.error('failed to process an event', { error: (err as Error).message });
+      });
   }
 
-  private async process(event: KubeEvent, watch: WatchType | undefined, phase: 'initial' | 'relist' | 'watch'): Promise<void> {
+  private async process(
+    event: KubeEvent,
+    watch: WatchType | undefined,
+    phase: 'initial' | 'relist' | 'watch',
+  ): Promise<void> {
     const { metrics, windowMs } = this.options;
     if (this.stopped) return;
     if (watch === 'DELETED') {
@@ -207,15 +214,27 @@ export class ClusterDriver {
     }
     const before = this.requestCount();
     if (involved?.kind && involved.name) {
-      const chain = await this.describe({ kind: involved.kind, apiVersion: involved.apiVersion, namespace: involved.namespace, name: involved.name });
+      const chain = await this.describe({
+        kind: involved.kind,
+        apiVersion: involved.apiVersion,
+        namespace: involved.namespace,
+        name: involved.name,
+      });
       for (const object of chain) this.feedObject(object, false);
     }
     metrics.apiRequestsPerEvent.observe(this.requestCount() - before);
-    this.feed(watch === undefined ? { type: 'event', at: this.at(), event } : { type: 'event', at: this.at(), watch, event });
+    this.feed(
+      watch === undefined ? { type: 'event', at: this.at(), event } : { type: 'event', at: this.at(), watch, event },
+    );
   }
 
   /** The object and its owners, root last. */
-  private async describe(ref: { kind: string; apiVersion?: string; namespace?: string; name: string }): Promise<KubeObject[]> {
+  private async describe(ref: {
+    kind: string;
+    apiVersion?: string;
+    namespace?: string;
+    name: string;
+  }): Promise<KubeObject[]> {
     const out: KubeObject[] = [];
     const visited = new Set<string>();
     let queue = [ref];
@@ -228,7 +247,12 @@ export class ClusterDriver {
         visited.add(uid);
         out.push(object);
         for (const owner of object.metadata?.ownerReferences ?? []) {
-          next.push({ kind: owner.kind, apiVersion: owner.apiVersion, namespace: object.metadata?.namespace, name: owner.name });
+          next.push({
+            kind: owner.kind,
+            apiVersion: owner.apiVersion,
+            namespace: object.metadata?.namespace,
+            name: owner.name,
+          });
         }
       }
       queue = next;
@@ -250,14 +274,17 @@ export class ClusterDriver {
     const version = deleted ? 'deleted' : (object.metadata?.resourceVersion ?? '');
     const now = this.options.clock.now();
     const last = this.fed.get(uid);
-    if (last !== undefined && last.version === version && now - last.atMs < (this.options.redescribeMs ?? 30 * 60_000)) return;
+    if (last !== undefined && last.version === version && now - last.atMs < (this.options.redescribeMs ?? 30 * 60_000))
+      return;
     this.fed.delete(uid);
     this.fed.set(uid, { version, atMs: now });
     if (this.fed.size > 100_000) {
       const oldest = this.fed.keys().next().value;
       if (oldest !== undefined) this.fed.delete(oldest);
     }
-    this.feed(deleted ? { type: 'object', at: this.at(), deleted: true, object } : { type: 'object', at: this.at(), object });
+    this.feed(
+      deleted ? { type: 'object', at: this.at(), deleted: true, object } : { type: 'object', at: this.at(), object },
+    );
   }
 
   private feed(record: InputRecord): void {

@@ -9,24 +9,46 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('watch a live cluster\'s Events and export them as traces over OTLP/gRPC (production mode; SIGTERM flushes and exits 0)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then the in-cluster ServiceAccount)')
+    .description(
+      "watch a live cluster's Events and export them as traces over OTLP/gRPC (production mode; SIGTERM flushes and exits 0)",
+    )
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then the in-cluster ServiceAccount)',
+    )
     .option('--context <name>', 'kubeconfig context to use (default: the current context)')
     .option('--window <duration>', 'how long an event waits for its causes (delivery jitter + 1s)', '5s')
     .option('--idle <duration>', 'a trace with no new span for this long is finished and exported', '5m')
-    .option('--otlp-endpoint <url>', 'OTLP/gRPC endpoint, e.g. http://jaeger-collector:4317 (default: $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or $OTEL_EXPORTER_OTLP_ENDPOINT)')
+    .option(
+      '--otlp-endpoint <url>',
+      'OTLP/gRPC endpoint, e.g. http://jaeger-collector:4317 (default: $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or $OTEL_EXPORTER_OTLP_ENDPOINT)',
+    )
     .option('--otlp-insecure', 'plaintext gRPC (implied by an http:// endpoint); TLS otherwise', false)
-    .option('--otlp-headers-file <file>', 'gRPC headers as key=value lines, e.g. a mounted Secret (added to $OTEL_EXPORTER_OTLP_HEADERS; never logged)')
+    .option(
+      '--otlp-headers-file <file>',
+      'gRPC headers as key=value lines, e.g. a mounted Secret (added to $OTEL_EXPORTER_OTLP_HEADERS; never logged)',
+    )
     .option('--record <file>', 'also write every input record fed to the engine as NDJSON, for `kspan replay` later')
     .option('--namespace <ns>', 'only events in this namespace (repeatable; default: all)', collect, [])
     .option('--exclude-namespace <ns>', 'ignore events in this namespace (repeatable)', collect, [])
     .option('--kinds <list>', 'only events whose involved object is one of these kinds, e.g. Pod,Deployment')
     .option('--event-types <list>', 'only these event types: Normal, Warning')
-    .option('--leader-elect', 'elect a leader through a coordination.k8s.io Lease; only the leader exports, followers keep watching (warm)', false)
-    .option('--lease-namespace <ns>', 'namespace of the Lease (default: $POD_NAMESPACE, then the ServiceAccount namespace)')
+    .option(
+      '--leader-elect',
+      'elect a leader through a coordination.k8s.io Lease; only the leader exports, followers keep watching (warm)',
+      false,
+    )
+    .option(
+      '--lease-namespace <ns>',
+      'namespace of the Lease (default: $POD_NAMESPACE, then the ServiceAccount namespace)',
+    )
     .option('--lease-name <name>', 'name of the Lease', 'kspan')
     .option('--metrics-addr <addr>', 'listen address of /metrics, /healthz and /readyz', ':9090')
-    .option('--max-queue-size <n>', 'spans held for export while the endpoint is slow or down; more are dropped and counted', '8192')
+    .option(
+      '--max-queue-size <n>',
+      'spans held for export while the endpoint is slow or down; more are dropped and counted',
+      '8192',
+    )
     .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stderr)', 'info')
     .action(async (flags: RunFlags) => {
       const options = parseRunOptions(flags);

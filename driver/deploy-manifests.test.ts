@@ -13,8 +13,10 @@ interface Rule {
   resourceNames?: string[];
 }
 
-const docs = (file: string): Record<string, any>[] =>
-  parseAllDocuments(fs.readFileSync(path.join(DEPLOY, file), 'utf8')).map((d) => d.toJSON() as Record<string, any>);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are free-form YAML, read field by field
+type Manifest = Record<string, any>;
+const docs = (file: string): Manifest[] =>
+  parseAllDocuments(fs.readFileSync(path.join(DEPLOY, file), 'utf8')).map((d) => d.toJSON() as Manifest);
 
 const allows = (rules: Rule[], group: string, resource: string, verb: string): boolean =>
   rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
@@ -29,16 +31,18 @@ describe('deploy/', () => {
       ...WATCHED_KINDS.map((k) => [k.apiVersion.includes('/') ? k.apiVersion.split('/')[0]! : '', k.resource]),
     ];
     for (const [group, resource] of needed) {
-      for (const verb of ['get', 'list', 'watch']) expect(allows(rules, group!, resource!, verb), `${verb} ${group}/${resource}`).toBe(true);
+      for (const verb of ['get', 'list', 'watch'])
+        expect(allows(rules, group!, resource!, verb), `${verb} ${group}/${resource}`).toBe(true);
     }
     for (const rule of rules) expect(rule.verbs.every((v) => ['get', 'list', 'watch'].includes(v))).toBe(true);
   });
 
-  it('grants the Lease only in kspan\'s own namespace', () => {
+  it("grants the Lease only in kspan's own namespace", () => {
     const role = docs('rbac.yaml').find((d) => d.kind === 'Role')!;
     expect(role.metadata.namespace).toBe('kspan');
     const rules = role.rules as Rule[];
-    for (const verb of ['get', 'create', 'update']) expect(allows(rules, 'coordination.k8s.io', 'leases', verb)).toBe(true);
+    for (const verb of ['get', 'create', 'update'])
+      expect(allows(rules, 'coordination.k8s.io', 'leases', verb)).toBe(true);
   });
 
   it('runs as non-root with a read-only root filesystem, limits, and probes on /healthz and /readyz', () => {

@@ -22,20 +22,84 @@ export class DriverMetrics {
   constructor(registry = new Registry()) {
     this.registry = registry;
     const r = [registry];
-    this.eventsReceived = new Counter({ name: 'kspan_events_received_total', help: 'Kubernetes Events received from the API, by involved-object kind, reason and type', labelNames: ['kind', 'reason', 'type'], registers: r });
-    this.eventsSkipped = new Counter({ name: 'kspan_events_skipped_total', help: 'Events not fed to the engine, by reason (filtered-namespace|filtered-kind|filtered-type|stale|duplicate|deleted)', labelNames: ['reason'], registers: r });
-    this.spansEmitted = new Counter({ name: 'kspan_spans_emitted_total', help: 'Spans emitted by the engine and handed to the exporter', registers: r });
-    this.spansSuppressed = new Counter({ name: 'kspan_spans_suppressed_total', help: 'Spans emitted while this replica was not the leader (not exported)', registers: r });
-    this.apiRequests = new Counter({ name: 'kspan_api_requests_total', help: 'Requests made to the Kubernetes API, by verb, apiGroup and resource', labelNames: ['verb', 'group', 'resource'], registers: r });
-    this.apiRequestsPerEvent = new Histogram({ name: 'kspan_api_requests_per_event', help: 'API requests made to describe the objects of one event (cache misses)', buckets: [0, 1, 2, 4, 8], registers: r });
-    this.watchRestarts = new Counter({ name: 'kspan_watch_restarts_total', help: 'Watch restarts, by resource and reason (closed|dropped|gone|error)', labelNames: ['resource', 'reason'], registers: r });
-    this.watchMalformedLines = new Counter({ name: 'kspan_watch_malformed_lines_total', help: 'Watch stream lines that were not JSON watch events (skipped)', labelNames: ['resource'], registers: r });
-    this.exportedSpans = new Counter({ name: 'kspan_exported_spans_total', help: 'Spans the OTLP exporter accepted', registers: r });
-    this.exportFailures = new Counter({ name: 'kspan_export_failures_total', help: 'Failed export attempts (each is retried with backoff)', registers: r });
-    this.exportDroppedSpans = new Counter({ name: 'kspan_export_dropped_spans_total', help: 'Spans dropped before export, by reason (queue-full|shutdown)', labelNames: ['reason'], registers: r });
-    this.exportQueueSize = new Gauge({ name: 'kspan_export_queue_size', help: 'Spans waiting in the export queue', registers: r });
-    this.isLeader = new Gauge({ name: 'kspan_is_leader', help: '1 when this replica exports spans (leader, or leader election off)', registers: r });
-    this.recordsFed = new Counter({ name: 'kspan_records_fed_total', help: 'Input records fed to the engine, by type (event|object|tick)', labelNames: ['type'], registers: r });
+    this.eventsReceived = new Counter({
+      name: 'kspan_events_received_total',
+      help: 'Kubernetes Events received from the API, by involved-object kind, reason and type',
+      labelNames: ['kind', 'reason', 'type'],
+      registers: r,
+    });
+    this.eventsSkipped = new Counter({
+      name: 'kspan_events_skipped_total',
+      help: 'Events not fed to the engine, by reason (filtered-namespace|filtered-kind|filtered-type|stale|duplicate|deleted)',
+      labelNames: ['reason'],
+      registers: r,
+    });
+    this.spansEmitted = new Counter({
+      name: 'kspan_spans_emitted_total',
+      help: 'Spans emitted by the engine and handed to the exporter',
+      registers: r,
+    });
+    this.spansSuppressed = new Counter({
+      name: 'kspan_spans_suppressed_total',
+      help: 'Spans emitted while this replica was not the leader (not exported)',
+      registers: r,
+    });
+    this.apiRequests = new Counter({
+      name: 'kspan_api_requests_total',
+      help: 'Requests made to the Kubernetes API, by verb, apiGroup and resource',
+      labelNames: ['verb', 'group', 'resource'],
+      registers: r,
+    });
+    this.apiRequestsPerEvent = new Histogram({
+      name: 'kspan_api_requests_per_event',
+      help: 'API requests made to describe the objects of one event (cache misses)',
+      buckets: [0, 1, 2, 4, 8],
+      registers: r,
+    });
+    this.watchRestarts = new Counter({
+      name: 'kspan_watch_restarts_total',
+      help: 'Watch restarts, by resource and reason (closed|dropped|gone|error)',
+      labelNames: ['resource', 'reason'],
+      registers: r,
+    });
+    this.watchMalformedLines = new Counter({
+      name: 'kspan_watch_malformed_lines_total',
+      help: 'Watch stream lines that were not JSON watch events (skipped)',
+      labelNames: ['resource'],
+      registers: r,
+    });
+    this.exportedSpans = new Counter({
+      name: 'kspan_exported_spans_total',
+      help: 'Spans the OTLP exporter accepted',
+      registers: r,
+    });
+    this.exportFailures = new Counter({
+      name: 'kspan_export_failures_total',
+      help: 'Failed export attempts (each is retried with backoff)',
+      registers: r,
+    });
+    this.exportDroppedSpans = new Counter({
+      name: 'kspan_export_dropped_spans_total',
+      help: 'Spans dropped before export, by reason (queue-full|shutdown)',
+      labelNames: ['reason'],
+      registers: r,
+    });
+    this.exportQueueSize = new Gauge({
+      name: 'kspan_export_queue_size',
+      help: 'Spans waiting in the export queue',
+      registers: r,
+    });
+    this.isLeader = new Gauge({
+      name: 'kspan_is_leader',
+      help: '1 when this replica exports spans (leader, or leader election off)',
+      registers: r,
+    });
+    this.recordsFed = new Counter({
+      name: 'kspan_records_fed_total',
+      help: 'Input records fed to the engine, by type (event|object|tick)',
+      labelNames: ['type'],
+      registers: r,
+    });
   }
 
   /** Publishes the engine's pending sizes and diagnostic counts at each scrape. */
@@ -47,9 +111,30 @@ export class DriverMetrics {
         return 0;
       }
     };
-    new Gauge({ name: 'kspan_engine_pending_events', help: 'Events waiting for their parent or their window', registers: [this.registry], collect() { this.set(stats('pendingEvents')); } });
-    new Gauge({ name: 'kspan_engine_open_traces', help: 'Traces the engine holds open', registers: [this.registry], collect() { this.set(stats('openTraces')); } });
-    new Gauge({ name: 'kspan_engine_open_spans', help: 'Spans the engine holds open', registers: [this.registry], collect() { this.set(stats('openSpans')); } });
+    new Gauge({
+      name: 'kspan_engine_pending_events',
+      help: 'Events waiting for their parent or their window',
+      registers: [this.registry],
+      collect() {
+        this.set(stats('pendingEvents'));
+      },
+    });
+    new Gauge({
+      name: 'kspan_engine_open_traces',
+      help: 'Traces the engine holds open',
+      registers: [this.registry],
+      collect() {
+        this.set(stats('openTraces'));
+      },
+    });
+    new Gauge({
+      name: 'kspan_engine_open_spans',
+      help: 'Spans the engine holds open',
+      registers: [this.registry],
+      collect() {
+        this.set(stats('openSpans'));
+      },
+    });
     const reported: Record<string, number> = {};
     new Counter({
       name: 'kspan_diagnostics_total',

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { KubeEvent } from '../core/kube.ts';
 import { EventFilter } from './event-filter.ts';
 
-const ev = (namespace: string, kind: string, type: string): KubeEvent => ({ metadata: { namespace }, regarding: { kind, namespace, name: 'x' }, type });
+const ev = (namespace: string, kind: string, type: string): KubeEvent => ({
+  metadata: { namespace },
+  regarding: { kind, namespace, name: 'x' },
+  type,
+});
 
 describe('EventFilter', () => {
   it.each([

@@ -46,6 +46,8 @@ export class FakeEngine implements SpanEngine {
 
   /** Event records fed, as `Kind.Reason uid`. */
   eventNames(): string[] {
-    return this.records.flatMap((r) => (r.type === 'event' ? [`${involvedObjectOf(r.event)?.kind}.${r.event.reason} ${r.event.metadata?.uid}`] : []));
+    return this.records.flatMap((r) =>
+      r.type === 'event' ? [`${involvedObjectOf(r.event)?.kind}.${r.event.reason} ${r.event.metadata?.uid}`] : [],
+    );
   }
 }

@@ -3,7 +3,9 @@ import { setupServer } from 'msw/node';
 import { KubeConfig } from '@kubernetes/client-node';
 
 /** A stored object of the fake API server. */
-type Obj = Record<string, unknown> & { metadata: Record<string, unknown> & { name: string; namespace?: string; resourceVersion?: string } };
+type Obj = Record<string, unknown> & {
+  metadata: Record<string, unknown> & { name: string; namespace?: string; resourceVersion?: string };
+};
 
 interface Collection {
   readonly kind: string;
@@ -62,14 +64,17 @@ export class FakeKubeServer {
   private readonly msw: ReturnType<typeof setupServer>;
 
   constructor() {
-    for (const [path, info] of Object.entries(COLLECTIONS)) this.collections.set(path, { ...info, items: new Map(), history: [] });
+    for (const [path, info] of Object.entries(COLLECTIONS))
+      this.collections.set(path, { ...info, items: new Map(), history: [] });
     this.msw = setupServer(http.all(`${this.base}/*`, ({ request }) => this.handle(request)));
   }
 
   /** Starts intercepting (call in beforeEach/beforeAll). */
   listen(): void {
     // Requests to 127.0.0.1 (a test's own status server) pass through; anything else unexpected fails the test.
-    this.msw.listen({ onUnhandledRequest: (req, print) => (new URL(req.url).hostname === '127.0.0.1' ? undefined : print.error()) });
+    this.msw.listen({
+      onUnhandledRequest: (req, print) => (new URL(req.url).hostname === '127.0.0.1' ? undefined : print.error()),
+    });
   }
 
   /** Stops intercepting and ends open watch streams. */
@@ -129,13 +134,24 @@ export class FakeKubeServer {
 
   /** Writes a raw line to the open watches of a collection. */
   sendLine(collection: string, line: string): void {
-    for (const s of this.streams) if (s.collection === collection) s.controller.enqueue(new TextEncoder().encode(`${line}\n`));
+    for (const s of this.streams)
+      if (s.collection === collection) s.controller.enqueue(new TextEncoder().encode(`${line}\n`));
   }
 
   /** Sends `ERROR 410 Gone` on the open watches of a collection and forgets history up to now. */
   expire(collection: string): void {
     this.compactedRv = this.rv;
-    this.broadcast(collection, { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Expired', code: 410, message: 'too old resource version' } });
+    this.broadcast(collection, {
+      type: 'ERROR',
+      object: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        reason: 'Expired',
+        code: 410,
+        message: 'too old resource version',
+      },
+    });
     this.endStreams(collection, 'close');
   }
 
@@ -185,12 +201,25 @@ export class FakeKubeServer {
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ method: request.method, path, query });
     if (this.latencyMs > 0) await delay(this.latencyMs);
-    const verb = query.watch === 'true' ? 'watch' : this.collections.has(path) ? 'list' : request.method === 'GET' ? 'get' : request.method.toLowerCase();
+    const verb =
+      query.watch === 'true'
+        ? 'watch'
+        : this.collections.has(path)
+          ? 'list'
+          : request.method === 'GET'
+            ? 'get'
+            : request.method.toLowerCase();
     if (this.forbidden.some((f) => path.startsWith(f.path) && (f.verb === '*' || f.verb === verb))) {
-      return status(403, 'Forbidden', `${path} is forbidden: User "system:serviceaccount:kspan:kspan" cannot ${verb} resource`);
+      return status(
+        403,
+        'Forbidden',
+        `${path} is forbidden: User "system:serviceaccount:kspan:kspan" cannot ${verb} resource`,
+      );
     }
-    if ([...this.missing].some((m) => path.startsWith(m))) return status(404, 'NotFound', 'the server could not find the requested resource');
-    if (path === '/apis/events.k8s.io/v1') return HttpResponse.json({ kind: 'APIResourceList', groupVersion: 'events.k8s.io/v1', resources: [] });
+    if ([...this.missing].some((m) => path.startsWith(m)))
+      return status(404, 'NotFound', 'the server could not find the requested resource');
+    if (path === '/apis/events.k8s.io/v1')
+      return HttpResponse.json({ kind: 'APIResourceList', groupVersion: 'events.k8s.io/v1', resources: [] });
     const collection = this.collections.get(path);
     if (collection !== undefined && request.method === 'GET') {
       return query.watch === 'true' ? this.watch(path, collection, query) : this.list(collection);
@@ -200,7 +229,9 @@ export class FakeKubeServer {
     const { c, collectionPath } = located;
     if (request.method === 'GET') {
       const item = c.items.get(located.key);
-      return item === undefined ? status(404, 'NotFound', `${path} not found`) : HttpResponse.json({ kind: c.kind, apiVersion: c.apiVersion, ...item });
+      return item === undefined
+        ? status(404, 'NotFound', `${path} not found`)
+        : HttpResponse.json({ kind: c.kind, apiVersion: c.apiVersion, ...item });
     }
     const body = (await request.json()) as Obj;
     const key = request.method === 'POST' ? `${body.metadata.namespace ?? ''}/${body.metadata.name}` : located.key;
@@ -208,10 +239,14 @@ export class FakeKubeServer {
     if (request.method === 'POST' && existing !== undefined) return status(409, 'AlreadyExists', 'already exists');
     if (request.method === 'PUT') {
       if (existing === undefined) return status(404, 'NotFound', 'not found');
-      if (body.metadata.resourceVersion !== existing.metadata.resourceVersion) return status(409, 'Conflict', 'the object has been modified');
+      if (body.metadata.resourceVersion !== existing.metadata.resourceVersion)
+        return status(409, 'Conflict', 'the object has been modified');
     }
     const stored = this.put(collectionPath, body);
-    return HttpResponse.json({ kind: c.kind, apiVersion: c.apiVersion, ...stored }, { status: request.method === 'POST' ? 201 : 200 });
+    return HttpResponse.json(
+      { kind: c.kind, apiVersion: c.apiVersion, ...stored },
+      { status: request.method === 'POST' ? 201 : 200 },
+    );
   }
 
   /** Maps `/api/v1/namespaces/ns/pods/name`, `/api/v1/nodes/name` and POST to `/…/namespaces/ns/leases`. */
@@ -243,24 +278,42 @@ export class FakeKubeServer {
         open = { collection: path, controller };
         this.streams.add(open);
         if (query.resourceVersion !== undefined && since < this.compactedRv) {
-          controller.enqueue(encoder.encode(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' } })}\n`));
+          controller.enqueue(
+            encoder.encode(
+              `${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' } })}\n`,
+            ),
+          );
           return;
         }
         for (const h of c.history) {
-          if (h.rv > since) controller.enqueue(encoder.encode(`${JSON.stringify({ type: h.type, object: { kind: c.kind, apiVersion: c.apiVersion, ...h.object } })}\n`));
+          if (h.rv > since)
+            controller.enqueue(
+              encoder.encode(
+                `${JSON.stringify({ type: h.type, object: { kind: c.kind, apiVersion: c.apiVersion, ...h.object } })}\n`,
+              ),
+            );
         }
         // A bookmark at once: msw sends the response head with the first chunk, a real server sends it at once.
-        const bookmark = { type: 'BOOKMARK', object: { kind: c.kind, apiVersion: c.apiVersion, metadata: { resourceVersion: String(this.rv) } } };
+        const bookmark = {
+          type: 'BOOKMARK',
+          object: { kind: c.kind, apiVersion: c.apiVersion, metadata: { resourceVersion: String(this.rv) } },
+        };
         controller.enqueue(encoder.encode(`${JSON.stringify(bookmark)}\n`));
       },
       cancel: () => {
         if (open !== undefined) this.streams.delete(open);
       },
     });
-    return new HttpResponse(stream, { status: 200, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+    return new HttpResponse(stream, {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+    });
   }
 }
 
 function status(code: number, reason: string, message: string): Response {
-  return HttpResponse.json({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code }, { status: code });
+  return HttpResponse.json(
+    { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code },
+    { status: code },
+  );
 }

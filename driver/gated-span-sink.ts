@@ -10,7 +10,12 @@ export class GatedSpanSink implements SpanSink {
   private readonly metrics: DriverMetrics;
   private readonly logger: Logger;
 
-  constructor(options: { isOpen: () => boolean; forward: (span: KspanSpan) => void; metrics: DriverMetrics; logger: Logger }) {
+  constructor(options: {
+    isOpen: () => boolean;
+    forward: (span: KspanSpan) => void;
+    metrics: DriverMetrics;
+    logger: Logger;
+  }) {
     this.isOpen = options.isOpen;
     this.forward = options.forward;
     this.metrics = options.metrics;

@@ -99,7 +99,10 @@ export class HttpsKubeApi implements KubeApi {
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
     const options: https.RequestOptions = {};
     await this.kubeConfig.applyToHTTPSOptions(options);
-    const headers: Record<string, string> = { ...(options.headers as Record<string, string> | undefined), accept: 'application/json' };
+    const headers: Record<string, string> = {
+      ...(options.headers as Record<string, string> | undefined),
+      accept: 'application/json',
+    };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const { group, resource } = resourceOfPath(path);
     const verb = verbOf(method, path, query);
@@ -107,7 +110,9 @@ export class HttpsKubeApi implements KubeApi {
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise((resolve, reject) => {
       const req = transport.request(url, { ...options, method, headers, signal }, resolve);
-      req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.setTimeout(timeoutMs, () =>
+        req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      );
       req.on('error', (err: NodeJS.ErrnoException) =>
         reject(new KubeApiError({ verb, path, code: err.code ?? err.name, message: err.message, cause: err })),
       );

@@ -19,12 +19,22 @@ export const WATCHED_KINDS: readonly KindInfo[] = [
   { kind: 'CronJob', apiVersion: 'batch/v1', resource: 'cronjobs', namespaced: true },
 ];
 
-const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
+const CLUSTER_SCOPED = new Set([
+  'Node',
+  'Namespace',
+  'PersistentVolume',
+  'StorageClass',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+]);
 
 /** The collection path of a kind (`/api/v1/pods`, `/apis/apps/v1/replicasets`). */
 export function collectionPath(info: Pick<KindInfo, 'apiVersion' | 'resource'>, namespace?: string): string {
   const prefix = info.apiVersion.includes('/') ? `/apis/${info.apiVersion}` : `/api/${info.apiVersion}`;
-  return namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${info.resource}` : `${prefix}/${info.resource}`;
+  return namespace
+    ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${info.resource}`
+    : `${prefix}/${info.resource}`;
 }
 
 /** The path of one object named by kind/apiVersion (kinds outside the table get the usual English plural). */

@@ -7,7 +7,14 @@ export class KubeApiError extends Error {
   readonly verb: string;
   readonly path: string;
 
-  constructor(options: { verb: string; path: string; status?: number; code?: string; message: string; cause?: unknown }) {
+  constructor(options: {
+    verb: string;
+    path: string;
+    status?: number;
+    code?: string;
+    message: string;
+    cause?: unknown;
+  }) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'KubeApiError';
     this.status = options.status;
@@ -24,7 +31,10 @@ export class KubeApiError extends Error {
 
 /** The resource a request path addresses, e.g. `/apis/apps/v1/namespaces/x/replicasets/y` → group `apps`, resource `replicasets`. */
 export function resourceOfPath(path: string): { group: string; resource: string; name?: string } {
-  const parts = path.split('?')[0]!.split('/').filter((p) => p !== '');
+  const parts = path
+    .split('?')[0]!
+    .split('/')
+    .filter((p) => p !== '');
   let rest: string[];
   let group: string;
   if (parts[0] === 'api') {
@@ -36,7 +46,9 @@ export function resourceOfPath(path: string): { group: string; resource: string;
   }
   if (rest.length === 0) return { group, resource: '(discovery)', name: '' };
   if (rest[0] === 'namespaces' && rest.length >= 3) rest = rest.slice(2);
-  return rest[1] === undefined ? { group, resource: rest[0] ?? 'unknown' } : { group, resource: rest[0] ?? 'unknown', name: rest[1] };
+  return rest[1] === undefined
+    ? { group, resource: rest[0] ?? 'unknown' }
+    : { group, resource: rest[0] ?? 'unknown', name: rest[1] };
 }
 
 /** Turns an API failure into an error that says what failed and what to do about it. */

@@ -30,12 +30,16 @@ describe('loadKubeConfig', () => {
   it('says where it looked and how to point at a kubeconfig when there is none', () => {
     const home = tmp();
     expect(() => loadKubeConfig({ env: {}, homeDir: home, serviceAccountDir: path.join(home, 'sa') })).toThrow(
-      new RegExp(`no kubeconfig found; looked at: --kubeconfig \\(not set\\); \\$KUBECONFIG \\(not set\\); ${home}/.kube/config; in-cluster ServiceAccount.*--kubeconfig <file> or KUBECONFIG=<file>`),
+      new RegExp(
+        `no kubeconfig found; looked at: --kubeconfig \\(not set\\); \\$KUBECONFIG \\(not set\\); ${home}/.kube/config; in-cluster ServiceAccount.*--kubeconfig <file> or KUBECONFIG=<file>`,
+      ),
     );
   });
 
   it('names a --kubeconfig file that does not exist', () => {
-    expect(() => loadKubeConfig({ kubeconfig: '/nope/config', env: {} })).toThrow(/the kubeconfig \/nope\/config \(from --kubeconfig\) does not exist/);
+    expect(() => loadKubeConfig({ kubeconfig: '/nope/config', env: {} })).toThrow(
+      /the kubeconfig \/nope\/config \(from --kubeconfig\) does not exist/,
+    );
   });
 
   it('reads ~/.kube/config and honours --context', () => {
@@ -43,14 +47,20 @@ describe('loadKubeConfig', () => {
     fs.mkdirSync(path.join(home, '.kube'));
     fs.writeFileSync(path.join(home, '.kube', 'config'), KUBECONFIG);
     expect(loadKubeConfig({ env: {}, homeDir: home }).getCurrentCluster()?.server).toBe('https://one.example:6443');
-    expect(loadKubeConfig({ env: {}, homeDir: home, context: 'two' }).getCurrentCluster()?.server).toBe('https://two.example:6443');
-    expect(() => loadKubeConfig({ env: {}, homeDir: home, context: 'three' })).toThrow(/no context "three"; known contexts: one, two/);
+    expect(loadKubeConfig({ env: {}, homeDir: home, context: 'two' }).getCurrentCluster()?.server).toBe(
+      'https://two.example:6443',
+    );
+    expect(() => loadKubeConfig({ env: {}, homeDir: home, context: 'three' })).toThrow(
+      /no context "three"; known contexts: one, two/,
+    );
   });
 
   it('prefers $KUBECONFIG over ~/.kube/config', () => {
     const dir = tmp();
     const file = path.join(dir, 'kc.yaml');
     fs.writeFileSync(file, KUBECONFIG.replace('current-context: one', 'current-context: two'));
-    expect(loadKubeConfig({ env: { KUBECONFIG: file }, homeDir: dir }).getCurrentCluster()?.server).toBe('https://two.example:6443');
+    expect(loadKubeConfig({ env: { KUBECONFIG: file }, homeDir: dir }).getCurrentCluster()?.server).toBe(
+      'https://two.example:6443',
+    );
   });
 });

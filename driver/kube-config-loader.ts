@@ -42,7 +42,9 @@ export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
         kc.mergeConfig(other, true);
       }
     } catch (err) {
-      throw new Error(`cannot read the kubeconfig ${files.join(', ')} (from ${origin}): ${(err as Error).message}`, { cause: err });
+      throw new Error(`cannot read the kubeconfig ${files.join(', ')} (from ${origin}): ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     return true;
   };
@@ -51,7 +53,10 @@ export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
   if (sources.kubeconfig !== undefined && sources.kubeconfig !== '') {
     loaded = fromFiles([sources.kubeconfig], '--kubeconfig');
   } else if (env.KUBECONFIG !== undefined && env.KUBECONFIG !== '') {
-    loaded = fromFiles(env.KUBECONFIG.split(path.delimiter).filter((f) => f !== ''), '$KUBECONFIG');
+    loaded = fromFiles(
+      env.KUBECONFIG.split(path.delimiter).filter((f) => f !== ''),
+      '$KUBECONFIG',
+    );
   } else {
     const home = sources.homeDir ?? env.HOME ?? os.homedir();
     const defaultFile = path.join(home, '.kube', 'config');
@@ -77,7 +82,9 @@ export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
   if (sources.context !== undefined && sources.context !== '') {
     if (kc.getContextObject(sources.context) === null) {
       const known = kc.getContexts().map((c) => c.name);
-      throw new Error(`the kubeconfig has no context "${sources.context}"; known contexts: ${known.join(', ') || '(none)'}.`);
+      throw new Error(
+        `the kubeconfig has no context "${sources.context}"; known contexts: ${known.join(', ') || '(none)'}.`,
+      );
     }
     kc.setCurrentContext(sources.context);
   }

@@ -13,7 +13,15 @@ beforeEach(() => {
 afterEach(() => server.close());
 
 function elector(identity: string, clock: VirtualClock) {
-  return new LeaderElector({ api: new HttpsKubeApi({ kubeConfig: server.kubeConfig() }), clock, logger: new MemoryLogger(), namespace: 'kspan', identity, leaseDurationMs: 15_000, retryPeriodMs: 2000 });
+  return new LeaderElector({
+    api: new HttpsKubeApi({ kubeConfig: server.kubeConfig() }),
+    clock,
+    logger: new MemoryLogger(),
+    namespace: 'kspan',
+    identity,
+    leaseDurationMs: 15_000,
+    retryPeriodMs: 2000,
+  });
 }
 
 describe('LeaderElector', () => {
@@ -27,7 +35,9 @@ describe('LeaderElector', () => {
     await clock.advance(10_000);
     expect([a.isLeader, b.isLeader]).toEqual([true, false]); // a renews every 2 s
     await a.stop();
-    const lease = await new HttpsKubeApi({ kubeConfig: server.kubeConfig() }).get<{ spec: Record<string, unknown> }>('/apis/coordination.k8s.io/v1/namespaces/kspan/leases/kspan');
+    const lease = await new HttpsKubeApi({ kubeConfig: server.kubeConfig() }).get<{ spec: Record<string, unknown> }>(
+      '/apis/coordination.k8s.io/v1/namespaces/kspan/leases/kspan',
+    );
     expect(lease.spec.holderIdentity).toBe('');
     expect(b.isLeader).toBe(false);
     await clock.advance(2500);
@@ -56,6 +66,8 @@ describe('LeaderElector', () => {
 describe('LeaderElector errors', () => {
   it('says which Lease permission is missing', async () => {
     server.forbidden.push({ verb: 'get', path: '/apis/coordination.k8s.io' });
-    await expect(elector('a', new VirtualClock()).start()).rejects.toThrow(/forbidden to get leases in apiGroup "coordination.k8s.io".*get, create and update.*deploy\/rbac.yaml/);
+    await expect(elector('a', new VirtualClock()).start()).rejects.toThrow(
+      /forbidden to get leases in apiGroup "coordination.k8s.io".*get, create and update.*deploy\/rbac.yaml/,
+    );
   });
 });

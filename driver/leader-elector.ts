@@ -23,7 +23,13 @@ export interface LeaderElectorOptions {
 
 interface Lease {
   metadata: { name: string; namespace: string; resourceVersion?: string };
-  spec: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string; leaseTransitions?: number };
+  spec: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
 }
 
 /**
@@ -77,10 +83,15 @@ export class LeaderElector {
     try {
       const lease = await this.options.api.get<Lease>(`${this.path}/${this.leaseName}`);
       if (lease.spec.holderIdentity === this.options.identity) {
-        await this.options.api.send('PUT', `${this.path}/${this.leaseName}`, { ...lease, spec: { ...lease.spec, holderIdentity: '', renewTime: this.now() } });
+        await this.options.api.send('PUT', `${this.path}/${this.leaseName}`, {
+          ...lease,
+          spec: { ...lease.spec, holderIdentity: '', renewTime: this.now() },
+        });
       }
     } catch (err) {
-      this.options.logger.warn('could not release the leader lease; another replica takes over when it expires', { error: (err as Error).message });
+      this.options.logger.warn('could not release the leader lease; another replica takes over when it expires', {
+        error: (err as Error).message,
+      });
     }
     this.setLeader(false);
   }
@@ -112,7 +123,12 @@ export class LeaderElector {
         renewTime: this.now(),
       };
       if (lease === undefined) {
-        await api.send('POST', this.path, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.leaseName, namespace: this.options.namespace }, spec: { ...spec, acquireTime: this.now(), leaseTransitions: 0 } });
+        await api.send('POST', this.path, {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: this.leaseName, namespace: this.options.namespace },
+          spec: { ...spec, acquireTime: this.now(), leaseTransitions: 0 },
+        });
         return this.renewed();
       }
       const holder = lease.spec.holderIdentity ?? '';
@@ -129,7 +145,12 @@ export class LeaderElector {
       }
       await api.send('PUT', `${this.path}/${this.leaseName}`, {
         ...lease,
-        spec: { ...lease.spec, ...spec, acquireTime: this.now(), leaseTransitions: (lease.spec.leaseTransitions ?? 0) + 1 },
+        spec: {
+          ...lease.spec,
+          ...spec,
+          acquireTime: this.now(),
+          leaseTransitions: (lease.spec.leaseTransitions ?? 0) + 1,
+        },
       });
       logger.info('took over the leader lease', { previous: holder || '(released)' });
       this.renewed();
@@ -154,7 +175,10 @@ export class LeaderElector {
   private setLeader(leader: boolean): void {
     if (leader === this.leader) return;
     this.leader = leader;
-    this.options.logger.info(leader ? 'became the leader: exporting spans' : 'not the leader: watching, not exporting', { identity: this.options.identity });
+    this.options.logger.info(
+      leader ? 'became the leader: exporting spans' : 'not the leader: watching, not exporting',
+      { identity: this.options.identity },
+    );
     this.options.onChange?.(leader);
   }
 }

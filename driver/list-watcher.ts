@@ -103,7 +103,12 @@ export class ListWatcher {
         }
         if (err !== undefined) {
           const delay = this.backoff.next();
-          logger.warn('watch connection dropped; resuming from the last resourceVersion', { path, resourceVersion: this.resourceVersion, error: err.message, retryInMs: delay });
+          logger.warn('watch connection dropped; resuming from the last resourceVersion', {
+            path,
+            resourceVersion: this.resourceVersion,
+            error: err.message,
+            retryInMs: delay,
+          });
           handler.onRestart?.('dropped');
           await sleep(clock, delay, this.stopper.signal);
           continue;
@@ -121,7 +126,11 @@ export class ListWatcher {
           continue;
         }
         const delay = this.backoff.next();
-        logger.warn('watch failed; retrying', { path, error: explainKubeApiError(err, this.options.api.server).message, retryInMs: delay });
+        logger.warn('watch failed; retrying', {
+          path,
+          error: explainKubeApiError(err, this.options.api.server).message,
+          retryInMs: delay,
+        });
         handler.onRestart?.('error');
         await sleep(clock, delay, this.stopper.signal);
       }
@@ -136,7 +145,11 @@ export class ListWatcher {
     const abort = this.watchAbort;
     return api.watch(
       path,
-      { resourceVersion: this.resourceVersion || undefined, allowWatchBookmarks: true, timeoutSeconds: watchTimeoutSeconds ?? 300 },
+      {
+        resourceVersion: this.resourceVersion || undefined,
+        allowWatchBookmarks: true,
+        timeoutSeconds: watchTimeoutSeconds ?? 300,
+      },
       {
         onEvent: (ev: WatchEvent) => this.onWatchEvent(ev, abort),
         onMalformed: (line) => {
@@ -178,11 +191,12 @@ export class ListWatcher {
     let cont: string | undefined;
     let rv = '';
     do {
-      const page = await api.get<{ kind?: string; apiVersion?: string; metadata?: { resourceVersion?: string; continue?: string }; items?: RawObject[] }>(
-        path,
-        { limit: pageSize ?? 500, continue: cont },
-        this.stopper.signal,
-      );
+      const page = await api.get<{
+        kind?: string;
+        apiVersion?: string;
+        metadata?: { resourceVersion?: string; continue?: string };
+        items?: RawObject[];
+      }>(path, { limit: pageSize ?? 500, continue: cont }, this.stopper.signal);
       const kind = page.kind?.replace(/List$/, '');
       for (const item of page.items ?? []) {
         // List items come without kind/apiVersion; the engine and recordings want them as a watch serves them.

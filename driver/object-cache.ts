@@ -88,7 +88,9 @@ export class ObjectCache implements ObjectLookup {
         } catch (err) {
           const cause = (err as Error).cause;
           if (cause instanceof KubeApiError && cause.status === 403) this.forbidden.add(info.kind);
-          logger.warn(`cannot watch ${info.resource}; spans about them will lack their owners`, { error: (err as Error).message });
+          logger.warn(`cannot watch ${info.resource}; spans about them will lack their owners`, {
+            error: (err as Error).message,
+          });
         }
       }),
     );
@@ -129,13 +131,21 @@ export class ObjectCache implements ObjectLookup {
       if (err instanceof KubeApiError && err.status === 403) {
         this.forbidden.add(ref.kind);
         // A kind outside kspan's ClusterRole (least privilege grants only the workload kinds): expected, said once.
-        logger.warn(`not allowed to read ${ref.kind} objects (not in kspan's ClusterRole); events about them get a trace of their own, without owners`, {
-          kind: ref.kind,
-          status: 403,
-          detail: err.message,
-        });
+        logger.warn(
+          `not allowed to read ${ref.kind} objects (not in kspan's ClusterRole); events about them get a trace of their own, without owners`,
+          {
+            kind: ref.kind,
+            status: 403,
+            detail: err.message,
+          },
+        );
       } else if (!(err instanceof KubeApiError && err.status === 404)) {
-        logger.debug('object lookup failed', { kind: ref.kind, namespace: ref.namespace, name: ref.name, error: (err as Error).message });
+        logger.debug('object lookup failed', {
+          kind: ref.kind,
+          namespace: ref.namespace,
+          name: ref.name,
+          error: (err as Error).message,
+        });
         return undefined; // not cached: a transient failure is retried by the next event
       }
     }
@@ -194,5 +204,10 @@ function strip(raw: RawObject, fallback: { kind: string; apiVersion?: string }):
     if (typeof nodeName === 'string') spec.nodeName = nodeName;
     if (typeof replicas === 'number') spec.replicas = replicas;
   }
-  return { kind, ...(apiVersion ? { apiVersion } : {}), metadata: raw.metadata as KubeObject['metadata'], ...(Object.keys(spec).length > 0 ? { spec } : {}) };
+  return {
+    kind,
+    ...(apiVersion ? { apiVersion } : {}),
+    metadata: raw.metadata,
+    ...(Object.keys(spec).length > 0 ? { spec } : {}),
+  };
 }

@@ -39,7 +39,10 @@ describe('ProductionRun', () => {
     server = new FakeKubeServer();
     server.listen();
     server.put('/apis/apps/v1/deployments', obj('Deployment', 'default', 'web'));
-    server.put('/apis/apps/v1/replicasets', obj('ReplicaSet', 'default', 'web-1', ['Deployment', 'web', 'uid-deployment-web']));
+    server.put(
+      '/apis/apps/v1/replicasets',
+      obj('ReplicaSet', 'default', 'web-1', ['Deployment', 'web', 'uid-deployment-web']),
+    );
     server.put('/api/v1/pods', obj('Pod', 'default', 'web-1-a', ['ReplicaSet', 'web-1', 'uid-replicaset-web-1']));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspan-run-'));
     const recordFile = path.join(dir, 'record.ndjson');
@@ -71,7 +74,8 @@ describe('ProductionRun', () => {
     server.put(EV, v1Event(pod, 'Pulled', iso(T0 + 2000)));
     await vi.waitFor(async () => expect(await DriverMetrics.total(run.metrics.recordsFed)).toBeGreaterThanOrEqual(7));
     await clock.advance(20_000);
-    expect(await DriverMetrics.total(run.metrics.exportFailures)).toBe(0); // nothing emitted yet: traces stay open while idle < 5m
+    // Nothing emitted yet: traces stay open while idle < 5m.
+    expect(await DriverMetrics.total(run.metrics.exportFailures)).toBe(0);
     await clock.advance(6 * 60_000, 1000); // idle traces are emitted; the endpoint is down
     const emitted = await DriverMetrics.total(run.metrics.spansEmitted);
     expect(emitted).toBeGreaterThan(0);
@@ -109,7 +113,12 @@ describe('ProductionRun', () => {
       currentContext: 'c',
     });
     await expect(
-      ProductionRun.start(parseRunOptions(flags(), {}), { kubeConfig: kc, exporter: new InMemorySpanExporter(), logger: new MemoryLogger(), defaultMetrics: false }),
+      ProductionRun.start(parseRunOptions(flags(), {}), {
+        kubeConfig: kc,
+        exporter: new InMemorySpanExporter(),
+        logger: new MemoryLogger(),
+        defaultMetrics: false,
+      }),
     ).rejects.toThrow(/cannot reach the Kubernetes API server at https:\/\/127.0.0.1:9 \(ECONNREFUSED\).*--context/);
   });
 });

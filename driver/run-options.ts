@@ -52,26 +52,39 @@ const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespa
 
 /** Checks the flags and resolves their defaults; throws `UserError`s that name the flag. */
 export function parseRunOptions(flags: RunFlags, env: NodeJS.ProcessEnv = process.env): RunOptions {
-  const list = (text: string | undefined): string[] => (text ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = (text: string | undefined): string[] =>
+    (text ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   if (!(LOG_LEVELS as readonly string[]).includes(flags.logLevel)) {
     throw new UserError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(flags.logLevel)}`);
   }
   const eventTypes = list(flags.eventTypes);
   for (const t of eventTypes) {
-    if (!/^(normal|warning)$/i.test(t)) throw new UserError(`--event-types: expected Normal and/or Warning, got ${JSON.stringify(t)}`);
+    if (!/^(normal|warning)$/i.test(t))
+      throw new UserError(`--event-types: expected Normal and/or Warning, got ${JSON.stringify(t)}`);
   }
   const maxQueueSize = Number(flags.maxQueueSize);
-  if (!Number.isInteger(maxQueueSize) || maxQueueSize <= 0) throw new UserError(`--max-queue-size: expected a positive integer, got ${JSON.stringify(flags.maxQueueSize)}`);
+  if (!Number.isInteger(maxQueueSize) || maxQueueSize <= 0)
+    throw new UserError(`--max-queue-size: expected a positive integer, got ${JSON.stringify(flags.maxQueueSize)}`);
   let headers: Record<string, string> = {};
   if (flags.otlpHeadersFile !== undefined) {
     let text: string;
     try {
       text = fs.readFileSync(flags.otlpHeadersFile, 'utf8');
     } catch (err) {
-      throw new UserError(`--otlp-headers-file: cannot read ${flags.otlpHeadersFile} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); mount the secret there or drop the flag`);
+      throw new UserError(
+        `--otlp-headers-file: cannot read ${flags.otlpHeadersFile} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); mount the secret there or drop the flag`,
+      );
     }
     // key=value pairs, separated by commas or newlines (the OTEL_EXPORTER_OTLP_HEADERS form); # starts a comment
-    headers = parseHeaders(text.split('\n').filter((l) => !l.trim().startsWith('#')).join('\n'));
+    headers = parseHeaders(
+      text
+        .split('\n')
+        .filter((l) => !l.trim().startsWith('#'))
+        .join('\n'),
+    );
   }
   return {
     kubeconfig: flags.kubeconfig,

@@ -80,7 +80,9 @@ describe('SpanExportQueue', () => {
     const done = second.queue.shutdown(5000);
     await second.clock.advance(6000);
     await done;
-    expect((await second.metrics.exportDroppedSpans.get()).values).toEqual([expect.objectContaining({ labels: { reason: 'shutdown' }, value: 1 })]);
+    expect((await second.metrics.exportDroppedSpans.get()).values).toEqual([
+      expect.objectContaining({ labels: { reason: 'shutdown' }, value: 1 }),
+    ]);
     second.queue.enqueue(span(3));
     expect(await DriverMetrics.total(second.metrics.exportDroppedSpans)).toBe(2);
   });

@@ -21,7 +21,7 @@ export interface SpanExportQueueOptions {
   readonly backoff?: Backoff;
 }
 
-const SUCCESS = 0; // ExportResultCode.SUCCESS from @opentelemetry/core
+const SUCCESS: number = 0; // ExportResultCode.SUCCESS from @opentelemetry/core
 
 /**
  * A bounded queue in front of a `SpanExporter`, like `BatchSpanProcessor`, except that a failed batch is
@@ -136,13 +136,19 @@ export class SpanExportQueue {
         metrics.exportQueueSize.set(this.queue.length);
         this.backoff.reset();
         this.retryUntil = 0;
-        if (this.failingSince !== undefined) logger.info('span export recovered', { downForMs: clock.now() - this.failingSince });
+        if (this.failingSince !== undefined)
+          logger.info('span export recovered', { downForMs: clock.now() - this.failingSince });
         this.failingSince = undefined;
         return true;
       }
       metrics.exportFailures.inc();
       if (this.failingSince === undefined) this.failingSince = clock.now();
-      logger.warn('span export failed; will retry', { spans: batch.length, queued: this.queue.length, error: error.message, attempt: this.backoff.attempts + 1 });
+      logger.warn('span export failed; will retry', {
+        spans: batch.length,
+        queued: this.queue.length,
+        error: error.message,
+        attempt: this.backoff.attempts + 1,
+      });
       return false;
     });
     this.inFlight = run;
@@ -161,9 +167,13 @@ export class SpanExportQueue {
         resolve(err);
       };
       const timeoutMs = this.options.exportTimeoutMs ?? 30_000;
-      const cancel = clock.schedule(timeoutMs, () => finish(new Error(`the exporter did not answer within ${timeoutMs} ms`)));
+      const cancel = clock.schedule(timeoutMs, () =>
+        finish(new Error(`the exporter did not answer within ${timeoutMs} ms`)),
+      );
       try {
-        exporter.export(batch, (result) => finish(result.code === SUCCESS ? undefined : (result.error ?? new Error('export failed'))));
+        exporter.export(batch, (result) =>
+          finish((result.code as number) === SUCCESS ? undefined : (result.error ?? new Error('export failed'))),
+        );
       } catch (err) {
         finish(err instanceof Error ? err : new Error(String(err)));
       }
@@ -177,7 +187,8 @@ export class SpanExportQueue {
     this.droppedSinceLog += n;
     // One line at the first drop, then at most one every 10 s with the count since the last line.
     if (clock.now() - this.lastDropLog >= 10_000 || reason === 'shutdown') {
-      const why = reason === 'shutdown' ? 'the queue is shut down' : 'the export queue is full (is the OTLP endpoint down?)';
+      const why =
+        reason === 'shutdown' ? 'the queue is shut down' : 'the export queue is full (is the OTLP endpoint down?)';
       logger.warn(`dropped spans: ${why}`, {
         reason,
         dropped: this.droppedSinceLog,

@@ -27,7 +27,9 @@ export class StatusServer {
   async listen(addr: string): Promise<number> {
     const { host, port } = parseListenAddress(addr);
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', (err) => reject(new Error(`cannot listen on ${addr} for /metrics: ${err.message}. Pick another --metrics-addr.`)));
+      this.server.once('error', (err) =>
+        reject(new Error(`cannot listen on ${addr} for /metrics: ${err.message}. Pick another --metrics-addr.`)),
+      );
       this.server.listen(port, host, resolve);
     });
     return (this.server.address() as AddressInfo).port;
@@ -48,7 +50,9 @@ export class StatusServer {
         res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'unhealthy\n');
       } else if (path === '/readyz') {
         const ok = this.options.ready();
-        res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ready\n' : 'initial list not synced yet\n');
+        res
+          .writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' })
+          .end(ok ? 'ready\n' : 'initial list not synced yet\n');
       } else {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
       }

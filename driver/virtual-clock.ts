@@ -42,9 +42,7 @@ export class VirtualClock implements Clock {
     while (this.current < end) {
       const stepEnd = Math.min(end, this.current + stepMs);
       for (;;) {
-        const due = this.timers
-          .filter((t) => t.at <= stepEnd)
-          .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+        const due = this.timers.filter((t) => t.at <= stepEnd).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
         if (due === undefined) break;
         this.timers = this.timers.filter((t) => t !== due);
         this.current = Math.max(this.current, due.at);

@@ -4,21 +4,38 @@ import type { KspanSpan } from '../core/span.ts';
  * What differs between two runs of the same scenario on a real cluster, and how each is normalized.
  * Kept as one explicit list so a reviewer sees exactly what the e2e golden trees do not assert.
  */
-export const NORMALIZED_FIELDS: readonly { readonly what: string; readonly pattern: RegExp; readonly replacement: string }[] = [
+export const NORMALIZED_FIELDS: readonly {
+  readonly what: string;
+  readonly pattern: RegExp;
+  readonly replacement: string;
+}[] = [
   // Generated names: ReplicaSet pod-template-hash and Pod suffixes use Kubernetes' rand alphabet.
-  { what: 'pod name suffix', pattern: /\b([a-z][a-z0-9.-]*?)-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g, replacement: '$1-<hash>-<pod>' },
-  { what: 'replicaset hash', pattern: /\b([a-z][a-z0-9.-]*?)-[bcdfghjklmnpqrstvwxz2456789]{6,10}\b(?!-)/g, replacement: '$1-<hash>' },
+  {
+    what: 'pod name suffix',
+    pattern: /\b([a-z][a-z0-9.-]*?)-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}\b/g,
+    replacement: '$1-<hash>-<pod>',
+  },
+  {
+    what: 'replicaset hash',
+    pattern: /\b([a-z][a-z0-9.-]*?)-[bcdfghjklmnpqrstvwxz2456789]{6,10}\b(?!-)/g,
+    replacement: '$1-<hash>',
+  },
   // The scheduler breaks ties between equally good nodes at random.
   { what: 'assigned node', pattern: /\bto kwok-node-\d+\b/g, replacement: 'to <node>' },
   // Timing inside messages (image pull durations, sizes).
   { what: 'pull duration', pattern: /in [0-9.]+m?s \([0-9.]+m?s including waiting\)/g, replacement: 'in <duration>' },
   { what: 'image size', pattern: /Image size: \d+ bytes\./g, replacement: 'Image size: <bytes>.' },
   // How often a repeating event repeated depends on how long the scenario waited.
-  { what: 'repeat count', pattern: /  ×\d+/g, replacement: '  ×n' },
+  { what: 'repeat count', pattern: / {2}×\d+/g, replacement: '  ×n' },
 ];
 
 /** Also not asserted: trace and span IDs (hashes of UIDs the cluster generates) and all times. */
-export const NOT_COMPARED = ['trace IDs', 'span IDs', 'start and end times', 'resource attributes other than service.name'] as const;
+export const NOT_COMPARED = [
+  'trace IDs',
+  'span IDs',
+  'start and end times',
+  'resource attributes other than service.name',
+] as const;
 
 function normalize(text: string): string {
   let out = text;
@@ -60,7 +77,9 @@ export function canonicalTrees(spans: readonly KspanSpan[]): string {
     }
   }
   const render = (span: KspanSpan): string[] => {
-    const kids = (children.get(`${span.traceId}/${span.spanId}`) ?? []).map(render).sort((a, b) => (a.join('\n') < b.join('\n') ? -1 : 1));
+    const kids = (children.get(`${span.traceId}/${span.spanId}`) ?? [])
+      .map(render)
+      .sort((a, b) => (a.join('\n') < b.join('\n') ? -1 : 1));
     const lines = [label(span)];
     kids.forEach((kid, i) => {
       const last = i === kids.length - 1;
@@ -68,5 +87,10 @@ export function canonicalTrees(spans: readonly KspanSpan[]): string {
     });
     return lines;
   };
-  return roots.map((r) => render(r).join('\n')).sort().join('\n\n') + '\n';
+  return (
+    roots
+      .map((r) => render(r).join('\n'))
+      .sort()
+      .join('\n\n') + '\n'
+  );
 }

@@ -36,45 +36,58 @@ async function golden(name: string, text: string): Promise<void> {
     await writeFile(path, text);
     return;
   }
-  if (!existsSync(path)) throw new Error(`${path} is missing: run \`KSPAN_E2E_UPDATE=1 npm run test:e2e\`, review it and commit it`);
+  if (!existsSync(path))
+    throw new Error(`${path} is missing: run \`KSPAN_E2E_UPDATE=1 npm run test:e2e\`, review it and commit it`);
   expect(text).toBe(await readFile(path, 'utf8'));
-}
-
-function rootOf(spans: readonly KspanSpan[], s: KspanSpan): KspanSpan | undefined {
-  return spans.find((r) => r.traceId === s.traceId && r.attributes['kspan.root'] === true);
 }
 
 /**
  * The spans of the traces whose root is `name` at one of `generations`, once Jaeger holds a trace for every
  * one of those generations, `done` holds, and their number has stopped changing (kspan emits after --idle).
  */
-async function settledTraces(name: string, generations: readonly number[], done: (spans: readonly KspanSpan[]) => boolean = () => true): Promise<KspanSpan[]> {
+async function settledTraces(
+  name: string,
+  generations: readonly number[],
+  done: (spans: readonly KspanSpan[]) => boolean = () => true,
+): Promise<KspanSpan[]> {
   let previous = -1;
-  return waitFor(async () => {
-    const all = await spansFromJaeger((infra as StartedInfrastructure).jaegerQueryUrl);
-    const roots = all.filter((r) => r.attributes['kspan.root'] === true && r.attributes['k8s.object.name'] === name);
-    const wanted = roots.filter((r) => generations.includes(Number(r.attributes['k8s.object.generation'])));
-    const traceIds = new Set(wanted.map((r) => r.traceId));
-    const mine = all.filter((s) => traceIds.has(s.traceId));
-    const complete = new Set(wanted.map((r) => Number(r.attributes['k8s.object.generation']))).size === generations.length && done(mine);
-    const stable = complete && mine.length === previous;
-    previous = complete ? mine.length : -1;
-    return stable ? mine : undefined;
-  }, { what: `traces of ${name} generations ${generations.join(',')} in Jaeger`, timeoutMs: 120_000, intervalMs: 4000 });
+  return waitFor(
+    async () => {
+      const all = await spansFromJaeger((infra as StartedInfrastructure).jaegerQueryUrl);
+      const roots = all.filter((r) => r.attributes['kspan.root'] === true && r.attributes['k8s.object.name'] === name);
+      const wanted = roots.filter((r) => generations.includes(Number(r.attributes['k8s.object.generation'])));
+      const traceIds = new Set(wanted.map((r) => r.traceId));
+      const mine = all.filter((s) => traceIds.has(s.traceId));
+      const complete =
+        new Set(wanted.map((r) => Number(r.attributes['k8s.object.generation']))).size === generations.length &&
+        done(mine);
+      const stable = complete && mine.length === previous;
+      previous = complete ? mine.length : -1;
+      return stable ? mine : undefined;
+    },
+    { what: `traces of ${name} generations ${generations.join(',')} in Jaeger`, timeoutMs: 120_000, intervalMs: 4000 },
+  );
 }
 
-const hasSpan = (name: string, rule?: string) => (spans: readonly KspanSpan[]): boolean =>
-  spans.some((s) => s.name === name && (rule === undefined || s.attributes['kspan.rule'] === rule));
+const hasSpan =
+  (name: string, rule?: string) =>
+  (spans: readonly KspanSpan[]): boolean =>
+    spans.some((s) => s.name === name && (rule === undefined || s.attributes['kspan.rule'] === rule));
 
 beforeAll(async () => {
   infra = await startInfrastructure();
   work = await mkdtemp(join(tmpdir(), 'kspan-e2e-run-'));
-  for (const f of ['namespace.yaml', 'serviceaccount.yaml', 'rbac.yaml']) await infra.kubectl(['apply', '-f', join(DEPLOY, f)]);
+  for (const f of ['namespace.yaml', 'serviceaccount.yaml', 'rbac.yaml'])
+    await infra.kubectl(['apply', '-f', join(DEPLOY, f)]);
   const kubeconfig = join(work, 'kspan-sa.kubeconfig');
   await serviceAccountKubeconfig(infra, 'kspan', 'kspan', kubeconfig);
   kspan = await KspanProcess.start({
-    kubeconfig, otlpEndpoint: infra.jaegerOtlpGrpcEndpoint, recordPath: join(work, 'live.ndjson'),
-    metricsPort: await freePort(), window: `${WINDOW_MS / 1000}s`, idle: `${IDLE_MS / 1000}s`,
+    kubeconfig,
+    otlpEndpoint: infra.jaegerOtlpGrpcEndpoint,
+    recordPath: join(work, 'live.ndjson'),
+    metricsPort: await freePort(),
+    window: `${WINDOW_MS / 1000}s`,
+    idle: `${IDLE_MS / 1000}s`,
   });
 }, 45 * 60_000);
 
@@ -90,7 +103,10 @@ describe('kspan run against a real control plane, traces read back from Jaeger',
   it('create a Deployment of 2 replicas', async () => {
     await k(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2']);
     await k(['rollout', 'status', 'deployment/web', '--timeout=120s'], 130_000);
-    await golden('create-deployment', canonicalTrees(await settledTraces('web', [1], (s) => s.filter((x) => x.name === 'Pod.Started').length >= 2)));
+    await golden(
+      'create-deployment',
+      canonicalTrees(await settledTraces('web', [1], (s) => s.filter((x) => x.name === 'Pod.Started').length >= 2)),
+    );
   });
 
   it('scale it to 4 and back to 2', async () => {
@@ -98,13 +114,27 @@ describe('kspan run against a real control plane, traces read back from Jaeger',
     await k(['rollout', 'status', 'deployment/web', '--timeout=120s'], 130_000);
     await settledTraces('web', [2], (s) => s.filter((x) => x.name === 'Pod.Started').length >= 2);
     await k(['scale', 'deployment/web', '--replicas=2']);
-    await golden('scale-up-and-down', canonicalTrees(await settledTraces('web', [2, 3], (s) => s.filter((x) => x.name === 'Pod.Killing').length >= 2)));
+    await golden(
+      'scale-up-and-down',
+      canonicalTrees(await settledTraces('web', [2, 3], (s) => s.filter((x) => x.name === 'Pod.Killing').length >= 2)),
+    );
   });
 
   it('roll out a new image', async () => {
     await k(['set', 'image', 'deployment/web', 'nginx=nginx:1.28']);
     await k(['rollout', 'status', 'deployment/web', '--timeout=180s'], 190_000);
-    await golden('rolling-update', canonicalTrees(await settledTraces('web', [4], (s) => s.filter((x) => x.name === 'Pod.Killing').length >= 2 && s.filter((x) => x.name === 'Pod.Started').length >= 2)));
+    await golden(
+      'rolling-update',
+      canonicalTrees(
+        await settledTraces(
+          'web',
+          [4],
+          (s) =>
+            s.filter((x) => x.name === 'Pod.Killing').length >= 2 &&
+            s.filter((x) => x.name === 'Pod.Started').length >= 2,
+        ),
+      ),
+    );
   });
 
   it('a bad image that never pulls', async () => {
@@ -118,24 +148,37 @@ describe('kspan run against a real control plane, traces read back from Jaeger',
     await golden('bad-image', canonicalTrees(spans));
   });
 
-  it('delete it: the pods stop under the Deployment\'s trace', async () => {
+  it("delete it: the pods stop under the Deployment's trace", async () => {
     await k(['delete', 'deployment', 'web', 'broken', '--wait=true', '--timeout=120s'], 130_000);
-    const spans = await settledTraces('web', [4], (s) => s.filter((x) => x.attributes['kspan.rule'] === 'garbage-collection').length >= 2);
-    expect(spans.filter((s) => s.name === 'Pod.Killing' && s.attributes['kspan.rule'] === 'garbage-collection')).toHaveLength(2);
+    const spans = await settledTraces(
+      'web',
+      [4],
+      (s) => s.filter((x) => x.attributes['kspan.rule'] === 'garbage-collection').length >= 2,
+    );
+    expect(
+      spans.filter((s) => s.name === 'Pod.Killing' && s.attributes['kspan.rule'] === 'garbage-collection'),
+    ).toHaveLength(2);
     await golden('delete-deployment', canonicalTrees(spans));
   });
 
-  it('kspan worked within its ServiceAccount\'s RBAC, with few API requests per event', async () => {
+  it("kspan worked within its ServiceAccount's RBAC, with few API requests per event", async () => {
     const live = kspan as KspanProcess;
-    const logs = live.output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: string; msg: string; kind?: string });
+    const logs = live.output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: string; msg: string; kind?: string });
     expect(logs.filter((l) => l.level === 'error')).toEqual([]);
     // Least privilege: the only reads refused are of kinds deliberately left out of the ClusterRole.
     const refused = logs.filter((l) => l.msg.startsWith('not allowed to read')).map((l) => l.kind);
-    expect(refused.every((kind) => !['Pod', 'ReplicaSet', 'Deployment', 'Node', 'Event'].includes(String(kind)))).toBe(true);
+    expect(refused.every((kind) => !['Pod', 'ReplicaSet', 'Deployment', 'Node', 'Event'].includes(String(kind)))).toBe(
+      true,
+    );
     const events = await live.metric('kspan_events_received_total');
     const requests = await live.metric('kspan_api_requests_total');
     expect(events).toBeGreaterThan(50);
-    process.stderr.write(`e2e: ${events} events received, ${requests} API requests (${(requests / events).toFixed(3)} per event, including start-up lists and watches)\n`);
+    process.stderr.write(
+      `e2e: ${events} events received, ${requests} API requests (${(requests / events).toFixed(3)} per event, including start-up lists and watches)\n`,
+    );
     expect(requests / events).toBeLessThan(0.5);
   });
 
@@ -150,10 +193,23 @@ describe('kspan run against a real control plane, traces read back from Jaeger',
         return /exit code 1\b/.test(String((err as Error).message)) ? 'no' : String((err as Error).message);
       }
     };
-    for (const allowed of [['watch', 'events.events.k8s.io'], ['list', 'events'], ['watch', 'pods'], ['get', 'replicasets.apps'], ['watch', 'deployments.apps'], ['get', 'leases.coordination.k8s.io/kspan', '-n', 'kspan']]) {
+    for (const allowed of [
+      ['watch', 'events.events.k8s.io'],
+      ['list', 'events'],
+      ['watch', 'pods'],
+      ['get', 'replicasets.apps'],
+      ['watch', 'deployments.apps'],
+      ['get', 'leases.coordination.k8s.io/kspan', '-n', 'kspan'],
+    ]) {
       expect(await can(...allowed), allowed.join(' ')).toBe('yes');
     }
-    for (const denied of [['list', 'secrets'], ['create', 'pods'], ['delete', 'events'], ['update', 'deployments.apps'], ['update', 'leases.coordination.k8s.io/kube-scheduler', '-n', 'kube-system']]) {
+    for (const denied of [
+      ['list', 'secrets'],
+      ['create', 'pods'],
+      ['delete', 'events'],
+      ['update', 'deployments.apps'],
+      ['update', 'leases.coordination.k8s.io/kube-scheduler', '-n', 'kube-system'],
+    ]) {
       expect(await can(...denied), denied.join(' ')).toBe('no');
     }
   });
@@ -162,7 +218,9 @@ describe('kspan run against a real control plane, traces read back from Jaeger',
     const code = await (kspan as KspanProcess).stop();
     expect(code).toBe(0);
     const recorded = await readFile(join(work, 'live.ndjson'), 'utf8');
-    const records: InputRecord[] = recorded.split('\n').flatMap((line, i) => parseNdjsonLine(line, 'live.ndjson', i + 1) ?? []);
+    const records: InputRecord[] = recorded
+      .split('\n')
+      .flatMap((line, i) => parseNdjsonLine(line, 'live.ndjson', i + 1) ?? []);
     const replayed = replay(records, { windowMs: WINDOW_MS, idleMs: IDLE_MS }).spans;
     const live = await spansFromJaeger((infra as StartedInfrastructure).jaegerQueryUrl);
     expect(live.length).toBe(replayed.length);

@@ -33,7 +33,8 @@ async function getJson<T>(url: string): Promise<T> {
 function attributes(tags: readonly JaegerTag[] | undefined): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
   for (const t of tags ?? []) {
-    if (typeof t.value === 'string' || typeof t.value === 'number' || typeof t.value === 'boolean') out[t.key] = t.value;
+    if (typeof t.value === 'string' || typeof t.value === 'number' || typeof t.value === 'boolean')
+      out[t.key] = t.value;
   }
   return out;
 }
@@ -51,7 +52,11 @@ export function fromJaeger(trace: JaegerTrace, span: JaegerSpan): KspanSpan {
     endUs: span.startTime + span.duration,
     serviceName: trace.processes[span.processID]?.serviceName ?? 'unknown',
     attributes: attrs,
-    events: (span.logs ?? []).map((l) => ({ name: String(attributes(l.fields).event ?? 'event'), timeUs: l.timestamp, attributes: attributes(l.fields) })),
+    events: (span.logs ?? []).map((l) => ({
+      name: String(attributes(l.fields).event ?? 'event'),
+      timeUs: l.timestamp,
+      attributes: attributes(l.fields),
+    })),
     status: attrs['otel.status_code'] === 'ERROR' || attrs.error === true ? 'error' : 'unset',
   };
 }
@@ -61,7 +66,9 @@ export async function spansFromJaeger(queryUrl: string, services?: readonly stri
   const names = services ?? (await getJson<{ data: string[] | null }>(`${queryUrl}/api/services`)).data ?? [];
   const traces = new Map<string, JaegerTrace>();
   for (const service of names) {
-    const res = await getJson<{ data: JaegerTrace[] | null }>(`${queryUrl}/api/traces?service=${encodeURIComponent(service)}&lookback=2h&limit=1000`);
+    const res = await getJson<{ data: JaegerTrace[] | null }>(
+      `${queryUrl}/api/traces?service=${encodeURIComponent(service)}&lookback=2h&limit=1000`,
+    );
     for (const t of res.data ?? []) traces.set(t.traceID, t);
   }
   const spans = new Map<string, KspanSpan>();

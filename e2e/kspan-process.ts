@@ -31,17 +31,39 @@ export class KspanProcess {
   /** Starts `kspan run` and waits until /readyz answers 200 (the initial lists have synced). */
   static async start(o: KspanProcessOptions): Promise<KspanProcess> {
     const main = join(import.meta.dirname, '..', 'cli', 'main.ts');
-    const args = [main, 'run', '--kubeconfig', o.kubeconfig, '--otlp-endpoint', o.otlpEndpoint, '--record', o.recordPath,
-      '--metrics-addr', `127.0.0.1:${o.metricsPort}`, '--window', o.window, '--idle', o.idle, '--log-level', 'info'];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '' } });
+    const args = [
+      main,
+      'run',
+      '--kubeconfig',
+      o.kubeconfig,
+      '--otlp-endpoint',
+      o.otlpEndpoint,
+      '--record',
+      o.recordPath,
+      '--metrics-addr',
+      `127.0.0.1:${o.metricsPort}`,
+      '--window',
+      o.window,
+      '--idle',
+      o.idle,
+      '--log-level',
+      'info',
+    ];
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '' },
+    });
     const p = new KspanProcess(child, o.metricsPort);
     try {
-      await waitFor(async () => {
-        if (child.exitCode !== null) throw new Error(`kspan run exited with ${child.exitCode}:\n${p.output}`);
-        const res = await fetch(`${p.metricsUrl}/readyz`);
-        if (res.status !== 200) throw new Error(`/readyz answered ${res.status}`);
-        return true;
-      }, { what: 'kspan run to be ready', timeoutMs: 60_000, intervalMs: 500 });
+      await waitFor(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`kspan run exited with ${child.exitCode}:\n${p.output}`);
+          const res = await fetch(`${p.metricsUrl}/readyz`);
+          if (res.status !== 200) throw new Error(`/readyz answered ${res.status}`);
+          return true;
+        },
+        { what: 'kspan run to be ready', timeoutMs: 60_000, intervalMs: 500 },
+      );
     } catch (err) {
       child.kill('SIGKILL');
       throw err;
@@ -59,7 +81,8 @@ export class KspanProcess {
     const text = await (await fetch(`${this.metricsUrl}/metrics`)).text();
     let sum = 0;
     for (const line of text.split('\n')) {
-      if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+        sum += Number(line.slice(line.lastIndexOf(' ') + 1));
     }
     return sum;
   }

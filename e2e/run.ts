@@ -18,7 +18,9 @@ if (save >= 0) env.KSPAN_E2E_SAVE_SCENARIO = args[save + 1] ?? '';
 const started = performance.now();
 const runtime = await detectRuntime();
 env.KSPAN_E2E_INFRA = runtime;
-process.stderr.write(`e2e: infrastructure = ${runtime === 'local' ? 'local processes (binaries built from Go modules)' : 'containers (testcontainers + kind)'}\n`);
+process.stderr.write(
+  `e2e: infrastructure = ${runtime === 'local' ? 'local processes (binaries built from Go modules)' : 'containers (testcontainers + kind)'}\n`,
+);
 if (runtime === 'local') {
   try {
     await ensureBinaries();
@@ -29,7 +31,10 @@ if (runtime === 'local') {
   process.stderr.write(`e2e: binaries ready after ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
 }
 const vitest = join(import.meta.dirname, '..', 'node_modules', 'vitest', 'vitest.mjs');
-const child = spawn(process.execPath, [vitest, 'run', '--config', join(import.meta.dirname, 'vitest.e2e.config.ts')], { stdio: 'inherit', env });
+const child = spawn(process.execPath, [vitest, 'run', '--config', join(import.meta.dirname, 'vitest.e2e.config.ts')], {
+  stdio: 'inherit',
+  env,
+});
 const forward = (signal: NodeJS.Signals) => child.kill(signal);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);

@@ -9,7 +9,12 @@ interface RawKubeconfig {
  * A kubeconfig that authenticates as kspan's own ServiceAccount (a token from the TokenRequest API),
  * so the e2e run proves that deploy/rbac.yaml grants enough, and no more is used.
  */
-export async function serviceAccountKubeconfig(infra: StartedInfrastructure, namespace: string, name: string, path: string): Promise<void> {
+export async function serviceAccountKubeconfig(
+  infra: StartedInfrastructure,
+  namespace: string,
+  name: string,
+  path: string,
+): Promise<void> {
   const token = (await infra.kubectl(['create', 'token', name, '-n', namespace, '--duration=2h'])).trim();
   const admin = JSON.parse(await infra.kubectl(['config', 'view', '--raw', '--minify', '-o', 'json'])) as RawKubeconfig;
   const cluster = admin.clusters[0];

@@ -35,7 +35,7 @@ export function createOtlpTraceExporter(options: OtlpExporterOptions = {}): Span
 export function exportOnce(exporter: SpanExporter, spans: Parameters<SpanExporter['export']>[0]): Promise<void> {
   return new Promise((resolve, reject) => {
     exporter.export(spans, (result) => {
-      if (result.code === 0) resolve();
+      if ((result.code as number) === 0) resolve();
       else reject(new Error(`OTLP export failed: ${result.error?.message ?? 'unknown error'}`));
     });
   });

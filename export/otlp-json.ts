@@ -4,7 +4,14 @@ import { toReadableSpan } from './to-readable-span.ts';
 
 /** Spans as the standard OTLP/JSON `ExportTraceServiceRequest` encoding (what OTLP/HTTP JSON receivers accept). */
 export function toOtlpJson(spans: readonly KspanSpan[]): string {
-  const sorted = spans.slice().sort((a, b) => (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0) || a.startUs - b.startUs || (a.spanId < b.spanId ? -1 : 1));
+  const sorted = spans
+    .slice()
+    .sort(
+      (a, b) =>
+        (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0) ||
+        a.startUs - b.startUs ||
+        (a.spanId < b.spanId ? -1 : 1),
+    );
   const bytes = JsonTraceSerializer.serializeRequest(sorted.map(toReadableSpan));
   if (bytes === undefined) return '{"resourceSpans":[]}';
   return new TextDecoder().decode(bytes);

@@ -31,14 +31,22 @@ export function toReadableSpan(span: KspanSpan): ReadableSpan {
     kind: SpanKind.INTERNAL,
     spanContext: () => context,
     ...(span.parentSpanId !== undefined
-      ? { parentSpanContext: { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: false } }
+      ? {
+          parentSpanContext: {
+            traceId: span.traceId,
+            spanId: span.parentSpanId,
+            traceFlags: TraceFlags.SAMPLED,
+            isRemote: false,
+          },
+        }
       : {}),
     startTime: hr(span.startUs),
     endTime: hr(span.endUs),
     duration: hr(span.endUs - span.startUs),
-    status: span.status === 'error'
-      ? { code: SpanStatusCode.ERROR, ...(span.statusMessage !== undefined ? { message: span.statusMessage } : {}) }
-      : { code: SpanStatusCode.UNSET },
+    status:
+      span.status === 'error'
+        ? { code: SpanStatusCode.ERROR, ...(span.statusMessage !== undefined ? { message: span.statusMessage } : {}) }
+        : { code: SpanStatusCode.UNSET },
     attributes: { ...span.attributes },
     links: [],
     events: span.events.map((e) => ({ name: e.name, time: hr(e.timeUs), attributes: { ...e.attributes } })),

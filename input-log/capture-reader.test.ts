@@ -28,6 +28,8 @@ describe('readCapture', () => {
   });
 
   it('rejects a document with no time', async () => {
-    await expect(collect(readCapture(['---', 'kind: Event', 'metadata: {name: x}'], 'no-time.yaml'))).rejects.toThrow(/no-time\.yaml:2: .*header/);
+    await expect(collect(readCapture(['---', 'kind: Event', 'metadata: {name: x}'], 'no-time.yaml'))).rejects.toThrow(
+      /no-time\.yaml:2: .*header/,
+    );
   });
 });

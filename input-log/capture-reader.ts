@@ -11,12 +11,23 @@ interface CaptureHeader {
 }
 
 /** Converts one document of a kspan `--capture-to` file (its `# {…}` header and YAML body) into a record. */
-export function captureDocumentToRecord(header: CaptureHeader | undefined, body: unknown, lastAt: string | undefined, source: string, line: number): InputRecord | undefined {
+export function captureDocumentToRecord(
+  header: CaptureHeader | undefined,
+  body: unknown,
+  lastAt: string | undefined,
+  source: string,
+  line: number,
+): InputRecord | undefined {
   if (body === null || body === undefined) return undefined;
-  if (typeof body !== 'object' || Array.isArray(body)) throw new InputLogError(source, line, 'a capture document must be one Kubernetes object');
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new InputLogError(source, line, 'a capture document must be one Kubernetes object');
   const at = header?.time ?? lastAt;
   if (at === undefined || parseTimeUs(at) === undefined) {
-    throw new InputLogError(source, line, `the document needs a "# {\\"time\\":\\"<RFC 3339>\\",…}" header line, got ${JSON.stringify(header?.time)}`);
+    throw new InputLogError(
+      source,
+      line,
+      `the document needs a "# {\\"time\\":\\"<RFC 3339>\\",…}" header line, got ${JSON.stringify(header?.time)}`,
+    );
   }
   const obj = body as KubeObject;
   const style = header?.style ?? '';
@@ -29,7 +40,10 @@ export function captureDocumentToRecord(header: CaptureHeader | undefined, body:
  * Reads a kspan capture file: multi-document YAML, each document preceded by
  * `# {"time":"…","style":"event"|"initial"|"watch"|…,"kind":"…"}` and separated by `---`.
  */
-export async function* readCapture(lines: AsyncIterable<string> | Iterable<string>, source: string): AsyncGenerator<InputRecord> {
+export async function* readCapture(
+  lines: AsyncIterable<string> | Iterable<string>,
+  source: string,
+): AsyncGenerator<InputRecord> {
   let header: CaptureHeader | undefined;
   let body: string[] = [];
   let startLine = 1;

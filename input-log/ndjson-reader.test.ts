@@ -11,7 +11,10 @@ describe('parseNdjsonLine', () => {
     ['{"type":"tick","at":"noon"}', /"at" must be an RFC 3339 time/],
     ['{"type":"event","at":"2024-05-05T16:22:00Z"}', /needs an "event" object/],
     ['{"type":"object","at":"2024-05-05T16:22:00Z","object":5}', /needs an "object"/],
-    ['{"type":"event","at":"2024-05-05T16:22:00Z","watch":"BOOKMARK","event":{}}', /"watch" must be ADDED, MODIFIED or DELETED, got "BOOKMARK"/],
+    [
+      '{"type":"event","at":"2024-05-05T16:22:00Z","watch":"BOOKMARK","event":{}}',
+      /"watch" must be ADDED, MODIFIED or DELETED, got "BOOKMARK"/,
+    ],
     ['{"type":"object","at":"2024-05-05T16:22:00Z","deleted":"yes","object":{}}', /"deleted" must be true or false/],
   ])('rejects %s with the file, the line and what to do', (line, message) => {
     expect(() => parseNdjsonLine(line, 'log.ndjson', 7)).toThrow(message);
@@ -23,7 +26,10 @@ describe('parseNdjsonLine', () => {
   });
 
   it('round-trips what the writer writes', async () => {
-    const records: InputRecord[] = [{ type: 'tick', at: '2024-05-05T16:22:00Z' }, { type: 'object', at: '2024-05-05T16:22:01Z', object: { kind: 'Pod', metadata: { name: 'p', uid: 'u' } } }];
+    const records: InputRecord[] = [
+      { type: 'tick', at: '2024-05-05T16:22:00Z' },
+      { type: 'object', at: '2024-05-05T16:22:01Z', object: { kind: 'Pod', metadata: { name: 'p', uid: 'u' } } },
+    ];
     let text = '';
     const writer = new NdjsonLogWriter({ write: (c: string) => (text += c) });
     for (const r of records) writer.write(r);

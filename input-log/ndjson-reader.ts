@@ -10,20 +10,31 @@ export function parseNdjsonLine(text: string, source: string, line: number): Inp
   try {
     value = JSON.parse(trimmed);
   } catch (err) {
-    throw new InputLogError(source, line, `not valid JSON (${(err as Error).message}); each line must be one JSON record`);
+    throw new InputLogError(
+      source,
+      line,
+      `not valid JSON (${(err as Error).message}); each line must be one JSON record`,
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InputLogError(source, line, 'a record must be a JSON object like {"type":"event","at":"…","event":{…}}');
   }
   const parsed = INPUT_RECORD_SCHEMA.safeParse(value);
   if (!parsed.success) {
-    throw new InputLogError(source, line, explainRecordProblem(value as Record<string, unknown>, parsed.error.issues[0]?.path ?? []));
+    throw new InputLogError(
+      source,
+      line,
+      explainRecordProblem(value as Record<string, unknown>, parsed.error.issues[0]?.path ?? []),
+    );
   }
   return value as InputRecord;
 }
 
 /** Reads an input log from lines (a file's, a stream's), yielding records in order. */
-export async function* readNdjson(lines: AsyncIterable<string> | Iterable<string>, source: string): AsyncGenerator<InputRecord> {
+export async function* readNdjson(
+  lines: AsyncIterable<string> | Iterable<string>,
+  source: string,
+): AsyncGenerator<InputRecord> {
   let n = 0;
   for await (const text of lines) {
     n += 1;

@@ -12,7 +12,12 @@ const payload = z.custom<Record<string, unknown>>((v) => typeof v === 'object' &
 
 /** The shape of one input-log record; unknown extra fields pass through. */
 export const INPUT_RECORD_SCHEMA = z.discriminatedUnion('type', [
-  z.looseObject({ type: z.literal('event'), at: receiveTime, watch: z.enum(['ADDED', 'MODIFIED', 'DELETED']).optional(), event: payload }),
+  z.looseObject({
+    type: z.literal('event'),
+    at: receiveTime,
+    watch: z.enum(['ADDED', 'MODIFIED', 'DELETED']).optional(),
+    event: payload,
+  }),
   z.looseObject({ type: z.literal('object'), at: receiveTime, deleted: z.boolean().optional(), object: payload }),
   z.looseObject({ type: z.literal('tick'), at: receiveTime }),
 ]);

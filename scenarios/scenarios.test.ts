@@ -10,7 +10,9 @@ import { parseNdjsonLine } from '../input-log/ndjson-reader.ts';
 const scenarios = await listScenarios();
 
 function load(path: string): InputRecord[] {
-  return readFileSync(path, 'utf8').split('\n').flatMap((line, i) => parseNdjsonLine(line, path, i + 1) ?? []);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .flatMap((line, i) => parseNdjsonLine(line, path, i + 1) ?? []);
 }
 
 function tree(records: readonly InputRecord[]): string {
@@ -19,7 +21,15 @@ function tree(records: readonly InputRecord[]): string {
 
 describe('scenarios replay to their golden trees', () => {
   it('has the bundled scenarios', () => {
-    expect(scenarios.map((s) => s.name)).toEqual(expect.arrayContaining(['deployment-create', 'rolling-update', 'scale-down', 'image-pull-backoff', 'statefulset-rollout']));
+    expect(scenarios.map((s) => s.name)).toEqual(
+      expect.arrayContaining([
+        'deployment-create',
+        'rolling-update',
+        'scale-down',
+        'image-pull-backoff',
+        'statefulset-rollout',
+      ]),
+    );
   });
 
   it.each(scenarios.map((s) => [s.name, s]))('%s', (_name, s) => {

@@ -52,14 +52,17 @@ export function measureAccuracy(o: AccuracyOptions): AccuracyReport {
   let done = 0;
   for (const name of names) {
     const def = SCENARIOS[name];
-    if (def === undefined) throw new Error(`accuracy: unknown scenario "${name}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
+    if (def === undefined)
+      throw new Error(`accuracy: unknown scenario "${name}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
     const sum = emptyScore();
     let events = 0;
     for (let seed = first; seed < first + o.seeds; seed++) {
       const story = def.build(seed);
       events += Object.keys(story.truth.events).length;
       const score = scoreRun(o.runEngine(deliver(story, { ...o.delivery, seed })), story.truth);
-      for (const e of score.wrongEdges) if (examples.length < 20 && !examples.some((x) => x.scenario === name && x.reason === e.reason)) examples.push({ ...e, scenario: name, seed });
+      for (const e of score.wrongEdges)
+        if (examples.length < 20 && !examples.some((x) => x.scenario === name && x.reason === e.reason))
+          examples.push({ ...e, scenario: name, seed });
       addScore(sum, score);
       o.onProgress?.(++done, names.length * o.seeds);
     }
@@ -100,14 +103,38 @@ export function formatAccuracy(r: AccuracyReport): string {
   const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
   const rows = [['scenario', 'events', 'parent', 'trace', 'lost', 'ambiguous', 'wrong by rule']];
   for (const [name, s] of Object.entries(r.scenarios)) {
-    rows.push([name, String(s.events), pct(s.parentAccuracy), pct(s.traceAccuracy), String(s.spansLost), s.ambiguous === 0 ? '-' : `${s.ambiguous} (${pct(s.ambiguousAccuracy)} right)`, rules(s.wrongByRule)]);
+    rows.push([
+      name,
+      String(s.events),
+      pct(s.parentAccuracy),
+      pct(s.traceAccuracy),
+      String(s.spansLost),
+      s.ambiguous === 0 ? '-' : `${s.ambiguous} (${pct(s.ambiguousAccuracy)} right)`,
+      rules(s.wrongByRule),
+    ]);
   }
-  rows.push(['ALL', '', pct(r.parentAccuracy), pct(r.traceAccuracy), String(r.spansLost), r.ambiguous === 0 ? '-' : `${r.ambiguous} (${pct(r.ambiguousAccuracy)} right)`, rules(r.wrongByRule)]);
+  rows.push([
+    'ALL',
+    '',
+    pct(r.parentAccuracy),
+    pct(r.traceAccuracy),
+    String(r.spansLost),
+    r.ambiguous === 0 ? '-' : `${r.ambiguous} (${pct(r.ambiguousAccuracy)} right)`,
+    rules(r.wrongByRule),
+  ]);
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  const lines = rows.map((row) => row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  const lines = rows.map((row) =>
+    row
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const head = `accuracy over ${r.seeds} seeds per scenario, delivery jitter ${r.jitterMs} ms`;
-  const ex = r.wrongEdgeExamples.map((e) => `  ${e.scenario} seed ${e.seed}: ${e.kind}.${e.reason} via ${e.rule}: expected ${e.expected}, got ${e.actual}`);
+  const ex = r.wrongEdgeExamples.map(
+    (e) =>
+      `  ${e.scenario} seed ${e.seed}: ${e.kind}.${e.reason} via ${e.rule}: expected ${e.expected}, got ${e.actual}`,
+  );
   return [head, '', ...lines, ...(ex.length === 0 ? [] : ['', 'examples of wrong edges:', ...ex])].join('\n');
 }
 

@@ -15,18 +15,63 @@ const truth: Truth = {
   },
 };
 
-function span(id: string, parent: string | undefined, attrs: Record<string, string | number | boolean>, trace = 't1'): KspanSpan {
-  return { traceId: trace, spanId: id, ...(parent === undefined ? {} : { parentSpanId: parent }), name: id, startUs: 0, endUs: 0, serviceName: 's', attributes: attrs, events: [], status: 'unset' };
+function span(
+  id: string,
+  parent: string | undefined,
+  attrs: Record<string, string | number | boolean>,
+  trace = 't1',
+): KspanSpan {
+  return {
+    traceId: trace,
+    spanId: id,
+    ...(parent === undefined ? {} : { parentSpanId: parent }),
+    name: id,
+    startUs: 0,
+    endUs: 0,
+    serviceName: 's',
+    attributes: attrs,
+    events: [],
+    status: 'unset',
+  };
 }
 const rootSpan = span('R', undefined, { 'kspan.root': true, 'k8s.object.uid': 'd1', 'k8s.object.generation': 1 });
-const ev = (id: string, parent: string | undefined, uid: string, trace = 't1', rule = 'x') => span(id, parent, { 'k8s.event.uid': uid, 'kspan.rule': rule }, trace);
+const ev = (id: string, parent: string | undefined, uid: string, trace = 't1', rule = 'x') =>
+  span(id, parent, { 'k8s.event.uid': uid, 'kspan.rule': rule }, trace);
 
 describe('scoreRun', () => {
   it.each([
-    { name: 'all right', spans: [rootSpan, ev('A', 'R', 'a'), ev('B', 'A', 'b'), ev('C', 'B', 'c')], parent: 3, trace: 3, lost: 0, wrong: {} },
-    { name: 'wrong parent', spans: [rootSpan, ev('A', 'R', 'a'), ev('B', 'A', 'b'), ev('C', 'A', 'c', 't1', 'owner-chain')], parent: 2, trace: 3, lost: 0, wrong: { 'owner-chain': 1 } },
-    { name: 'lost span', spans: [rootSpan, ev('A', 'R', 'a'), ev('B', 'A', 'b')], parent: 2, trace: 2, lost: 1, wrong: {} },
-    { name: 'split trace', spans: [rootSpan, ev('A', 'R', 'a'), ev('B', 'A', 'b'), ev('C', undefined, 'c', 't2', 'root-object')], parent: 2, trace: 0, lost: 0, wrong: { 'root-object': 1 } },
+    {
+      name: 'all right',
+      spans: [rootSpan, ev('A', 'R', 'a'), ev('B', 'A', 'b'), ev('C', 'B', 'c')],
+      parent: 3,
+      trace: 3,
+      lost: 0,
+      wrong: {},
+    },
+    {
+      name: 'wrong parent',
+      spans: [rootSpan, ev('A', 'R', 'a'), ev('B', 'A', 'b'), ev('C', 'A', 'c', 't1', 'owner-chain')],
+      parent: 2,
+      trace: 3,
+      lost: 0,
+      wrong: { 'owner-chain': 1 },
+    },
+    {
+      name: 'lost span',
+      spans: [rootSpan, ev('A', 'R', 'a'), ev('B', 'A', 'b')],
+      parent: 2,
+      trace: 2,
+      lost: 1,
+      wrong: {},
+    },
+    {
+      name: 'split trace',
+      spans: [rootSpan, ev('A', 'R', 'a'), ev('B', 'A', 'b'), ev('C', undefined, 'c', 't2', 'root-object')],
+      parent: 2,
+      trace: 0,
+      lost: 0,
+      wrong: { 'root-object': 1 },
+    },
   ])('$name', ({ spans, parent, trace, lost, wrong }) => {
     const s = scoreRun(spans, truth);
     expect(s.parentCorrect).toBe(parent);

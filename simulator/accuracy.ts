@@ -34,7 +34,18 @@ export interface RunScore {
 
 /** An empty score, to add runs into. */
 export function emptyScore(): RunScore {
-  return { parentTotal: 0, parentCorrect: 0, traceTotal: 0, traceCorrect: 0, lost: 0, ambiguousTotal: 0, ambiguousCorrect: 0, unknownSpans: 0, wrongByRule: {}, wrongEdges: [] };
+  return {
+    parentTotal: 0,
+    parentCorrect: 0,
+    traceTotal: 0,
+    traceCorrect: 0,
+    lost: 0,
+    ambiguousTotal: 0,
+    ambiguousCorrect: 0,
+    unknownSpans: 0,
+    wrongByRule: {},
+    wrongEdges: [],
+  };
 }
 
 /** The truth key of a span: its Event UID, or `root:<uid>:<generation>` for a synthesized root. */
@@ -62,7 +73,8 @@ export function scoreRun(spans: readonly KspanSpan[], truth: Truth, keepEdges = 
   }
   // An event below an ambiguous one has an ambiguous trace too: leave it out of trace grouping.
   const traceAmbiguous = (uid: string): boolean => {
-    for (let t = truth.events[uid], hops = 0; t !== undefined && hops < 64; t = truth.events[t.parent], hops++) if (t.ambiguous === true) return true;
+    for (let t = truth.events[uid], hops = 0; t !== undefined && hops < 64; t = truth.events[t.parent], hops++)
+      if (t.ambiguous === true) return true;
     return false;
   };
   const outputGroups = new Map<string, Set<string>>();
@@ -92,7 +104,8 @@ export function scoreRun(spans: readonly KspanSpan[], truth: Truth, keepEdges = 
     }
     const rule = String(span.attributes['kspan.rule'] ?? 'none');
     score.wrongByRule[rule] = (score.wrongByRule[rule] ?? 0) + 1;
-    if (score.wrongEdges.length < keepEdges) score.wrongEdges.push({ uid, reason: t.reason, kind: t.kind, rule, expected: t.parent, actual });
+    if (score.wrongEdges.length < keepEdges)
+      score.wrongEdges.push({ uid, reason: t.reason, kind: t.kind, rule, expected: t.parent, actual });
   }
   for (const [uid, t] of Object.entries(truth.events)) {
     const span = byKey.get(uid);

@@ -14,7 +14,10 @@ import { recordStream } from './record-stream.ts';
 const args = process.argv.slice(2);
 const repeatsAt = args.indexOf('--repeats');
 const REPEAT_OVERRIDE = repeatsAt >= 0 ? Number(args[repeatsAt + 1]) : undefined;
-const SIZES = args.filter((a, i) => i !== repeatsAt + 1 || repeatsAt < 0).map(Number).filter((n) => n > 0);
+const SIZES = args
+  .filter((a, i) => i !== repeatsAt + 1 || repeatsAt < 0)
+  .map(Number)
+  .filter((n) => n > 0);
 const sizes = SIZES.length > 0 ? SIZES : [10_000, 100_000, 1_000_000];
 const REPEATS: Record<number, number> = { 10_000: 5, 100_000: 3, 1_000_000: 3 };
 const SEED = 7;
@@ -39,7 +42,9 @@ function ensureLog(events: number): string {
   writeSync(fd, buf);
   closeSync(fd);
   renameSync(`${path}.tmp`, path);
-  process.stderr.write(`generated ${events} events in ${((performance.now() - started) / 1000).toFixed(1)} s → ${path}\n`);
+  process.stderr.write(
+    `generated ${events} events in ${((performance.now() - started) / 1000).toFixed(1)} s → ${path}\n`,
+  );
   return path;
 }
 
@@ -77,7 +82,6 @@ function run(path: string): RunResult {
   let spans = 0;
   let events = 0;
   let peak = baseline;
-  let half = 0;
   const engine = new Engine({ windowMs: 5000, sink: { emit: () => void spans++ } });
   const started = performance.now();
   let slice = started;
@@ -91,17 +95,27 @@ function run(path: string): RunResult {
     if (++records % 5000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
     if (events > 0 && events % 100_000 === 0 && r.type === 'event') {
       const now = performance.now();
-      process.stderr.write(`  ${events} events: ${Math.round(100_000 / ((now - slice) / 1000))} events/s in the last 100k, RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB, ${JSON.stringify(engine.stats())}\n`);
+      process.stderr.write(
+        `  ${events} events: ${Math.round(100_000 / ((now - slice) / 1000))} events/s in the last 100k, RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB, ${JSON.stringify(engine.stats())}\n`,
+      );
       slice = now;
     }
   }
-  half = process.memoryUsage().rss;
+  const half = process.memoryUsage().rss;
   const t0 = performance.now();
   engine.close();
   inEngine += performance.now() - t0;
   const seconds = (performance.now() - started) / 1000;
   peak = Math.max(peak, process.memoryUsage().rss);
-  return { seconds, engineSeconds: inEngine / 1000, events, spans, peakRssBytes: peak, rssGrowthBytes: peak - baseline, rssAtHalfBytes: half };
+  return {
+    seconds,
+    engineSeconds: inEngine / 1000,
+    events,
+    spans,
+    peakRssBytes: peak,
+    rssGrowthBytes: peak - baseline,
+    rssAtHalfBytes: half,
+  };
 }
 
 function median(xs: readonly number[]): number {
@@ -122,7 +136,18 @@ for (const size of sizes) {
   const peakRssBytes = Math.max(...runs.map((r) => r.peakRssBytes));
   const rssGrowthBytes = median(runs.map((r) => r.rssGrowthBytes));
   const spans = runs[0]?.spans ?? 0;
-  process.stdout.write(`${size} events: core ${eventsPerSecond} events/s, ${spansPerSecond} spans/s (${spans} spans); with log parsing ${endToEndEventsPerSecond} events/s; peak RSS ${mib(peakRssBytes)}, RSS growth during run ${mib(rssGrowthBytes)} (median of ${runs.length})\n`);
-  results[String(size)] = { events: runs[0]?.events ?? 0, spans, runs: runs.length, eventsPerSecond, spansPerSecond, endToEndEventsPerSecond, peakRssBytes, rssGrowthBytes };
+  process.stdout.write(
+    `${size} events: core ${eventsPerSecond} events/s, ${spansPerSecond} spans/s (${spans} spans); with log parsing ${endToEndEventsPerSecond} events/s; peak RSS ${mib(peakRssBytes)}, RSS growth during run ${mib(rssGrowthBytes)} (median of ${runs.length})\n`,
+  );
+  results[String(size)] = {
+    events: runs[0]?.events ?? 0,
+    spans,
+    runs: runs.length,
+    eventsPerSecond,
+    spansPerSecond,
+    endToEndEventsPerSecond,
+    peakRssBytes,
+    rssGrowthBytes,
+  };
 }
 process.stdout.write(`${JSON.stringify({ benchmark: 'kspan-engine', node: process.version, sizes: results })}\n`);

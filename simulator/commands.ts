@@ -20,7 +20,8 @@ function intArg(text: string): number {
 
 function rateArg(text: string): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`expected a rate between 0 and 1, got "${text}"`);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError(`expected a rate between 0 and 1, got "${text}"`);
   return n;
 }
 
@@ -45,15 +46,35 @@ export function registerSimulatorCommands(program: Command): void {
     .option('--missing-pods <rate>', 'share of deleted Pods never described', rateArg, 0)
     .option('--window <duration>', 'engine window (tree, otlp-json)', '5s')
     .option('--output <format>', `output: ${OUTPUTS.join(' | ')}`, 'tree')
-    .action((name: string, o: { seed: number; jitter: string; duplicates: number; lateObjects: number; missingPods: number; window: string; output: string }) => {
-      if (!(OUTPUTS as readonly string[]).includes(o.output)) throw new UserError(`--output ${o.output}: expected one of ${OUTPUTS.join(', ')}`);
-      const story = scenario(name).build(o.seed);
-      const records = deliver(story, { seed: o.seed, jitterMs: parseDurationMs(o.jitter, '--jitter'), duplicateRate: o.duplicates, lateObjectRate: o.lateObjects, missingPodRate: o.missingPods });
-      if (o.output === 'ndjson') return void process.stdout.write(toNdjson(records));
-      if (o.output === 'kspan-capture') return void process.stdout.write(toKspanCapture(records));
-      const spans = realEngine(parseDurationMs(o.window, '--window'))(records);
-      process.stdout.write(o.output === 'tree' ? `${printTrees(spans)}\n` : `${toOtlpJson(spans)}\n`);
-    });
+    .action(
+      (
+        name: string,
+        o: {
+          seed: number;
+          jitter: string;
+          duplicates: number;
+          lateObjects: number;
+          missingPods: number;
+          window: string;
+          output: string;
+        },
+      ) => {
+        if (!(OUTPUTS as readonly string[]).includes(o.output))
+          throw new UserError(`--output ${o.output}: expected one of ${OUTPUTS.join(', ')}`);
+        const story = scenario(name).build(o.seed);
+        const records = deliver(story, {
+          seed: o.seed,
+          jitterMs: parseDurationMs(o.jitter, '--jitter'),
+          duplicateRate: o.duplicates,
+          lateObjectRate: o.lateObjects,
+          missingPodRate: o.missingPods,
+        });
+        if (o.output === 'ndjson') return void process.stdout.write(toNdjson(records));
+        if (o.output === 'kspan-capture') return void process.stdout.write(toKspanCapture(records));
+        const spans = realEngine(parseDurationMs(o.window, '--window'))(records);
+        process.stdout.write(o.output === 'tree' ? `${printTrees(spans)}\n` : `${toOtlpJson(spans)}\n`);
+      },
+    );
 
   program
     .command('accuracy')
@@ -66,18 +87,37 @@ export function registerSimulatorCommands(program: Command): void {
     .option('--missing-pods <rate>', 'share of deleted Pods never described', rateArg, 0)
     .option('--scenario <names...>', 'only these scenarios')
     .option('--json', 'one JSON object instead of a table')
-    .action((o: { seeds: number; jitter: string; window: string; duplicates: number; lateObjects: number; missingPods: number; scenario?: string[]; json?: boolean }) => {
-      const started = performance.now();
-      const report = measureAccuracy({
-        runEngine: realEngine(parseDurationMs(o.window, '--window')),
-        seeds: o.seeds,
-        ...(o.scenario === undefined ? {} : { scenarios: o.scenario }),
-        delivery: { jitterMs: parseDurationMs(o.jitter, '--jitter'), duplicateRate: o.duplicates, lateObjectRate: o.lateObjects, missingPodRate: o.missingPods },
-        onProgress: (done, total) => {
-          if (done % 200 === 0 || done === total) process.stderr.write(`\raccuracy: ${done}/${total} runs, ${((performance.now() - started) / 1000).toFixed(1)} s`);
-          if (done === total) process.stderr.write('\n');
-        },
-      });
-      process.stdout.write(o.json === true ? `${JSON.stringify(report)}\n` : `${formatAccuracy(report)}\n`);
-    });
+    .action(
+      (o: {
+        seeds: number;
+        jitter: string;
+        window: string;
+        duplicates: number;
+        lateObjects: number;
+        missingPods: number;
+        scenario?: string[];
+        json?: boolean;
+      }) => {
+        const started = performance.now();
+        const report = measureAccuracy({
+          runEngine: realEngine(parseDurationMs(o.window, '--window')),
+          seeds: o.seeds,
+          ...(o.scenario === undefined ? {} : { scenarios: o.scenario }),
+          delivery: {
+            jitterMs: parseDurationMs(o.jitter, '--jitter'),
+            duplicateRate: o.duplicates,
+            lateObjectRate: o.lateObjects,
+            missingPodRate: o.missingPods,
+          },
+          onProgress: (done, total) => {
+            if (done % 200 === 0 || done === total)
+              process.stderr.write(
+                `\raccuracy: ${done}/${total} runs, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+              );
+            if (done === total) process.stderr.write('\n');
+          },
+        });
+        process.stdout.write(o.json === true ? `${JSON.stringify(report)}\n` : `${formatAccuracy(report)}\n`);
+      },
+    );
 }

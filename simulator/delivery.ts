@@ -45,7 +45,11 @@ export function deliverHappenings(happenings: readonly Happening[], options: Del
     if (h.type === 'object') {
       if (missing.has(h.object.metadata?.uid ?? '')) continue;
       if (rng.chance(options.lateObjectRate ?? 0)) atUs += lateUs;
-      timed.push({ atUs, seq: seq++, record: { type: 'object', at: '', ...(h.deleted ? { deleted: true } : {}), object: h.object } });
+      timed.push({
+        atUs,
+        seq: seq++,
+        record: { type: 'object', at: '', ...(h.deleted ? { deleted: true } : {}), object: h.object },
+      });
       continue;
     }
     // One watch stream delivers one Event's updates in order.
@@ -54,7 +58,11 @@ export function deliverHappenings(happenings: readonly Happening[], options: Del
     lastAtOfEvent.set(uid, atUs);
     timed.push({ atUs, seq: seq++, record: { type: 'event', at: '', watch: h.watch, event: h.event } });
     if (rng.chance(options.duplicateRate ?? 0)) {
-      timed.push({ atUs: atUs + Math.floor(rng.next() * 2 * jitterUs) + 1, seq: seq++, record: { type: 'event', at: '', event: h.event } });
+      timed.push({
+        atUs: atUs + Math.floor(rng.next() * 2 * jitterUs) + 1,
+        seq: seq++,
+        record: { type: 'event', at: '', event: h.event },
+      });
     }
   }
   timed.sort((a, b) => a.atUs - b.atUs || a.seq - b.seq);
@@ -79,7 +87,8 @@ function missingPods(happenings: readonly Happening[], rng: Rng, rate: number): 
   const out = new Set<string>();
   if (rate <= 0) return out;
   for (const h of happenings) {
-    if (h.type === 'object' && h.deleted && h.object.kind === 'Pod' && rng.chance(rate)) out.add(h.object.metadata?.uid ?? '');
+    if (h.type === 'object' && h.deleted && h.object.kind === 'Pod' && rng.chance(rate))
+      out.add(h.object.metadata?.uid ?? '');
   }
   return out;
 }

@@ -1,5 +1,12 @@
 import { causeOf } from './event-render.ts';
-import { availableAt, newReplicaSet, reconcileReplicaSet, resizeReplicaSet, type PodPlacement, type ReplicaSetState } from './replicaset.ts';
+import {
+  availableAt,
+  newReplicaSet,
+  reconcileReplicaSet,
+  resizeReplicaSet,
+  type PodPlacement,
+  type ReplicaSetState,
+} from './replicaset.ts';
 import { manage, type SimObject } from './sim-object.ts';
 import type { Cause } from './story.ts';
 import { stopPod } from './pod-lifecycle.ts';
@@ -34,7 +41,11 @@ export interface DeploymentOptions {
 }
 
 /** A user creates a Deployment; the controllers roll it out. Returns the state and when it settled. */
-export function createDeployment(w: World, timeUs: number, o: DeploymentOptions): { state: DeploymentState; doneUs: number } {
+export function createDeployment(
+  w: World,
+  timeUs: number,
+  o: DeploymentOptions,
+): { state: DeploymentState; doneUs: number } {
   const d: SimObject = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -48,7 +59,11 @@ export function createDeployment(w: World, timeUs: number, o: DeploymentOptions)
     managedFields: [],
     spec: { replicas: o.replicas, template: { spec: { containers: [{ name: 'app', image: o.image }] } } },
   };
-  manage(d, timeUs, { manager: o.manager ?? 'kubectl-client-side-apply', operation: 'Update', fieldsV1: specFields(true) });
+  manage(d, timeUs, {
+    manager: o.manager ?? 'kubectl-client-side-apply',
+    operation: 'Update',
+    fieldsV1: specFields(true),
+  });
   w.write(d, timeUs);
   const state: DeploymentState = {
     d,
@@ -66,7 +81,12 @@ export function createDeployment(w: World, timeUs: number, o: DeploymentOptions)
 /** A user changes spec.replicas through the scale subresource (`kubectl scale`). */
 export function scaleDeployment(w: World, st: DeploymentState, to: number, timeUs: number): number {
   st.replicas = to;
-  bump(w, st, timeUs, { manager: 'kubectl', operation: 'Update', subresource: 'scale', fieldsV1: { 'f:spec': { 'f:replicas': {} } } });
+  bump(w, st, timeUs, {
+    manager: 'kubectl',
+    operation: 'Update',
+    subresource: 'scale',
+    fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+  });
   const cause = w.root(st.d);
   const current = st.sets[st.sets.length - 1];
   if (current === undefined) return timeUs;
@@ -75,7 +95,13 @@ export function scaleDeployment(w: World, st: DeploymentState, to: number, timeU
 }
 
 /** A user changes the image (`kubectl set image`): a rolling update to a new ReplicaSet. */
-export function updateImage(w: World, st: DeploymentState, image: string, timeUs: number, manager = 'kubectl-set'): number {
+export function updateImage(
+  w: World,
+  st: DeploymentState,
+  image: string,
+  timeUs: number,
+  manager = 'kubectl-set',
+): number {
   st.image = image;
   bump(w, st, timeUs, { manager, operation: 'Update', fieldsV1: specFields(false) });
   return rollOut(w, st, w.root(st.d), timeUs);
@@ -128,7 +154,8 @@ function rollOut(w: World, st: DeploymentState, cause: Cause, timeUs: number, re
   const newest = fresh;
   for (let step = 0; step < 100; step++) {
     const room = st.replicas + surge - totalReplicas(st);
-    if (newest.replicas < st.replicas && room > 0) t = scaleSet(w, st, newest, Math.min(st.replicas, newest.replicas + room), cause, t);
+    if (newest.replicas < st.replicas && room > 0)
+      t = scaleSet(w, st, newest, Math.min(st.replicas, newest.replicas + room), cause, t);
     const available = st.sets.reduce((n, s) => n + availableAt(s, t), 0);
     let canDrop = available - (st.replicas - unavailable);
     for (const old of st.sets) {
@@ -139,7 +166,10 @@ function rollOut(w: World, st: DeploymentState, cause: Cause, timeUs: number, re
     }
     if (newest.replicas === st.replicas && st.sets.every((s) => s === newest || s.replicas === 0)) break;
     // Wait for the next Pod to become Ready; a rollout whose Pods never get Ready stalls here.
-    const next = st.sets.flatMap((s) => s.pods).map((p) => p.readyUs).filter((r): r is number => r !== undefined && r > t);
+    const next = st.sets
+      .flatMap((s) => s.pods)
+      .map((p) => p.readyUs)
+      .filter((r): r is number => r !== undefined && r > t);
     if (next.length === 0) break;
     t = Math.min(...next) + w.rng.int(5, 40) * MS;
   }
@@ -147,7 +177,14 @@ function rollOut(w: World, st: DeploymentState, cause: Cause, timeUs: number, re
   return Math.max(t, ...readies);
 }
 
-function scaleSet(w: World, st: DeploymentState, set: ReplicaSetState, to: number, cause: Cause, timeUs: number): number {
+function scaleSet(
+  w: World,
+  st: DeploymentState,
+  set: ReplicaSetState,
+  to: number,
+  cause: Cause,
+  timeUs: number,
+): number {
   const from = set.replicas;
   if (from === to) return timeUs;
   resizeReplicaSet(w, set, to, timeUs);
@@ -156,10 +193,20 @@ function scaleSet(w: World, st: DeploymentState, set: ReplicaSetState, to: numbe
 }
 
 // pkg/controller/deployment/sync.go scaleReplicaSet: "Scaled %s replica set %s from %d to %d".
-function scaleEvent(w: World, st: DeploymentState, set: ReplicaSetState, from: number, to: number, cause: Cause, timeUs: number) {
+function scaleEvent(
+  w: World,
+  st: DeploymentState,
+  set: ReplicaSetState,
+  from: number,
+  to: number,
+  cause: Cause,
+  timeUs: number,
+) {
   const dir = to > from ? 'up' : 'down';
   const t = timeUs + w.rng.int(1, 5) * MS;
-  const message = st.legacyMessages ? `Scaled ${dir} replica set ${set.rs.name} to ${to}` : `Scaled ${dir} replica set ${set.rs.name} from ${from} to ${to}`;
+  const message = st.legacyMessages
+    ? `Scaled ${dir} replica set ${set.rs.name} to ${to}`
+    : `Scaled ${dir} replica set ${set.rs.name} from ${from} to ${to}`;
   return w.event({
     involved: st.d,
     reason: 'ScalingReplicaSet',
@@ -173,7 +220,11 @@ function scaleEvent(w: World, st: DeploymentState, set: ReplicaSetState, from: n
 
 function bump(w: World, st: DeploymentState, timeUs: number, entry: Parameters<typeof manage>[2]): void {
   st.d.generation = (st.d.generation ?? 0) + 1;
-  st.d.spec = { ...st.d.spec, replicas: st.replicas, template: { spec: { containers: [{ name: 'app', image: st.image }] } } };
+  st.d.spec = {
+    ...st.d.spec,
+    replicas: st.replicas,
+    template: { spec: { containers: [{ name: 'app', image: st.image }] } },
+  };
   manage(st.d, timeUs, entry);
   w.write(st.d, timeUs);
 }
@@ -185,6 +236,9 @@ function totalReplicas(st: DeploymentState): number {
 function specFields(all: boolean): Record<string, unknown> {
   const template = { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"app"}': { 'f:image': {} } } } } };
   return all
-    ? { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } }, 'f:spec': { 'f:replicas': {}, 'f:selector': {}, ...template } }
+    ? {
+        'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+        'f:spec': { 'f:replicas': {}, 'f:selector': {}, ...template },
+      }
     : { 'f:spec': template };
 }

@@ -23,7 +23,10 @@ function spansOf(name: string, storySeed: number, deliverySeed: number, jitterMs
 const canonical = (spans: readonly KspanSpan[]): string[] =>
   spans.map((s) => `${s.spanId} ${JSON.stringify({ ...s, spanId: undefined })}`).sort();
 // Random seeds locally, to keep finding new cases; a fixed one in CI, so that a landing never hangs on luck.
-const opts = { numRuns: Number(process.env.KSPAN_PROPERTY_RUNS ?? 25), ...(process.env.CI === 'true' ? { seed: 20261122 } : {}) };
+const opts = {
+  numRuns: Number(process.env.KSPAN_PROPERTY_RUNS ?? 25),
+  ...(process.env.CI === 'true' ? { seed: 20261122 } : {}),
+};
 
 describe('engine properties over simulated scenarios', () => {
   it('gives the same spans for any delivery shuffle within the window', () => {
@@ -36,9 +39,13 @@ describe('engine properties over simulated scenarios', () => {
   });
 
   // Once order-sensitive (a namesake StatefulSet Pod; a 300 s gap inside one trace): kept as explicit cases.
-  it.each(['statefulset-update', 'node-not-ready'])('gives the same spans for %s over three delivery orders', (name) => {
-    for (const s of [1, 2, 3]) expect(canonical(spansOf(name, s, 2, 3000))).toEqual(canonical(spansOf(name, s, 1, 3000)));
-  });
+  it.each(['statefulset-update', 'node-not-ready'])(
+    'gives the same spans for %s over three delivery orders',
+    (name) => {
+      for (const s of [1, 2, 3])
+        expect(canonical(spansOf(name, s, 2, 3000))).toEqual(canonical(spansOf(name, s, 1, 3000)));
+    },
+  );
 
   it('never starts a child before its parent', () => {
     fc.assert(

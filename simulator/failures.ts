@@ -30,9 +30,23 @@ export function newNode(w: World, name: string, timeUs: number): SimObject {
  * The kubelet evicts a Pod under memory pressure (pkg/kubelet/eviction: reason `Evicted`), stops it, and the
  * ReplicaSet replaces it; the replacement counts toward the same scaling, so it shares its cause.
  */
-export function evictPod(w: World, set: ReplicaSetState, victim: KeptPod, timeUs: number, placement: PodPlacement): number {
+export function evictPod(
+  w: World,
+  set: ReplicaSetState,
+  victim: KeptPod,
+  timeUs: number,
+  placement: PodPlacement,
+): number {
   const pod = victim.pod;
-  kubeletEvent(w, pod, 'Evicted', `The node was low on resource: memory. Threshold quantity: 100Mi, available: ${w.rng.int(80_000, 99_000)}Ki. Container app was using ${w.rng.int(400_000, 900_000)}Ki, request is 0, has larger consumption of memory.`, timeUs, victim.creation, 'Warning');
+  kubeletEvent(
+    w,
+    pod,
+    'Evicted',
+    `The node was low on resource: memory. Threshold quantity: 100Mi, available: ${w.rng.int(80_000, 99_000)}Ki. Container app was using ${w.rng.int(400_000, 900_000)}Ki, request is 0, has larger consumption of memory.`,
+    timeUs,
+    victim.creation,
+    'Warning',
+  );
   kubeletEvent(w, pod, 'Killing', 'Stopping container app', timeUs + w.rng.int(5, 60) * MS, victim.creation);
   victim.deletedUs = timeUs; // a Failed Pod no longer counts; the controller creates a replacement
   return reconcileReplicaSet(w, set, victim.by, timeUs + w.rng.int(50, 900) * MS, placement);
@@ -68,8 +82,21 @@ export function oomKill(w: World, node: SimObject, victim: KeptPod, timeUs: numb
  * Pods; after the not-ready toleration (300 s) taint-eviction deletes the Pods and their ReplicaSets
  * replace them (pkg/controller/nodelifecycle, pkg/controller/tainteviction).
  */
-export function nodeNotReady(w: World, node: SimObject, sets: readonly ReplicaSetState[], timeUs: number, placement: PodPlacement): number {
-  const nodeEvent: EventHandle = w.event({ involved: node, reason: 'NodeNotReady', message: `Node ${node.name} status is now: NodeNotReady`, component: 'node-controller', timeUs, cause: w.root(node) });
+export function nodeNotReady(
+  w: World,
+  node: SimObject,
+  sets: readonly ReplicaSetState[],
+  timeUs: number,
+  placement: PodPlacement,
+): number {
+  const nodeEvent: EventHandle = w.event({
+    involved: node,
+    reason: 'NodeNotReady',
+    message: `Node ${node.name} status is now: NodeNotReady`,
+    component: 'node-controller',
+    timeUs,
+    cause: w.root(node),
+  });
   const cause = causeOf(nodeEvent);
   let end = timeUs;
   const evictAt = timeUs + 300 * S;
@@ -77,16 +104,34 @@ export function nodeNotReady(w: World, node: SimObject, sets: readonly ReplicaSe
     const victims = set.pods.filter((p) => p.deletedUs === undefined && p.pod.nodeName === node.name);
     for (const victim of victims) {
       const t = timeUs + w.rng.int(5, 900) * MS;
-      w.event({ involved: victim.pod, reason: 'NodeNotReady', message: 'Node is not ready', type: 'Warning', component: 'node-controller', timeUs: t, cause });
+      w.event({
+        involved: victim.pod,
+        reason: 'NodeNotReady',
+        message: 'Node is not ready',
+        type: 'Warning',
+        component: 'node-controller',
+        timeUs: t,
+        cause,
+      });
       const marked = evictAt + w.rng.int(5, 900) * MS;
-      w.event({ involved: victim.pod, reason: 'TaintManagerEviction', message: `Marking for deletion Pod ${w.namespace}/${victim.pod.name}`, component: 'taint-eviction-controller', timeUs: marked, cause });
+      w.event({
+        involved: victim.pod,
+        reason: 'TaintManagerEviction',
+        message: `Marking for deletion Pod ${w.namespace}/${victim.pod.name}`,
+        component: 'taint-eviction-controller',
+        timeUs: marked,
+        cause,
+      });
       victim.deletedUs = marked;
       victim.pod.deletionUs = marked;
       w.write(victim.pod, marked + w.rng.int(5, 200) * MS, true);
     }
     if (victims.length > 0) {
       const others = { ...placement, nodes: placement.nodes.filter((n) => n !== node.name) };
-      end = Math.max(end, reconcileReplicaSet(w, set, victims[0]?.by ?? cause, evictAt + w.rng.int(900, 1500) * MS, others));
+      end = Math.max(
+        end,
+        reconcileReplicaSet(w, set, victims[0]?.by ?? cause, evictAt + w.rng.int(900, 1500) * MS, others),
+      );
     }
   }
   return end;

@@ -17,7 +17,10 @@ export function parseNdjson(text: string): InputRecord[] {
     try {
       out.push(JSON.parse(line) as InputRecord);
     } catch (e) {
-      throw new Error(`NDJSON input log, line ${i + 1}: ${(e as Error).message}; each line must be one JSON InputRecord`);
+      throw new Error(
+        `NDJSON input log, line ${i + 1}: ${(e as Error).message}; each line must be one JSON InputRecord`,
+        { cause: e },
+      );
     }
   }
   return out;

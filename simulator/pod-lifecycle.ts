@@ -18,7 +18,14 @@ const MS = 1000;
 export const SCHEDULER_INSTANCE = 'default-scheduler-kind-control-plane';
 
 /** Creates a Pod object at `timeUs` (written by `manager`), owned by `owner` when given. */
-export function newPod(w: World, name: string, template: PodTemplate, timeUs: number, owner?: SimObject, manager = 'kube-controller-manager'): SimObject {
+export function newPod(
+  w: World,
+  name: string,
+  template: PodTemplate,
+  timeUs: number,
+  owner?: SimObject,
+  manager = 'kube-controller-manager',
+): SimObject {
   const pod: SimObject = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -37,7 +44,9 @@ export function newPod(w: World, name: string, template: PodTemplate, timeUs: nu
     operation: 'Update',
     fieldsV1: {
       'f:metadata': { 'f:labels': {}, ...(owner === undefined ? {} : { 'f:ownerReferences': {} }) },
-      'f:spec': { 'f:containers': { [`k:{"name":"${template.container}"}`]: { '.': {}, 'f:image': {}, 'f:name': {} } } },
+      'f:spec': {
+        'f:containers': { [`k:{"name":"${template.container}"}`]: { '.': {}, 'f:image': {}, 'f:name': {} } },
+      },
     },
   });
   w.write(pod, timeUs);
@@ -63,8 +72,16 @@ export function schedule(w: World, pod: SimObject, node: string, cause: Cause, t
 }
 
 /** A kubelet event about the Pod's container (core/v1, whole-second timestamps). */
-export function kubeletEvent(w: World, pod: SimObject, reason: string, message: string, timeUs: number, cause: Cause, type: 'Normal' | 'Warning' = 'Normal'): EventHandle {
-  const container = ((pod.spec['containers'] as { name: string }[] | undefined)?.[0]?.name) ?? 'app';
+export function kubeletEvent(
+  w: World,
+  pod: SimObject,
+  reason: string,
+  message: string,
+  timeUs: number,
+  cause: Cause,
+  type: 'Normal' | 'Warning' = 'Normal',
+): EventHandle {
+  const container = (pod.spec['containers'] as { name: string }[] | undefined)?.[0]?.name ?? 'app';
   return w.event({
     involved: pod,
     fieldPath: `spec.containers{${container}}`,
@@ -87,7 +104,14 @@ export interface ContainerStart {
 }
 
 /** Kubelet pulls (or finds) the image and starts the container. */
-export function startContainer(w: World, pod: SimObject, template: PodTemplate, cause: Cause, timeUs: number, imagePresent: boolean): ContainerStart {
+export function startContainer(
+  w: World,
+  pod: SimObject,
+  template: PodTemplate,
+  cause: Cause,
+  timeUs: number,
+  imagePresent: boolean,
+): ContainerStart {
   let t = timeUs + w.rng.int(150, 700) * MS;
   let pulled: EventHandle;
   if (imagePresent) {
@@ -97,7 +121,14 @@ export function startContainer(w: World, pod: SimObject, template: PodTemplate, 
     const pullMs = w.rng.int(800, 6000);
     t += pullMs * MS;
     const size = w.rng.int(20_000_000, 90_000_000);
-    pulled = kubeletEvent(w, pod, 'Pulled', `Successfully pulled image "${template.image}" in ${goDuration(pullMs)} (${goDuration(pullMs)} including waiting). Image size: ${size} bytes.`, t, cause);
+    pulled = kubeletEvent(
+      w,
+      pod,
+      'Pulled',
+      `Successfully pulled image "${template.image}" in ${goDuration(pullMs)} (${goDuration(pullMs)} including waiting). Image size: ${size} bytes.`,
+      t,
+      cause,
+    );
   }
   t += w.rng.int(20, 120) * MS;
   const created = kubeletEvent(w, pod, 'Created', `Created container: ${template.container}`, t, cause);
@@ -118,15 +149,32 @@ export interface RunPodOptions {
 }
 
 /** Scheduling and start-up of a created Pod; returns when it became Ready (undefined: never). */
-export function runPod(w: World, pod: SimObject, template: PodTemplate, creation: EventHandle | Cause, createdUs: number, options: RunPodOptions): number | undefined {
+export function runPod(
+  w: World,
+  pod: SimObject,
+  template: PodTemplate,
+  creation: EventHandle | Cause,
+  createdUs: number,
+  options: RunPodOptions,
+): number | undefined {
   const cause = 'uid' in creation ? causeOf(creation) : creation;
-  const pending = options.unschedulableForMs === undefined ? createdUs : failScheduling(w, pod, cause, createdUs, options.unschedulableForMs);
+  const pending =
+    options.unschedulableForMs === undefined
+      ? createdUs
+      : failScheduling(w, pod, cause, createdUs, options.unschedulableForMs);
   const bound = schedule(w, pod, options.node, cause, pending);
   return afterBinding(w, pod, template, cause, bound, options);
 }
 
 /** The kubelet's part of a Pod's life, from binding on. */
-export function afterBinding(w: World, pod: SimObject, template: PodTemplate, cause: Cause, bound: number, options: RunPodOptions): number | undefined {
+export function afterBinding(
+  w: World,
+  pod: SimObject,
+  template: PodTemplate,
+  cause: Cause,
+  bound: number,
+  options: RunPodOptions,
+): number | undefined {
   const fate = options.fate ?? 'runs';
   if (fate === 'image-pull-backoff') {
     imagePullBackOff(w, pod, template, cause, bound, options.failForMs ?? 120_000);
@@ -142,7 +190,7 @@ export function afterBinding(w: World, pod: SimObject, template: PodTemplate, ca
 
 /** The kubelet stops the Pod's container (`Killing`) and the Pod goes away; returns the deletion time. */
 export function stopPod(w: World, pod: SimObject, cause: Cause, timeUs: number): number {
-  const container = ((pod.spec['containers'] as { name: string }[] | undefined)?.[0]?.name) ?? 'app';
+  const container = (pod.spec['containers'] as { name: string }[] | undefined)?.[0]?.name ?? 'app';
   const t = timeUs + w.rng.int(5, 60) * MS;
   pod.deletionUs = timeUs;
   kubeletEvent(w, pod, 'Killing', `Stopping container ${container}`, t, cause);
@@ -152,7 +200,14 @@ export function stopPod(w: World, pod: SimObject, cause: Cause, timeUs: number):
 }
 
 // Kubelet image back-off: 10s doubling to 300s (pkg/kubelet/images/image_manager.go, backOff).
-function imagePullBackOff(w: World, pod: SimObject, template: PodTemplate, cause: Cause, bound: number, forMs: number): void {
+function imagePullBackOff(
+  w: World,
+  pod: SimObject,
+  template: PodTemplate,
+  cause: Cause,
+  bound: number,
+  forMs: number,
+): void {
   const end = bound + forMs * MS;
   const ref = `docker.io/library/${template.image}`;
   let t = bound + w.rng.int(150, 700) * MS;
@@ -163,7 +218,9 @@ function imagePullBackOff(w: World, pod: SimObject, template: PodTemplate, cause
   let errBackOff: EventHandle | undefined;
   let delayS = 10;
   while (t < end) {
-    pulling = again(w, pulling, t, () => kubeletEvent(w, pod, 'Pulling', `Pulling image "${template.image}"`, t, cause));
+    pulling = again(w, pulling, t, () =>
+      kubeletEvent(w, pod, 'Pulling', `Pulling image "${template.image}"`, t, cause),
+    );
     t += w.rng.int(400, 1500) * MS;
     const msg = `Failed to pull image "${template.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
     failed = again(w, failed, t, () => kubeletEvent(w, pod, 'Failed', msg, t, cause, 'Warning'));
@@ -172,8 +229,12 @@ function imagePullBackOff(w: World, pod: SimObject, template: PodTemplate, cause
     const retryAt = t + delayS * 1_000_000;
     let sync = t + w.rng.int(500, 1500) * MS;
     while (sync < retryAt && sync < end) {
-      backOff = again(w, backOff, sync, () => kubeletEvent(w, pod, 'BackOff', `Back-off pulling image "${template.image}"`, sync, cause));
-      errBackOff = again(w, errBackOff, sync, () => kubeletEvent(w, pod, 'Failed', 'Error: ImagePullBackOff', sync, cause, 'Warning'));
+      backOff = again(w, backOff, sync, () =>
+        kubeletEvent(w, pod, 'BackOff', `Back-off pulling image "${template.image}"`, sync, cause),
+      );
+      errBackOff = again(w, errBackOff, sync, () =>
+        kubeletEvent(w, pod, 'Failed', 'Error: ImagePullBackOff', sync, cause, 'Warning'),
+      );
       sync += w.rng.int(10_000, 16_000) * MS;
     }
     t = retryAt;
@@ -182,7 +243,14 @@ function imagePullBackOff(w: World, pod: SimObject, template: PodTemplate, cause
 }
 
 // Container restart back-off: 10s doubling to 5m (pkg/kubelet/kuberuntime, CrashLoopBackOff).
-function crashLoop(w: World, pod: SimObject, template: PodTemplate, cause: Cause, start: ContainerStart, forMs: number): void {
+function crashLoop(
+  w: World,
+  pod: SimObject,
+  template: PodTemplate,
+  cause: Cause,
+  start: ContainerStart,
+  forMs: number,
+): void {
   const started = start.startedUs;
   const end = started + forMs * MS;
   const { pulled, created } = start;
@@ -193,7 +261,15 @@ function crashLoop(w: World, pod: SimObject, template: PodTemplate, cause: Cause
   while (t < end) {
     const b = t;
     backOff = again(w, backOff, b, () =>
-      kubeletEvent(w, pod, 'BackOff', `Back-off restarting failed container ${template.container} in pod ${pod.name}_${pod.namespace ?? 'default'}(${pod.uid})`, b, cause, 'Warning'),
+      kubeletEvent(
+        w,
+        pod,
+        'BackOff',
+        `Back-off restarting failed container ${template.container} in pod ${pod.name}_${pod.namespace ?? 'default'}(${pod.uid})`,
+        b,
+        cause,
+        'Warning',
+      ),
     );
     t += delayS * 1_000_000;
     if (t >= end) break;
@@ -219,7 +295,8 @@ function failScheduling(w: World, pod: SimObject, cause: Cause, createdUs: numbe
         api: 'events.k8s.io/v1',
         involved: pod,
         reason: 'FailedScheduling',
-        message: '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
+        message:
+          '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
         type: 'Warning',
         component: 'default-scheduler',
         instance: SCHEDULER_INSTANCE,
@@ -235,7 +312,12 @@ function failScheduling(w: World, pod: SimObject, cause: Cause, createdUs: numbe
 }
 
 /** Repeats the event if it happened before, else creates it. */
-export function again(w: World, handle: EventHandle | undefined, timeUs: number, create: () => EventHandle): EventHandle {
+export function again(
+  w: World,
+  handle: EventHandle | undefined,
+  timeUs: number,
+  create: () => EventHandle,
+): EventHandle {
   if (handle === undefined) return create();
   w.repeat(handle, timeUs);
   return handle;

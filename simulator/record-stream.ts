@@ -5,8 +5,19 @@ import { parseUs, rfc3339Micro } from './timestamps.ts';
 
 /** Scenarios mixed into a long log (those whose objects all appear after the scenario starts). */
 export const STREAM_MIX: readonly string[] = [
-  'deployment-create', 'rolling-update', 'scale-down', 'scale-up', 'statefulset-rollout', 'image-pull-backoff',
-  'rollback', 'replicaset-bare', 'daemonset-rollout', 'job-parallel', 'crash-loop', 'pod-evicted', 'failed-scheduling',
+  'deployment-create',
+  'rolling-update',
+  'scale-down',
+  'scale-up',
+  'statefulset-rollout',
+  'image-pull-backoff',
+  'rollback',
+  'replicaset-bare',
+  'daemonset-rollout',
+  'job-parallel',
+  'crash-loop',
+  'pod-evicted',
+  'failed-scheduling',
 ];
 
 /** Options of a long generated log. */

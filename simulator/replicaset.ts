@@ -36,7 +36,15 @@ export interface PodPlacement {
 }
 
 /** Creates (and writes) a ReplicaSet named `<base>-<pod-template-hash>` with `replicas` wanted. */
-export function newReplicaSet(w: World, base: string, image: string, replicas: number, timeUs: number, owner?: SimObject, manager = 'kube-controller-manager'): ReplicaSetState {
+export function newReplicaSet(
+  w: World,
+  base: string,
+  image: string,
+  replicas: number,
+  timeUs: number,
+  owner?: SimObject,
+  manager = 'kube-controller-manager',
+): ReplicaSetState {
   const hash = templateHash(w.rng);
   const labels = { app: base, 'pod-template-hash': hash };
   const rs: SimObject = {
@@ -48,9 +56,16 @@ export function newReplicaSet(w: World, base: string, image: string, replicas: n
     generation: 1,
     creationUs: timeUs,
     labels,
-    annotations: owner === undefined ? {} : { 'deployment.kubernetes.io/desired-replicas': String(replicas), 'deployment.kubernetes.io/revision': '1' },
+    annotations:
+      owner === undefined
+        ? {}
+        : { 'deployment.kubernetes.io/desired-replicas': String(replicas), 'deployment.kubernetes.io/revision': '1' },
     managedFields: [],
-    spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image }] } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image }] } },
+    },
     ...(owner === undefined ? {} : { owner }),
   };
   manage(rs, timeUs, { manager, operation: 'Update', fieldsV1: rsFields(owner !== undefined) });
@@ -59,7 +74,13 @@ export function newReplicaSet(w: World, base: string, image: string, replicas: n
 }
 
 /** Sets spec.replicas (a new generation) and writes the ReplicaSet. */
-export function resizeReplicaSet(w: World, st: ReplicaSetState, to: number, timeUs: number, manager = 'kube-controller-manager'): void {
+export function resizeReplicaSet(
+  w: World,
+  st: ReplicaSetState,
+  to: number,
+  timeUs: number,
+  manager = 'kube-controller-manager',
+): void {
   st.replicas = to;
   st.rs.spec = { ...st.rs.spec, replicas: to };
   if (st.rs.owner !== undefined) st.rs.annotations['deployment.kubernetes.io/desired-replicas'] = String(to);
@@ -73,22 +94,44 @@ export function resizeReplicaSet(w: World, st: ReplicaSetState, to: number, time
  * events (pkg/controller/controller_utils.go: "Created pod: %v", "Deleted pod: %v"), each caused by `cause`.
  * Returns when the last write happened.
  */
-export function reconcileReplicaSet(w: World, st: ReplicaSetState, cause: Cause, timeUs: number, placement: PodPlacement): number {
+export function reconcileReplicaSet(
+  w: World,
+  st: ReplicaSetState,
+  cause: Cause,
+  timeUs: number,
+  placement: PodPlacement,
+): number {
   let t = timeUs + w.rng.int(5, 30) * MS;
   const live = st.pods.filter((p) => p.deletedUs === undefined);
   for (let i = live.length; i < st.replicas; i++) {
     t += w.rng.int(2, 12) * MS;
     const pod = newPod(w, w.generateName(st.rs.name), st.template, t, st.rs);
-    const created = w.event({ involved: st.rs, reason: 'SuccessfulCreate', message: `Created pod: ${pod.name}`, component: 'replicaset-controller', timeUs: t + w.rng.int(1, 5) * MS, cause });
+    const created = w.event({
+      involved: st.rs,
+      reason: 'SuccessfulCreate',
+      message: `Created pod: ${pod.name}`,
+      component: 'replicaset-controller',
+      timeUs: t + w.rng.int(1, 5) * MS,
+      cause,
+    });
     const readyUs = runPod(w, pod, st.template, created, t, { node: w.rng.pick(placement.nodes), ...placement });
     st.pods.push({ pod, creation: causeOf(created), by: cause, readyUs });
   }
   // Deletion ranks not-ready Pods first, then the most recently ready (controller.ActivePodsWithRanks).
-  const victims = [...live].sort((a, b) => (b.readyUs ?? Infinity) - (a.readyUs ?? Infinity)).slice(0, Math.max(0, live.length - st.replicas));
+  const victims = [...live]
+    .sort((a, b) => (b.readyUs ?? Infinity) - (a.readyUs ?? Infinity))
+    .slice(0, Math.max(0, live.length - st.replicas));
   for (const victim of victims) {
     t += w.rng.int(2, 12) * MS;
     victim.deletedUs = t;
-    const deleted = w.event({ involved: st.rs, reason: 'SuccessfulDelete', message: `Deleted pod: ${victim.pod.name}`, component: 'replicaset-controller', timeUs: t + w.rng.int(1, 5) * MS, cause });
+    const deleted = w.event({
+      involved: st.rs,
+      reason: 'SuccessfulDelete',
+      message: `Deleted pod: ${victim.pod.name}`,
+      component: 'replicaset-controller',
+      timeUs: t + w.rng.int(1, 5) * MS,
+      cause,
+    });
     stopPod(w, victim.pod, causeOf(deleted), t);
   }
   return t;

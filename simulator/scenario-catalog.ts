@@ -14,17 +14,31 @@ export interface ScenarioDefinition {
 /** All scenarios the simulator knows, by name. */
 export const SCENARIOS: Readonly<Record<string, ScenarioDefinition>> = {
   'deployment-create': { description: 'Deployment created with 2 replicas', build: deploymentCreate, golden: true },
-  'rolling-update': { description: 'image change on 4 replicas, maxSurge/maxUnavailable 25%', build: rollingUpdate, golden: true },
+  'rolling-update': {
+    description: 'image change on 4 replicas, maxSurge/maxUnavailable 25%',
+    build: rollingUpdate,
+    golden: true,
+  },
   'scale-down': { description: 'Deployment scaled 4 → 2', build: scaleDown, golden: true },
-  'image-pull-backoff': { description: 'a Pod that never pulls: ErrImagePull and growing BackOff', build: imagePullBackOff, golden: true },
+  'image-pull-backoff': {
+    description: 'a Pod that never pulls: ErrImagePull and growing BackOff',
+    build: imagePullBackOff,
+    golden: true,
+  },
   'statefulset-rollout': { description: 'StatefulSet with 3 ordered Pods', build: statefulSetRollout, golden: true },
   'scale-up': { description: 'Deployment scaled 2 → 5', build: more.scaleUp },
   'double-scale': { description: 'two kubectl scale in one second (ambiguous children)', build: more.doubleScale },
   rollback: { description: 'rolling update, then kubectl rollout undo', build: more.rollback },
-  'deployment-delete': { description: 'Deployment deleted; garbage collection (older message format)', build: more.deploymentDelete },
+  'deployment-delete': {
+    description: 'Deployment deleted; garbage collection (older message format)',
+    build: more.deploymentDelete,
+  },
   'replicaset-bare': { description: 'ReplicaSet without a Deployment', build: more.bareReplicaSet },
   'bare-pods': { description: 'two Pods from kubectl run', build: more.barePods },
-  'statefulset-update': { description: 'StatefulSet image change, highest ordinal first', build: more.statefulSetUpdate },
+  'statefulset-update': {
+    description: 'StatefulSet image change, highest ordinal first',
+    build: more.statefulSetUpdate,
+  },
   'daemonset-rollout': { description: 'DaemonSet on 3 nodes, then updated node by node', build: more.daemonSetRollout },
   'job-parallel': { description: 'Job with 6 completions, parallelism 3', build: more.jobParallel },
   cronjob: { description: 'CronJob → 2 Jobs → Pods', build: more.cronJob },
@@ -32,7 +46,10 @@ export const SCENARIOS: Readonly<Record<string, ScenarioDefinition>> = {
   'failed-scheduling': { description: 'FailedScheduling (series) then Scheduled', build: more.failedScheduling },
   'pod-evicted': { description: 'Pod evicted under memory pressure and replaced', build: more.podEvicted },
   'oom-killed': { description: 'container OOM-killed (Node event) and restarted', build: more.oomKilled },
-  'node-not-ready': { description: 'Node NotReady, Pods evicted after 300 s and replaced', build: more.nodeNotReadyScenario },
+  'node-not-ready': {
+    description: 'Node NotReady, Pods evicted after 300 s and replaced',
+    build: more.nodeNotReadyScenario,
+  },
 };
 
 /** The scenario of that name; throws listing the known names otherwise. */

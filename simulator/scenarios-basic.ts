@@ -18,7 +18,12 @@ export function deploymentCreate(seed: number, at: WorldPlace = {}): Story {
 /** An image change on 4 replicas, maxSurge 25% / maxUnavailable 25%. */
 export function rollingUpdate(seed: number, at: WorldPlace = {}): Story {
   const w = new World({ seed, ...at });
-  const { state, doneUs } = createDeployment(w, w.startUs, { name: 'web', replicas: 4, image: 'nginx:1.25', placement: { nodes: NODES } });
+  const { state, doneUs } = createDeployment(w, w.startUs, {
+    name: 'web',
+    replicas: 4,
+    image: 'nginx:1.25',
+    placement: { nodes: NODES },
+  });
   updateImage(w, state, 'nginx:1.26', doneUs + w.rng.int(20, 60) * S);
   return w.finish('rolling-update');
 }
@@ -26,7 +31,12 @@ export function rollingUpdate(seed: number, at: WorldPlace = {}): Story {
 /** A Deployment scaled from 4 to 2. */
 export function scaleDown(seed: number, at: WorldPlace = {}): Story {
   const w = new World({ seed, ...at });
-  const { state, doneUs } = createDeployment(w, w.startUs, { name: 'web', replicas: 4, image: 'nginx:1.25', placement: { nodes: NODES } });
+  const { state, doneUs } = createDeployment(w, w.startUs, {
+    name: 'web',
+    replicas: 4,
+    image: 'nginx:1.25',
+    placement: { nodes: NODES },
+  });
   scaleDeployment(w, state, 2, doneUs + w.rng.int(20, 60) * S);
   return w.finish('scale-down');
 }

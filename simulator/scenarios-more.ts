@@ -14,7 +14,12 @@ const PLACE = { nodes: NODES };
 /** Scale 2 → 5. */
 export function scaleUp(seed: number, at: WorldPlace = {}): Story {
   const w = new World({ seed, ...at });
-  const { state, doneUs } = createDeployment(w, w.startUs, { name: 'web', replicas: 2, image: 'nginx:1.25', placement: PLACE });
+  const { state, doneUs } = createDeployment(w, w.startUs, {
+    name: 'web',
+    replicas: 2,
+    image: 'nginx:1.25',
+    placement: PLACE,
+  });
   scaleDeployment(w, state, 5, doneUs + w.rng.int(10, 40) * S);
   return w.finish('scale-up');
 }
@@ -22,7 +27,12 @@ export function scaleUp(seed: number, at: WorldPlace = {}): Story {
 /** Two `kubectl scale` within one second: their children cannot be told apart (ambiguous). */
 export function doubleScale(seed: number, at: WorldPlace = {}): Story {
   const w = new World({ seed, ...at });
-  const { state, doneUs } = createDeployment(w, w.startUs, { name: 'web', replicas: 2, image: 'nginx:1.25', placement: PLACE });
+  const { state, doneUs } = createDeployment(w, w.startUs, {
+    name: 'web',
+    replicas: 2,
+    image: 'nginx:1.25',
+    placement: PLACE,
+  });
   const t = Math.floor(doneUs / S + 20) * S + w.rng.int(0, 300_000);
   scaleDeployment(w, state, 3, t);
   scaleDeployment(w, state, 4, t + w.rng.int(100_000, 500_000));
@@ -32,7 +42,12 @@ export function doubleScale(seed: number, at: WorldPlace = {}): Story {
 /** A rolling update, then `kubectl rollout undo`. */
 export function rollback(seed: number, at: WorldPlace = {}): Story {
   const w = new World({ seed, ...at });
-  const { state, doneUs } = createDeployment(w, w.startUs, { name: 'web', replicas: 3, image: 'nginx:1.25', placement: PLACE });
+  const { state, doneUs } = createDeployment(w, w.startUs, {
+    name: 'web',
+    replicas: 3,
+    image: 'nginx:1.25',
+    placement: PLACE,
+  });
   const updated = updateImage(w, state, 'nginx:1.26', doneUs + w.rng.int(10, 30) * S);
   rollbackDeployment(w, state, updated + w.rng.int(10, 30) * S);
   return w.finish('rollback');
@@ -41,7 +56,13 @@ export function rollback(seed: number, at: WorldPlace = {}): Story {
 /** A Deployment deleted (the garbage collector removes its ReplicaSet and Pods). */
 export function deploymentDelete(seed: number, at: WorldPlace = {}): Story {
   const w = new World({ seed, ...at });
-  const { state, doneUs } = createDeployment(w, w.startUs, { name: 'web', replicas: 3, image: 'nginx:1.25', placement: PLACE, legacyMessages: true });
+  const { state, doneUs } = createDeployment(w, w.startUs, {
+    name: 'web',
+    replicas: 3,
+    image: 'nginx:1.25',
+    placement: PLACE,
+    legacyMessages: true,
+  });
   deleteDeployment(w, state, doneUs + w.rng.int(10, 30) * S);
   return w.finish('deployment-delete');
 }
@@ -99,21 +120,36 @@ export function cronJob(seed: number, at: WorldPlace = {}): Story {
 /** A Deployment whose Pod crashes and restarts with growing back-off. */
 export function crashLoop(seed: number, at: WorldPlace = {}): Story {
   const w = new World({ seed, ...at });
-  createDeployment(w, w.startUs, { name: 'crasher', replicas: 1, image: 'busybox:1.36', placement: { nodes: NODES, fate: 'crash-loop', imagePresent: true, failForMs: 150_000 } });
+  createDeployment(w, w.startUs, {
+    name: 'crasher',
+    replicas: 1,
+    image: 'busybox:1.36',
+    placement: { nodes: NODES, fate: 'crash-loop', imagePresent: true, failForMs: 150_000 },
+  });
   return w.finish('crash-loop');
 }
 
 /** A Pod that cannot be scheduled for a while, then is. */
 export function failedScheduling(seed: number, at: WorldPlace = {}): Story {
   const w = new World({ seed, ...at });
-  createDeployment(w, w.startUs, { name: 'big', replicas: 1, image: 'nginx:1.25', placement: { nodes: NODES, unschedulableForMs: 25_000 } });
+  createDeployment(w, w.startUs, {
+    name: 'big',
+    replicas: 1,
+    image: 'nginx:1.25',
+    placement: { nodes: NODES, unschedulableForMs: 25_000 },
+  });
   return w.finish('failed-scheduling');
 }
 
 /** One Pod evicted under memory pressure and replaced. */
 export function podEvicted(seed: number, at: WorldPlace = {}): Story {
   const w = new World({ seed, ...at });
-  const { state, doneUs } = createDeployment(w, w.startUs, { name: 'web', replicas: 3, image: 'nginx:1.25', placement: PLACE });
+  const { state, doneUs } = createDeployment(w, w.startUs, {
+    name: 'web',
+    replicas: 3,
+    image: 'nginx:1.25',
+    placement: PLACE,
+  });
   const set = state.sets[0];
   const victim = set === undefined ? undefined : livePods(set)[0];
   if (set !== undefined && victim !== undefined) evictPod(w, set, victim, doneUs + w.rng.int(10, 60) * S, PLACE);
@@ -124,7 +160,12 @@ export function podEvicted(seed: number, at: WorldPlace = {}): Story {
 export function oomKilled(seed: number, at: WorldPlace = {}): Story {
   const w = new World({ seed, ...at });
   const nodes = NODES.map((n) => newNode(w, n, w.startUs - 3600 * S));
-  const { state, doneUs } = createDeployment(w, w.startUs, { name: 'web', replicas: 2, image: 'nginx:1.25', placement: PLACE });
+  const { state, doneUs } = createDeployment(w, w.startUs, {
+    name: 'web',
+    replicas: 2,
+    image: 'nginx:1.25',
+    placement: PLACE,
+  });
   const victim = state.sets[0] === undefined ? undefined : livePods(state.sets[0])[0];
   const node = nodes.find((n) => n.name === victim?.pod.nodeName);
   if (victim !== undefined && node !== undefined) oomKill(w, node, victim, doneUs + w.rng.int(10, 60) * S);
@@ -135,7 +176,12 @@ export function oomKilled(seed: number, at: WorldPlace = {}): Story {
 export function nodeNotReadyScenario(seed: number, at: WorldPlace = {}): Story {
   const w = new World({ seed, ...at });
   const nodes = NODES.map((n) => newNode(w, n, w.startUs - 3600 * S));
-  const { state, doneUs } = createDeployment(w, w.startUs, { name: 'web', replicas: 3, image: 'nginx:1.25', placement: PLACE });
+  const { state, doneUs } = createDeployment(w, w.startUs, {
+    name: 'web',
+    replicas: 3,
+    image: 'nginx:1.25',
+    placement: PLACE,
+  });
   const victimNode = nodes.find((n) => state.sets.some((s) => livePods(s).some((p) => p.pod.nodeName === n.name)));
   if (victimNode !== undefined) nodeNotReady(w, victimNode, state.sets, doneUs + w.rng.int(10, 60) * S, PLACE);
   return w.finish('node-not-ready');

@@ -50,7 +50,7 @@ describe.each(names)('scenario %s', (name) => {
 });
 
 describe('deliver', () => {
-  it.each([0, 1000, 3000])('keeps receive times within jitter %d ms and orders each Event\'s updates', (jitterMs) => {
+  it.each([0, 1000, 3000])("keeps receive times within jitter %d ms and orders each Event's updates", (jitterMs) => {
     fc.assert(
       fc.property(fc.constantFrom(...names), fc.integer({ min: 1, max: 10_000 }), (name, seed) => {
         const story = build(name, seed);
@@ -76,7 +76,9 @@ describe('deliver', () => {
     const story = build('rolling-update', 4);
     const plain = deliver(story, { seed: 4, tickMs: 0 });
     const noisy = deliver(story, { seed: 4, tickMs: 0, duplicateRate: 0.5, missingPodRate: 1 });
-    expect(noisy.filter((r) => r.type === 'event').length).toBeGreaterThan(plain.filter((r) => r.type === 'event').length);
+    expect(noisy.filter((r) => r.type === 'event').length).toBeGreaterThan(
+      plain.filter((r) => r.type === 'event').length,
+    );
     expect(noisy.some((r) => r.type === 'object' && r.object.kind === 'Pod' && r.deleted === true)).toBe(false);
   });
 });
@@ -101,15 +103,18 @@ describe('rolling update', () => {
 
 describe('golden scenario files', () => {
   it('are what the generators write today (same seed, same bytes)', async () => {
-    const { mkdtempSync, readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const os = await import('node:os');
     const { writeScenarios } = await import('./write-scenarios.ts');
-    const dir = mkdtempSync(join(tmpdir(), 'kspan-sim-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspan-sim-'));
     for (const name of writeScenarios(dir)) {
       for (const file of ['input.ndjson', 'truth.json']) {
-        const committed = readFileSync(join(import.meta.dirname, '..', 'scenarios', name, file), 'utf8');
-        expect(readFileSync(join(dir, name, file), 'utf8'), `${name}/${file}: run node simulator/write-scenarios.ts`).toBe(committed);
+        const committed = fs.readFileSync(path.join(import.meta.dirname, '..', 'scenarios', name, file), 'utf8');
+        expect(
+          fs.readFileSync(path.join(dir, name, file), 'utf8'),
+          `${name}/${file}: run node simulator/write-scenarios.ts`,
+        ).toBe(committed);
       }
     }
   });

@@ -36,7 +36,8 @@ export function goDuration(ms: number): string {
 /** Parses an RFC 3339 timestamp to microseconds (sub-second digits beyond 6 are dropped). */
 export function parseUs(value: string): number {
   const m = /^(.*?)(?:\.(\d+))?Z$/.exec(value);
-  if (m === null) throw new Error(`timestamps.parseUs: "${value}" is not RFC 3339 UTC; expected e.g. 2024-05-05T16:22:15.123456Z`);
+  if (m === null)
+    throw new Error(`timestamps.parseUs: "${value}" is not RFC 3339 UTC; expected e.g. 2024-05-05T16:22:15.123456Z`);
   const base = Date.parse(`${m[1] ?? ''}Z`);
   const frac = Number((m[2] ?? '').padEnd(6, '0').slice(0, 6));
   return base * 1000 + frac;

@@ -75,7 +75,8 @@ export class World {
   root(obj: SimObject): Cause {
     const generation = obj.generation ?? 0;
     const key = `root:${obj.uid}:${generation}`;
-    if (!this.#rootChangeUs.has(key)) this.#rootChangeUs.set(key, Math.max(obj.creationUs, ...obj.managedFields.map((m) => m.time)));
+    if (!this.#rootChangeUs.has(key))
+      this.#rootChangeUs.set(key, Math.max(obj.creationUs, ...obj.managedFields.map((m) => m.time)));
     this.#roots[key] = {
       kind: obj.kind,
       ...(obj.namespace === undefined ? {} : { namespace: obj.namespace }),
@@ -139,13 +140,21 @@ export class World {
         ? { ...h, event: withResourceVersion(h.event, rv) }
         : { ...h, object: withResourceVersion(h.object, rv) };
     });
-    return { name, seed: this.seed, happenings, truth: { scenario: name, seed: this.seed, roots: this.#roots, events: this.#markAmbiguous() } };
+    return {
+      name,
+      seed: this.seed,
+      happenings,
+      truth: { scenario: name, seed: this.seed, roots: this.#roots, events: this.#markAmbiguous() },
+    };
   }
 
   #markAmbiguous(): Record<string, TruthEvent> {
     const byKey = new Map<string, number>();
-    for (const h of this.#handles) if (h.ambiguityKey !== undefined) byKey.set(h.ambiguityKey, (byKey.get(h.ambiguityKey) ?? 0) + 1);
-    const lookAlike = new Set(this.#handles.filter((h) => (byKey.get(h.ambiguityKey ?? '') ?? 0) > 1).map((h) => h.uid));
+    for (const h of this.#handles)
+      if (h.ambiguityKey !== undefined) byKey.set(h.ambiguityKey, (byKey.get(h.ambiguityKey) ?? 0) + 1);
+    const lookAlike = new Set(
+      this.#handles.filter((h) => (byKey.get(h.ambiguityKey ?? '') ?? 0) > 1).map((h) => h.uid),
+    );
     // A whole-second event whose root generation was superseded within that same second: either fits.
     const second = (us: number): number => Math.floor(us / 1_000_000);
     const rootRace = new Set(
@@ -159,7 +168,8 @@ export class World {
         .map((h) => h.uid),
     );
     const out: Record<string, TruthEvent> = {};
-    for (const [uid, t] of Object.entries(this.#events)) out[uid] = lookAlike.has(t.parent) || rootRace.has(uid) ? { ...t, ambiguous: true } : t;
+    for (const [uid, t] of Object.entries(this.#events))
+      out[uid] = lookAlike.has(t.parent) || rootRace.has(uid) ? { ...t, ambiguous: true } : t;
     return out;
   }
 

@@ -16,7 +16,10 @@ export function writeScenarios(root: string, all = false): string[] {
     const story = def.build(GOLDEN_SEED);
     const dir = join(root, name);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'input.ndjson'), toNdjson(deliver(story, { seed: GOLDEN_SEED, jitterMs: GOLDEN_JITTER_MS })));
+    writeFileSync(
+      join(dir, 'input.ndjson'),
+      toNdjson(deliver(story, { seed: GOLDEN_SEED, jitterMs: GOLDEN_JITTER_MS })),
+    );
     writeFileSync(join(dir, 'truth.json'), `${JSON.stringify(story.truth, null, 2)}\n`);
     written.push(name);
   }

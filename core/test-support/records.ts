@@ -10,7 +10,19 @@ export function t(seconds: number): string {
 }
 
 /** An object snapshot record. */
-export function obj(at: number, kind: string, name: string, opts: { uid?: string; owner?: [string, string]; generation?: number; manager?: string; annotations?: Record<string, string>; changedAt?: number } = {}): ObjectRecord {
+export function obj(
+  at: number,
+  kind: string,
+  name: string,
+  opts: {
+    uid?: string;
+    owner?: [string, string];
+    generation?: number;
+    manager?: string;
+    annotations?: Record<string, string>;
+    changedAt?: number;
+  } = {},
+): ObjectRecord {
   const object: KubeObject = {
     apiVersion: kind === 'Pod' ? 'v1' : 'apps/v1',
     kind,
@@ -20,15 +32,43 @@ export function obj(at: number, kind: string, name: string, opts: { uid?: string
       uid: opts.uid ?? `uid-${name}`,
       generation: opts.generation ?? 1,
       ...(opts.annotations !== undefined ? { annotations: opts.annotations } : {}),
-      ...(opts.owner !== undefined ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: opts.owner[0], name: opts.owner[1], uid: `uid-${opts.owner[1]}`, controller: true }] } : {}),
-      managedFields: [{ manager: opts.manager ?? 'kubectl', operation: 'Update', time: t(opts.changedAt ?? at).replace('.000Z', 'Z'), fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }],
+      ...(opts.owner !== undefined
+        ? {
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: opts.owner[0],
+                name: opts.owner[1],
+                uid: `uid-${opts.owner[1]}`,
+                controller: true,
+              },
+            ],
+          }
+        : {}),
+      managedFields: [
+        {
+          manager: opts.manager ?? 'kubectl',
+          operation: 'Update',
+          time: t(opts.changedAt ?? at).replace('.000Z', 'Z'),
+          fieldsType: 'FieldsV1',
+          fieldsV1: { 'f:spec': {} },
+        },
+      ],
     },
   };
   return { type: 'object', at: t(at), object };
 }
 
 /** A core/v1 event record (second-truncated timestamps). */
-export function ev(at: number, uid: string, kind: string, name: string, reason: string, message: string, opts: { time?: number; count?: number; type?: string; component?: string; first?: number } = {}): EventRecord {
+export function ev(
+  at: number,
+  uid: string,
+  kind: string,
+  name: string,
+  reason: string,
+  message: string,
+  opts: { time?: number; count?: number; type?: string; component?: string; first?: number } = {},
+): EventRecord {
   const time = t(Math.floor(opts.time ?? at)).replace('.000Z', 'Z');
   const event: CoreV1Event = {
     apiVersion: 'v1',

@@ -34,7 +34,7 @@ export async function ensureBinaries(options: EnsureBinariesOptions = {}): Promi
   const presetDir = process.env.KSPAN_E2E_BIN_DIR;
   const dir = presetDir !== undefined && presetDir !== '' ? presetDir : await runBuildScript(options);
   const binaries = binariesIn(dir);
-  for (const [name, path] of Object.entries(binaries)) {
+  for (const [name, path] of Object.entries(binaries) as [string, string][]) {
     if (name === 'dir') continue;
     try {
       await access(path, constants.X_OK);

@@ -47,7 +47,9 @@ export class ContainerInfrastructure implements E2eInfrastructure {
       stopped ??= (async () => {
         await Promise.allSettled([
           jaeger?.stop(),
-          clusterCreated ? execa(this.#kind, ['delete', 'cluster', '--name', clusterName], { reject: false }) : undefined,
+          clusterCreated
+            ? execa(this.#kind, ['delete', 'cluster', '--name', clusterName], { reject: false })
+            : undefined,
         ]);
         await rm(workDir, { recursive: true, force: true });
       })();
@@ -99,7 +101,10 @@ export class ContainerInfrastructure implements E2eInfrastructure {
       { reject: false, all: true, timeout: 300_000 },
     );
     if (create.failed) {
-      const hint = create.code === 'ENOENT' ? ` (install kind ${loadVersions().containers.kindVersion} or set KSPAN_E2E_KIND)` : '';
+      const hint =
+        create.code === 'ENOENT'
+          ? ` (install kind ${loadVersions().containers.kindVersion} or set KSPAN_E2E_KIND)`
+          : '';
       throw new Error(`${create.shortMessage}${hint}\n${String(create.all ?? '')}`);
     }
     // --kubeconfig already wrote it; asking kind again verifies the cluster is registered.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { detectRuntime } from './detect-runtime.ts';
 
-const engineUp = async () => true;
-const engineDown = async () => false;
+const engineUp = () => Promise.resolve(true);
+const engineDown = () => Promise.resolve(false);
 
 describe('detectRuntime', () => {
   it.each([

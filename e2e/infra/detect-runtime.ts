@@ -10,7 +10,10 @@ export type DockerProbe = () => Promise<boolean>;
 /** `docker info` exits 0 only when the CLI reaches an engine. */
 export const dockerInfoProbe: DockerProbe = async () => {
   try {
-    const result = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], { reject: false, timeout: 10_000 });
+    const result = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], {
+      reject: false,
+      timeout: 10_000,
+    });
     return result.exitCode === 0 && String(result.stdout).trim() !== '';
   } catch {
     return false;
@@ -28,7 +31,9 @@ export async function detectRuntime(
   const forced = env[runtimeEnvVar]?.trim();
   if (forced !== undefined && forced !== '') {
     if (forced === 'local' || forced === 'containers') return forced;
-    throw new Error(`${runtimeEnvVar}=${forced} is not supported; use "local" or "containers" (or unset it to auto-detect)`);
+    throw new Error(
+      `${runtimeEnvVar}=${forced} is not supported; use "local" or "containers" (or unset it to auto-detect)`,
+    );
   }
   return (await probe()) ? 'containers' : 'local';
 }

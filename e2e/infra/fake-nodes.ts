@@ -1,6 +1,8 @@
 /** Manifests of kwok-managed fake nodes, schedulable (no taint) so ordinary workloads land there. */
 export function fakeNodesManifest(count: number): string {
-  const nodes = Array.from({ length: count }, (_, i) => `apiVersion: v1
+  const nodes = Array.from(
+    { length: count },
+    (_, i) => `apiVersion: v1
 kind: Node
 metadata:
   name: kwok-node-${i}
@@ -14,6 +16,7 @@ metadata:
     kubernetes.io/role: agent
     node-role.kubernetes.io/agent: ""
     type: kwok
-`);
+`,
+  );
   return nodes.join('---\n');
 }

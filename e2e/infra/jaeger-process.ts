@@ -23,7 +23,13 @@ export interface JaegerProcessOptions {
 
 /** Starts Jaeger on free loopback ports and waits until its query API answers. */
 export async function startJaegerProcess(options: JaegerProcessOptions): Promise<RunningJaeger> {
-  const [otlpGrpc, otlpHttp, queryHttp, queryGrpc, health] = (await freePorts(5)) as [number, number, number, number, number];
+  const [otlpGrpc, otlpHttp, queryHttp, queryGrpc, health] = (await freePorts(5)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const configPath = join(options.workDir, 'jaeger.yaml');
   const logPath = join(options.workDir, 'jaeger.log');
   await writeFile(configPath, jaegerConfig({ otlpGrpc, otlpHttp, queryHttp, queryGrpc, health }));
@@ -51,7 +57,9 @@ export async function startJaegerProcess(options: JaegerProcessOptions): Promise
   } catch (error) {
     await stop();
     const tail = (await readFile(logPath, 'utf8').catch(() => '')).split('\n').slice(-20).join('\n');
-    throw new Error(`Jaeger did not become ready: ${(error as Error).message}\n--- ${logPath} (tail) ---\n${tail}`);
+    throw new Error(`Jaeger did not become ready: ${(error as Error).message}\n--- ${logPath} (tail) ---\n${tail}`, {
+      cause: error,
+    });
   }
   return {
     otlpGrpcEndpoint: `http://127.0.0.1:${otlpGrpc}`,

@@ -82,9 +82,12 @@ export class LocalProcessInfrastructure implements E2eInfrastructure {
     } catch (error) {
       // Keep the work directory: its logs (jaeger.log, clusters/*/logs) explain the failure.
       await teardown(true);
-      throw new Error(`local e2e infrastructure failed to start (logs kept in ${workDir}): ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new Error(
+        `local e2e infrastructure failed to start (logs kept in ${workDir}): ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 }

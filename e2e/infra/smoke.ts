@@ -52,13 +52,20 @@ async function listEvents(infra: StartedInfrastructure): Promise<EventSummary[]>
 }
 
 /** Waits until every `component/reason` (optionally restricted to involved objects whose name starts with a prefix) has been seen. */
-async function waitForEvents(infra: StartedInfrastructure, expected: readonly string[], namePrefix: string, timeoutMs = 90_000) {
+async function waitForEvents(
+  infra: StartedInfrastructure,
+  expected: readonly string[],
+  namePrefix: string,
+  timeoutMs = 90_000,
+) {
   let missing: string[] = [...expected];
   try {
     return await waitFor(
       async () => {
         const seen = new Set(
-          (await listEvents(infra)).filter((e) => e.name.startsWith(namePrefix)).map((e) => `${e.component}/${e.reason}`),
+          (await listEvents(infra))
+            .filter((e) => e.name.startsWith(namePrefix))
+            .map((e) => `${e.component}/${e.reason}`),
         );
         missing = expected.filter((x) => !seen.has(x));
         return missing.length === 0;
@@ -66,7 +73,7 @@ async function waitForEvents(infra: StartedInfrastructure, expected: readonly st
       { what: `events for ${namePrefix}*`, timeoutMs, intervalMs: 500 },
     );
   } catch (error) {
-    throw new Error(`${(error as Error).message}; still missing: ${missing.join(', ')}`);
+    throw new Error(`${(error as Error).message}; still missing: ${missing.join(', ')}`, { cause: error });
   }
 }
 
@@ -139,7 +146,6 @@ async function main(): Promise<void> {
       const services = (await (await fetch(`${infra.jaegerQueryUrl}/api/services`)).json()) as { data: string[] };
       console.log(`Jaeger has trace ${traceId}; services: ${services.data.join(', ')}`);
     });
-
   } finally {
     await timed('stop infrastructure', () => infra.stop());
   }

@@ -23,7 +23,10 @@ export class FakeCollector {
   /** Starts listening on 127.0.0.1 and returns the endpoint URL. */
   async start(): Promise<string> {
     this.server.addService(TRACE_SERVICE, {
-      Export: (call: { request: Buffer }, callback: (err: { code: number; details: string } | null, res?: Buffer) => void) => {
+      Export: (
+        call: { request: Buffer },
+        callback: (err: { code: number; details: string } | null, res?: Buffer) => void,
+      ) => {
         if (this.failing) {
           callback({ code: status.UNAVAILABLE, details: 'collector is down' });
           return;
@@ -33,7 +36,9 @@ export class FakeCollector {
       },
     });
     this.port = await new Promise<number>((resolve, reject) => {
-      this.server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+      this.server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(err) : resolve(port),
+      );
     });
     return `http://127.0.0.1:${this.port}`;
   }
