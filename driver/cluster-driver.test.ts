@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { InputRecord } from '../core/input-record.ts';
 import { ClusterDriver } from './cluster-driver.ts';
 import { DriverMetrics } from './driver-metrics.ts';
 import { EventFilter } from './event-filter.ts';
-import { FakeEngine } from './fake-engine.ts';
-import { FakeKubeServer } from './fake-kube-server.ts';
+import { FakeEngine } from './test-support/fake-engine.ts';
+import { FakeKubeServer } from './test-support/fake-kube-server.ts';
 import { HttpsKubeApi } from './https-kube-api.ts';
-import { MemoryLogger } from './logger.ts';
-import { coreEvent, obj, v1Event } from './test-objects.ts';
-import { VirtualClock, settle } from './virtual-clock.ts';
+import { MemoryLogger } from './test-support/memory-logger.ts';
+import { coreEvent, obj, v1Event } from './test-support/test-objects.ts';
+import { VirtualClock, settle } from './test-support/virtual-clock.ts';
 
 const EV = '/apis/events.k8s.io/v1/events';
 const PODS = '/api/v1/pods';
@@ -26,7 +27,7 @@ afterEach(async () => {
   server.close();
 });
 
-function setup(options: { filter?: EventFilter; seed?: boolean } = {}) {
+function setup(options: { filter?: EventFilter; seed?: boolean; engine?: FakeEngine } = {}) {
   server = new FakeKubeServer();
   server.listen();
   if (options.seed !== false) {
@@ -37,7 +38,7 @@ function setup(options: { filter?: EventFilter; seed?: boolean } = {}) {
   const clock = new VirtualClock(T0);
   const metrics = new DriverMetrics();
   const logger = new MemoryLogger();
-  const engine = new FakeEngine();
+  const engine = options.engine ?? new FakeEngine();
   let requests = 0;
   const api = new HttpsKubeApi({
     kubeConfig: server.kubeConfig(),
@@ -281,5 +282,22 @@ describe('ClusterDriver', () => {
     await expect(driver.start()).rejects.toThrow(
       /forbidden to watch events in apiGroup "events.k8s.io".*get, list and watch.*deploy\/rbac.yaml/,
     );
+  });
+
+  it('a failure while feeding an object change is logged and does not drop the next event', async () => {
+    class ThrowsOnDeletion extends FakeEngine {
+      override push(record: InputRecord): void {
+        if (record.type === 'object' && record.deleted === true) throw new Error('engine refused the deletion');
+        super.push(record);
+      }
+    }
+    const { engine, driver, logger } = setup({ engine: new ThrowsOnDeletion() });
+    await driver.start();
+    server.put(EV, v1Event(pod, 'Scheduled', iso(T0)));
+    await vi.waitFor(() => expect(engine.spans).toHaveLength(1));
+    server.remove(PODS, 'default', 'web-1-a'); // the driver feeds the deletion of a known object: the engine throws
+    await vi.waitFor(() => expect(logger.lines.map((l) => l.msg)).toContain('failed to process an object change'));
+    server.put(EV, v1Event(pod, 'Next', iso(T0)));
+    await vi.waitFor(() => expect(engine.spans.map((s) => s.name)).toEqual(['Pod.Scheduled', 'Pod.Next']));
   });
 });

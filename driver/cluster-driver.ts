@@ -168,19 +168,22 @@ export class ClusterDriver {
   private scheduleTick(): void {
     if (this.stopped) return;
     this.cancelTick = this.options.clock.schedule(this.options.tickMs ?? 1000, () => {
-      this.chain = this.chain.then(() => {
+      this.serially('a tick', () => {
         if (!this.stopped) this.feed({ type: 'tick', at: this.at() });
       });
       this.scheduleTick();
     });
   }
 
+  /** Runs `step` after every step before it; a failing step is logged and never stops the ones after it. */
+  private serially(what: string, step: () => void | Promise<void>): void {
+    this.chain = this.chain.then(step).catch((err: unknown) => {
+      this.options.logger.error(`failed to process ${what}`, { error: (err as Error).message });
+    });
+  }
+
   private enqueue(event: KubeEvent, watch: WatchType | undefined, phase: 'initial' | 'relist' | 'watch'): void {
-    this.chain = this.chain
-      .then(() => this.process(event, watch, phase))
-      .catch((err: unknown) => {
-        this.options.logger.error('failed to process an event', { error: (err as Error).message });
-      });
+    this.serially('an event', () => this.process(event, watch, phase));
   }
 
   private async process(
@@ -263,7 +266,7 @@ export class ClusterDriver {
   private onObjectChange(object: KubeObject, deleted: boolean): void {
     const uid = object.metadata?.uid;
     if (uid === undefined || !this.fed.has(uid)) return; // only objects the engine already knows
-    this.chain = this.chain.then(() => {
+    this.serially('an object change', () => {
       if (!this.stopped) this.feedObject(object, deleted);
     });
   }

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeKubeServer } from './fake-kube-server.ts';
+import { FakeKubeServer } from './test-support/fake-kube-server.ts';
 import { HttpsKubeApi } from './https-kube-api.ts';
 import { LeaderElector } from './leader-elector.ts';
-import { MemoryLogger } from './logger.ts';
-import { VirtualClock } from './virtual-clock.ts';
+import { MemoryLogger } from './test-support/memory-logger.ts';
+import { VirtualClock } from './test-support/virtual-clock.ts';
 
 let server: FakeKubeServer;
 beforeEach(() => {

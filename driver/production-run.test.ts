@@ -7,13 +7,13 @@ import { Engine } from '../core/engine.ts';
 import type { InputRecord } from '../core/input-record.ts';
 import type { KspanSpan } from '../core/span.ts';
 import { DriverMetrics } from './driver-metrics.ts';
-import { FakeKubeServer } from './fake-kube-server.ts';
-import { FlakyExporter } from './flaky-exporter.ts';
-import { MemoryLogger } from './logger.ts';
+import { FakeKubeServer } from './test-support/fake-kube-server.ts';
+import { FlakyExporter } from './test-support/flaky-exporter.ts';
+import { MemoryLogger } from './test-support/memory-logger.ts';
 import { ProductionRun } from './production-run.ts';
 import { parseRunOptions, type RunFlags } from './run-options.ts';
-import { obj, v1Event } from './test-objects.ts';
-import { VirtualClock } from './virtual-clock.ts';
+import { obj, v1Event } from './test-support/test-objects.ts';
+import { VirtualClock } from './test-support/virtual-clock.ts';
 
 const EV = '/apis/events.k8s.io/v1/events';
 const T0 = Date.parse('2024-05-05T16:22:00Z');

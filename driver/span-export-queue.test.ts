@@ -2,10 +2,10 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { describe, expect, it, vi } from 'vitest';
 import { Backoff } from './backoff.ts';
 import { DriverMetrics } from './driver-metrics.ts';
-import { FlakyExporter } from './flaky-exporter.ts';
-import { MemoryLogger } from './logger.ts';
+import { FlakyExporter } from './test-support/flaky-exporter.ts';
+import { MemoryLogger } from './test-support/memory-logger.ts';
 import { SpanExportQueue } from './span-export-queue.ts';
-import { VirtualClock } from './virtual-clock.ts';
+import { VirtualClock } from './test-support/virtual-clock.ts';
 
 const span = (i: number): ReadableSpan => ({ name: `span-${i}` }) as unknown as ReadableSpan;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DriverMetrics } from './driver-metrics.ts';
-import { FakeEngine } from './fake-engine.ts';
-import { MemoryLogger } from './logger.ts';
+import { FakeEngine } from './test-support/fake-engine.ts';
+import { MemoryLogger } from './test-support/memory-logger.ts';
 import { StatusServer, parseListenAddress } from './status-server.ts';
 
 describe('StatusServer', () => {

@@ -1,8 +1,8 @@
-import type { InputRecord } from '../core/input-record.ts';
-import type { KubeEvent } from '../core/kube.ts';
-import type { KspanSpan } from '../core/span.ts';
-import { involvedObjectOf, occurrenceOf } from './event-fields.ts';
-import type { SpanEngine } from './span-engine.ts';
+import type { InputRecord } from '../../core/input-record.ts';
+import type { KubeEvent } from '../../core/kube.ts';
+import type { KspanSpan } from '../../core/span.ts';
+import { involvedObjectOf, occurrenceOf } from '../event-fields.ts';
+import type { SpanEngine } from '../span-engine.ts';
 
 /** A stand-in for the core engine (tests): one span per event record, keyed by (uid, occurrence) like the core. */
 export class FakeEngine implements SpanEngine {
