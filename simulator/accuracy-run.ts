@@ -1,6 +1,7 @@
 import { addScore, emptyScore, ratio, scoreRun, type RunScore, type WrongEdge } from './accuracy.ts';
 import { deliver, type DeliveryOptions } from './delivery.ts';
 import type { RunEngine } from './engine-runner.ts';
+import type { K8sProfile } from './k8s-profile.ts';
 import { SCENARIOS } from './scenario-catalog.ts';
 
 /** What to measure: scenarios × seeds, delivered with these options. */
@@ -10,6 +11,8 @@ export interface AccuracyOptions {
   readonly firstSeed?: number;
   readonly scenarios?: readonly string[];
   readonly delivery?: Omit<DeliveryOptions, 'seed'>;
+  /** The Kubernetes era the scenarios are generated for (default: the `default` profile). */
+  readonly profile?: K8sProfile;
   /** Called after each scenario × seed run (for progress on stderr). */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -29,6 +32,8 @@ export interface ScenarioAccuracy {
 
 /** The whole report, as `accuracy --json` prints it. */
 export interface AccuracyReport {
+  /** The simulator profile (Kubernetes era) measured. */
+  readonly profile: string;
   readonly seeds: number;
   readonly jitterMs: number;
   readonly parentAccuracy: number;
@@ -57,7 +62,7 @@ export function measureAccuracy(o: AccuracyOptions): AccuracyReport {
     const sum = emptyScore();
     let events = 0;
     for (let seed = first; seed < first + o.seeds; seed++) {
-      const story = def.build(seed);
+      const story = def.build(seed, o.profile === undefined ? {} : { profile: o.profile });
       events += Object.keys(story.truth.events).length;
       const score = scoreRun(o.runEngine(deliver(story, { ...o.delivery, seed })), story.truth);
       for (const e of score.wrongEdges)
@@ -71,6 +76,7 @@ export function measureAccuracy(o: AccuracyOptions): AccuracyReport {
   }
   const all = summarize(total, o.seeds, 0);
   return {
+    profile: o.profile?.id ?? 'default',
     seeds: o.seeds,
     jitterMs: o.delivery?.jitterMs ?? 3000,
     parentAccuracy: all.parentAccuracy,
@@ -130,7 +136,7 @@ export function formatAccuracy(r: AccuracyReport): string {
       .trimEnd(),
   );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  const head = `accuracy over ${r.seeds} seeds per scenario, delivery jitter ${r.jitterMs} ms`;
+  const head = `accuracy over ${r.seeds} seeds per scenario, delivery jitter ${r.jitterMs} ms, profile ${r.profile}`;
   const ex = r.wrongEdgeExamples.map(
     (e) =>
       `  ${e.scenario} seed ${e.seed}: ${e.kind}.${e.reason} via ${e.rule}: expected ${e.expected}, got ${e.actual}`,
@@ -141,4 +147,28 @@ export function formatAccuracy(r: AccuracyReport): string {
 function rules(byRule: Record<string, number>): string {
   const entries = Object.entries(byRule).sort((a, b) => b[1] - a[1]);
   return entries.length === 0 ? '-' : entries.map(([k, v]) => `${k}:${v}`).join(' ');
+}
+
+/** One line per profile: its overall figures (for a run over several Kubernetes eras). */
+export function formatProfileSummary(reports: readonly AccuracyReport[]): string {
+  const pct = (x: number): string => `${(x * 100).toFixed(3)}%`;
+  const rows = [['profile', 'parent', 'trace', 'lost', 'unknown', 'wrong by rule']];
+  for (const r of reports)
+    rows.push([
+      r.profile,
+      pct(r.parentAccuracy),
+      pct(r.traceAccuracy),
+      String(r.spansLost),
+      String(r.unknownSpans),
+      rules(r.wrongByRule),
+    ]);
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
+  const lines = rows.map((row) =>
+    row
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  return lines.join('\n');
 }

@@ -3,11 +3,12 @@ import { parseDurationMs } from '../cli/duration.ts';
 import { UserError } from '../cli/user-error.ts';
 import { printTrees } from '../core/tree-printer.ts';
 import { toOtlpJson } from '../export/otlp-json.ts';
-import { formatAccuracy, measureAccuracy } from './accuracy-run.ts';
+import { formatAccuracy, formatProfileSummary, measureAccuracy, type AccuracyReport } from './accuracy-run.ts';
 import { toKspanCapture } from './capture-writer.ts';
 import { deliver } from './delivery.ts';
 import { realEngine } from './engine-runner.ts';
 import { toNdjson } from './ndjson.ts';
+import { eraProfiles, profileNamed, PROFILES, type K8sProfile } from './k8s-profile.ts';
 import { scenarioNamed, SCENARIOS } from './scenario-catalog.ts';
 
 const OUTPUTS = ['tree', 'ndjson', 'kspan-capture', 'otlp-json'] as const;
@@ -24,6 +25,18 @@ function rateArg(text: string): number {
     throw new InvalidArgumentError(`expected a rate between 0 and 1, got "${text}"`);
   return n;
 }
+
+function profiles(names: readonly string[] | undefined): K8sProfile[] {
+  if (names === undefined) return [PROFILES['default'] as K8sProfile];
+  if (names.includes('all')) return [...eraProfiles(), PROFILES['default'] as K8sProfile];
+  try {
+    return names.map(profileNamed);
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+}
+
+const VERSION_HELP = `Kubernetes version(s) whose Events to simulate: ${Object.keys(PROFILES).join(', ')}, any 1.N ≥ 1.8, or all`;
 
 function scenario(name: string): ReturnType<typeof scenarioNamed> {
   try {
@@ -45,6 +58,7 @@ export function registerSimulatorCommands(program: Command): void {
     .option('--late-objects <rate>', 'share of object snapshots arriving late', rateArg, 0)
     .option('--missing-pods <rate>', 'share of deleted Pods never described', rateArg, 0)
     .option('--window <duration>', 'engine window (tree, otlp-json)', '5s')
+    .option('--k8s-version <version>', VERSION_HELP.replace('(s)', '').replace(', or all', ''), 'default')
     .option('--output <format>', `output: ${OUTPUTS.join(' | ')}`, 'tree')
     .action(
       (
@@ -57,11 +71,13 @@ export function registerSimulatorCommands(program: Command): void {
           missingPods: number;
           window: string;
           output: string;
+          k8sVersion: string;
         },
       ) => {
         if (!(OUTPUTS as readonly string[]).includes(o.output))
           throw new UserError(`--output ${o.output}: expected one of ${OUTPUTS.join(', ')}`);
-        const story = scenario(name).build(o.seed);
+        const [profile] = profiles([o.k8sVersion]);
+        const story = scenario(name).build(o.seed, profile === undefined ? {} : { profile });
         const records = deliver(story, {
           seed: o.seed,
           jitterMs: parseDurationMs(o.jitter, '--jitter'),
@@ -86,6 +102,7 @@ export function registerSimulatorCommands(program: Command): void {
     .option('--late-objects <rate>', 'share of object snapshots arriving late', rateArg, 0)
     .option('--missing-pods <rate>', 'share of deleted Pods never described', rateArg, 0)
     .option('--scenario <names...>', 'only these scenarios')
+    .option('--k8s-version <versions...>', VERSION_HELP)
     .option('--json', 'one JSON object instead of a table')
     .action(
       (o: {
@@ -96,28 +113,41 @@ export function registerSimulatorCommands(program: Command): void {
         lateObjects: number;
         missingPods: number;
         scenario?: string[];
+        k8sVersion?: string[];
         json?: boolean;
       }) => {
         const started = performance.now();
-        const report = measureAccuracy({
-          runEngine: realEngine(parseDurationMs(o.window, '--window')),
-          seeds: o.seeds,
-          ...(o.scenario === undefined ? {} : { scenarios: o.scenario }),
-          delivery: {
-            jitterMs: parseDurationMs(o.jitter, '--jitter'),
-            duplicateRate: o.duplicates,
-            lateObjectRate: o.lateObjects,
-            missingPodRate: o.missingPods,
-          },
-          onProgress: (done, total) => {
-            if (done % 200 === 0 || done === total)
-              process.stderr.write(
-                `\raccuracy: ${done}/${total} runs, ${((performance.now() - started) / 1000).toFixed(1)} s`,
-              );
-            if (done === total) process.stderr.write('\n');
-          },
-        });
-        process.stdout.write(o.json === true ? `${JSON.stringify(report)}\n` : `${formatAccuracy(report)}\n`);
+        const chosen = profiles(o.k8sVersion);
+        const reports: AccuracyReport[] = chosen.map((profile, index) =>
+          measureAccuracy({
+            profile,
+            runEngine: realEngine(parseDurationMs(o.window, '--window')),
+            seeds: o.seeds,
+            ...(o.scenario === undefined ? {} : { scenarios: o.scenario }),
+            delivery: {
+              jitterMs: parseDurationMs(o.jitter, '--jitter'),
+              duplicateRate: o.duplicates,
+              lateObjectRate: o.lateObjects,
+              missingPodRate: o.missingPods,
+            },
+            onProgress: (done, total) => {
+              if (done % 200 === 0 || done === total)
+                process.stderr.write(
+                  `\raccuracy ${profile.id} (${index + 1}/${chosen.length}): ${done}/${total} runs, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+                );
+              if (done === total) process.stderr.write('\n');
+            },
+          }),
+        );
+        if (o.json === true) {
+          const out =
+            reports.length === 1 ? reports[0] : { profiles: Object.fromEntries(reports.map((r) => [r.profile, r])) };
+          process.stdout.write(`${JSON.stringify(out)}\n`);
+        } else {
+          const tables = reports.map(formatAccuracy);
+          if (reports.length > 1) tables.push(`per profile:\n\n${formatProfileSummary(reports)}`);
+          process.stdout.write(`${tables.join('\n\n')}\n`);
+        }
       },
     );
 }

@@ -206,7 +206,7 @@ function scaleEvent(
   const t = timeUs + w.rng.int(1, 5) * MS;
   const message = st.legacyMessages
     ? `Scaled ${dir} replica set ${set.rs.name} to ${to}`
-    : `Scaled ${dir} replica set ${set.rs.name} from ${from} to ${to}`;
+    : w.profile.scaled(dir, set.rs.name, from, to);
   return w.event({
     involved: st.d,
     reason: 'ScalingReplicaSet',

@@ -47,7 +47,7 @@ export function evictPod(
     victim.creation,
     'Warning',
   );
-  kubeletEvent(w, pod, 'Killing', 'Stopping container app', timeUs + w.rng.int(5, 60) * MS, victim.creation);
+  kubeletEvent(w, pod, 'Killing', w.profile.stopping('app', pod.uid), timeUs + w.rng.int(5, 60) * MS, victim.creation);
   victim.deletedUs = timeUs; // a Failed Pod no longer counts; the controller creates a replacement
   return reconcileReplicaSet(w, set, victim.by, timeUs + w.rng.int(50, 900) * MS, placement);
 }
@@ -71,9 +71,9 @@ export function oomKill(w: World, node: SimObject, victim: KeptPod, timeUs: numb
   let t = timeUs + w.rng.int(500, 2000) * MS;
   kubeletEvent(w, victim.pod, 'Pulled', 'Container image "nginx:1.25" already present on machine', t, victim.creation);
   t += w.rng.int(20, 120) * MS;
-  kubeletEvent(w, victim.pod, 'Created', 'Created container: app', t, victim.creation);
+  kubeletEvent(w, victim.pod, 'Created', w.profile.created('app'), t, victim.creation);
   t += w.rng.int(40, 250) * MS;
-  kubeletEvent(w, victim.pod, 'Started', 'Started container app', t, victim.creation);
+  kubeletEvent(w, victim.pod, 'Started', w.profile.started('app'), t, victim.creation);
   return t;
 }
 

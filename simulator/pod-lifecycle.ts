@@ -1,7 +1,7 @@
 import { causeOf, type EventHandle } from './event-render.ts';
 import { manage, type SimObject } from './sim-object.ts';
 import type { Cause } from './story.ts';
-import { goDuration } from './timestamps.ts';
+import { nameSuffix } from './names.ts';
 import type { World } from './world.ts';
 
 /** How a Pod's containers should fare once scheduled. */
@@ -58,10 +58,10 @@ export function schedule(w: World, pod: SimObject, node: string, cause: Cause, t
   const t = timeUs + w.rng.int(3000, 40_000);
   pod.nodeName = node;
   w.event({
-    api: 'events.k8s.io/v1',
+    api: w.profile.schedulerApi,
     involved: pod,
     reason: 'Scheduled',
-    message: `Successfully assigned ${w.namespace}/${pod.name} to ${node}`,
+    message: w.profile.scheduled(w.namespace, pod.name, node),
     component: 'default-scheduler',
     instance: SCHEDULER_INSTANCE,
     action: 'Binding',
@@ -117,23 +117,16 @@ export function startContainer(
   if (imagePresent) {
     pulled = kubeletEvent(w, pod, 'Pulled', `Container image "${template.image}" already present on machine`, t, cause);
   } else {
-    kubeletEvent(w, pod, 'Pulling', `Pulling image "${template.image}"`, t, cause);
+    kubeletEvent(w, pod, 'Pulling', w.profile.pulling(template.image), t, cause);
     const pullMs = w.rng.int(800, 6000);
     t += pullMs * MS;
     const size = w.rng.int(20_000_000, 90_000_000);
-    pulled = kubeletEvent(
-      w,
-      pod,
-      'Pulled',
-      `Successfully pulled image "${template.image}" in ${goDuration(pullMs)} (${goDuration(pullMs)} including waiting). Image size: ${size} bytes.`,
-      t,
-      cause,
-    );
+    pulled = kubeletEvent(w, pod, 'Pulled', w.profile.pulled(template.image, pullMs, size), t, cause);
   }
   t += w.rng.int(20, 120) * MS;
-  const created = kubeletEvent(w, pod, 'Created', `Created container: ${template.container}`, t, cause);
+  const created = kubeletEvent(w, pod, 'Created', w.profile.created(template.container), t, cause);
   t += w.rng.int(40, 250) * MS;
-  const started = kubeletEvent(w, pod, 'Started', `Started container ${template.container}`, t, cause);
+  const started = kubeletEvent(w, pod, 'Started', w.profile.started(template.container), t, cause);
   return { startedUs: t, pulled, created, started };
 }
 
@@ -176,6 +169,7 @@ export function afterBinding(
   options: RunPodOptions,
 ): number | undefined {
   const fate = options.fate ?? 'runs';
+  if (w.profile.mountEvents) mountVolumes(w, pod, cause, bound);
   if (fate === 'image-pull-backoff') {
     imagePullBackOff(w, pod, template, cause, bound, options.failForMs ?? 120_000);
     return undefined;
@@ -188,12 +182,25 @@ export function afterBinding(
   return start.startedUs + w.rng.int(0, 1500) * MS;
 }
 
+// Kubelets of 1.8–1.10 report each volume set up (pkg/kubelet/volumemanager, reason SuccessfulMountVolume).
+function mountVolumes(w: World, pod: SimObject, cause: Cause, bound: number): void {
+  w.event({
+    involved: pod,
+    reason: 'SuccessfulMountVolume',
+    message: `MountVolume.SetUp succeeded for volume "default-token-${nameSuffix(w.rng)}"`,
+    component: 'kubelet',
+    ...(pod.nodeName === undefined ? {} : { host: pod.nodeName }),
+    timeUs: bound + w.rng.int(20, 140) * MS,
+    cause,
+  });
+}
+
 /** The kubelet stops the Pod's container (`Killing`) and the Pod goes away; returns the deletion time. */
 export function stopPod(w: World, pod: SimObject, cause: Cause, timeUs: number): number {
   const container = (pod.spec['containers'] as { name: string }[] | undefined)?.[0]?.name ?? 'app';
   const t = timeUs + w.rng.int(5, 60) * MS;
   pod.deletionUs = timeUs;
-  kubeletEvent(w, pod, 'Killing', `Stopping container ${container}`, t, cause);
+  kubeletEvent(w, pod, 'Killing', w.profile.stopping(container, pod.uid), t, cause);
   const gone = t + w.rng.int(300, 2500) * MS;
   w.write(pod, gone, true);
   return gone;
@@ -218,9 +225,7 @@ function imagePullBackOff(
   let errBackOff: EventHandle | undefined;
   let delayS = 10;
   while (t < end) {
-    pulling = again(w, pulling, t, () =>
-      kubeletEvent(w, pod, 'Pulling', `Pulling image "${template.image}"`, t, cause),
-    );
+    pulling = again(w, pulling, t, () => kubeletEvent(w, pod, 'Pulling', w.profile.pulling(template.image), t, cause));
     t += w.rng.int(400, 1500) * MS;
     const msg = `Failed to pull image "${template.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
     failed = again(w, failed, t, () => kubeletEvent(w, pod, 'Failed', msg, t, cause, 'Warning'));
@@ -292,7 +297,7 @@ function failScheduling(w: World, pod: SimObject, cause: Cause, createdUs: numbe
     const at = t;
     failed = again(w, failed, at, () =>
       w.event({
-        api: 'events.k8s.io/v1',
+        api: w.profile.schedulerApi,
         involved: pod,
         reason: 'FailedScheduling',
         message:

@@ -2,6 +2,7 @@ import type { KubeObject } from '../core/kube.ts';
 import { renderEvent, type EventApi, type EventHandle } from './event-render.ts';
 import { nameSuffix, uuid } from './names.ts';
 import { Rng } from './prng.ts';
+import { PROFILES, type K8sProfile } from './k8s-profile.ts';
 import { toKube, type SimObject } from './sim-object.ts';
 import type { Cause, Happening, Story, TruthEvent, TruthRoot } from './story.ts';
 
@@ -29,10 +30,15 @@ export interface WorldOptions {
   /** Start of the simulation, microseconds since the epoch. */
   readonly startUs?: number;
   readonly namespace?: string;
+  /** The Kubernetes era whose Events and objects the cluster writes (default: `default`). */
+  readonly profile?: K8sProfile;
 }
 
-/** Where and when a scenario happens (defaults: namespace `default`, 2024-05-05T16:22:00Z). */
-export type WorldPlace = Partial<Pick<WorldOptions, 'startUs' | 'namespace'>>;
+/** Where, when and on which Kubernetes a scenario happens (defaults: namespace `default`, 2024-05-05T16:22:00Z). */
+export type WorldPlace = Partial<Pick<WorldOptions, 'startUs' | 'namespace' | 'profile'>>;
+
+const SERIES_REFRESH_US = 30 * 60 * 1_000_000;
+const SERIES_FINISH_US = 6 * 60 * 1_000_000;
 
 const DEFAULT_START_US = Date.UTC(2024, 4, 5, 16, 22, 0) * 1000;
 
@@ -42,11 +48,15 @@ export class World {
   readonly seed: number;
   readonly namespace: string;
   readonly startUs: number;
+  readonly profile: K8sProfile;
   readonly #happenings: { seq: number; h: Happening }[] = [];
   readonly #roots: Record<string, TruthRoot> = {};
   readonly #rootChangeUs = new Map<string, number>();
   readonly #events: Record<string, TruthEvent> = {};
   readonly #handles: EventHandle[] = [];
+  /** events.k8s.io series with occurrences not written yet (see K8sProfile.seriesRefresh): last write time. */
+  readonly #unwritten = new Map<EventHandle, number>();
+  readonly #lastWrite = new Map<EventHandle, number>();
   #seq = 0;
 
   constructor(options: WorldOptions) {
@@ -54,6 +64,7 @@ export class World {
     this.rng = new Rng(options.seed);
     this.namespace = options.namespace ?? 'default';
     this.startUs = options.startUs ?? DEFAULT_START_US;
+    this.profile = options.profile ?? (PROFILES['default'] as K8sProfile);
   }
 
   /** A fresh metadata.uid. */
@@ -68,7 +79,10 @@ export class World {
 
   /** The object as written at `timeUs` (a snapshot the API server would serve), or its deletion. */
   write(obj: SimObject, timeUs: number, deleted = false): void {
-    this.#push({ type: 'object', timeUs, deleted, object: toKube(obj) });
+    const object = toKube(obj);
+    if (!this.profile.managedFields && object.metadata !== undefined)
+      delete (object.metadata as { managedFields?: unknown }).managedFields;
+    this.#push({ type: 'object', timeUs, deleted, object });
   }
 
   /** The root span of the object's current generation; registers it in the truth. */
@@ -119,19 +133,46 @@ export class World {
       name: spec.involved.name,
       reason: spec.reason,
     };
-    this.#push({ type: 'event', timeUs: spec.timeUs, watch: 'ADDED', event: renderEvent(handle) });
+    this.#push({ type: 'event', timeUs: spec.timeUs, watch: 'ADDED', event: renderEvent(handle, this.profile) });
     return handle;
   }
 
-  /** The same Event observed again: count grows, delivered as MODIFIED. */
+  /**
+   * The same Event observed again: count grows, delivered as MODIFIED. A series written through
+   * events.k8s.io is written at its second occurrence, then only every 30 min and when it ends
+   * (client-go tools/events refreshTime / finishTime), when the profile says so.
+   */
   repeat(handle: EventHandle, timeUs: number): void {
+    const batched = this.profile.seriesRefresh && handle.api === 'events.k8s.io/v1';
+    if (batched) {
+      // The refresher's writes due before this occurrence carry the series as it stood.
+      const lastWrite = this.#unwritten.get(handle);
+      if (lastWrite !== undefined && lastWrite + SERIES_REFRESH_US <= timeUs) {
+        this.#pushEvent(handle, lastWrite + SERIES_REFRESH_US);
+        this.#unwritten.delete(handle);
+        this.#lastWrite.set(handle, lastWrite + SERIES_REFRESH_US);
+      }
+    }
     handle.count += 1;
     handle.lastUs = timeUs;
-    this.#push({ type: 'event', timeUs, watch: 'MODIFIED', event: renderEvent(handle) });
+    if (!batched || handle.count === 2) {
+      this.#pushEvent(handle, timeUs);
+      this.#lastWrite.set(handle, timeUs);
+      return;
+    }
+    if (!this.#unwritten.has(handle)) this.#unwritten.set(handle, this.#lastWrite.get(handle) ?? handle.firstUs);
+  }
+
+  #pushEvent(handle: EventHandle, timeUs: number): void {
+    this.#push({ type: 'event', timeUs, watch: 'MODIFIED', event: renderEvent(handle, this.profile) });
   }
 
   /** The finished story: happenings in true-time order with resourceVersions, and the truth. */
   finish(name: string): Story {
+    // Series still holding occurrences are written by the next refresh or when they finish (6 min quiet).
+    for (const [handle, lastWrite] of this.#unwritten)
+      this.#pushEvent(handle, Math.min(lastWrite + SERIES_REFRESH_US, handle.lastUs + SERIES_FINISH_US));
+    this.#unwritten.clear();
     const ordered = [...this.#happenings].sort((a, b) => a.h.timeUs - b.h.timeUs || a.seq - b.seq);
     let rv = 40_000 + this.rng.int(0, 9_999);
     const happenings = ordered.map(({ h }): Happening => {
