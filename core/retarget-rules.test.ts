@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from './normalized-event.ts';
-import { retarget } from './retarget-rules.ts';
+import { retarget, scaleOf, stopsForGood } from './retarget-rules.ts';
 
 function event(kind: string, reason: string, message: string): NormalizedEvent {
   return {
@@ -86,5 +86,51 @@ describe('retarget', () => {
       direction: 'down',
       to: 1,
     });
+  });
+});
+
+describe('scaling wordings of every era', () => {
+  it.each([
+    ['Scaled up replica set web-5d5 to 3', { direction: 'up', to: 3 }],
+    ['Scaled up replica set web-5d5 to 3 from 1', { direction: 'up', from: 1, to: 3 }],
+    ['Scaled up replica set web-5d5 from 1 to 3', { direction: 'up', from: 1, to: 3 }],
+    ['Scaled down replica set web-5d5 to 0 from 2', { direction: 'down', from: 2, to: 0 }],
+    ['Scaled down replica set web-5d5 from 12 to 10', { direction: 'down', from: 12, to: 10 }],
+  ])('"%s"', (message, scale) => {
+    expect(scaleOf(message)).toEqual(scale);
+    const r = retarget(event('Deployment', 'ScalingReplicaSet', message));
+    expect(r.object).toMatchObject({ kind: 'ReplicaSet', name: 'web-5d5' });
+    expect(r.scale).toEqual(scale);
+  });
+
+  it.each([
+    'Scaled up replica set web-5d5',
+    'Scaled sideways replica set web-5d5 to 3',
+    'Scaled up replica set web to 3x',
+  ])('reads no scaling from "%s"', (message) => {
+    expect(scaleOf(message)).toBeUndefined();
+  });
+});
+
+describe('kubelet stops of every era', () => {
+  it.each([
+    ['Stopping container app', true],
+    ['Stopping container nginx, because the Pod is deleted', true],
+    ['Killing container with id docker://app:Need to kill Pod', true],
+    ['Killing container with id containerd://app:Need to kill Pod', true],
+    ['Killing container with id ead3fb35-5cf5-44ed-9ae1-488115be66c6: Need to kill Pod', true],
+    ['Container app failed liveness probe, will be restarted', false],
+    [
+      'Killing container with id docker://app:Container failed liveness probe.. Container will be killed and recreated.',
+      false,
+    ],
+  ])('"%s" → %s', (message, stops) => {
+    const e = event('Pod', 'Killing', message);
+    expect(stopsForGood(e)).toBe(stops);
+    expect(retarget(e).stops === true).toBe(stops);
+  });
+
+  it('only for Killing', () => {
+    expect(stopsForGood(event('Pod', 'Started', 'Stopping container app'))).toBe(false);
   });
 });

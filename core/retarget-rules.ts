@@ -3,8 +3,9 @@ import type { EventObject, NormalizedEvent } from './normalized-event.ts';
 /**
  * Events a controller reports on itself that really concern a child it named in the message.
  * Message formats from the Kubernetes source:
- * - deployment-controller, pkg/controller/deployment/sync.go: "Scaled up replica set %s from %d to %d"
- *   (older releases: "Scaled up replica set %s to %d")
+ * - deployment-controller, pkg/controller/deployment/sync.go, three wordings over the releases:
+ *   "Scaled up replica set %s to %d" (until 1.22), "… to %d from %d" (kubernetes#101142, 1.23–1.30),
+ *   "… from %d to %d" (kubernetes#125118, 1.31 on)
  * - replicaset/daemonset/job controllers through RealPodControl, pkg/controller/controller_utils.go:
  *   "Created pod: %v", "Deleted pod: %v"
  * - statefulset-controller, pkg/controller/statefulset/stateful_pod_control.go:
@@ -30,7 +31,7 @@ export const RETARGET_RULES: readonly RetargetRule[] = [
     actorKind: 'Deployment',
     reasons: ['ScalingReplicaSet'],
     childKind: 'ReplicaSet',
-    pattern: /^Scaled (?:up|down) replica set (\S+) (?:from \d+ )?to \d+/,
+    pattern: /^Scaled (?:up|down) replica set (\S+) (?:from \d+ to \d+|to \d+(?: from \d+)?)\b/,
   },
   {
     id: 'replicaset-pod',
@@ -94,9 +95,37 @@ export interface Retargeted {
   readonly observes?: boolean;
   /** For a scaling event: the direction and how many children it accounts for. */
   readonly scale?: { readonly direction: 'up' | 'down'; readonly from?: number; readonly to: number };
+  /** A kubelet `Killing` that stops the Pod's container for good (the Pod is going away), not a restart. */
+  readonly stops?: true;
 }
 
-const SCALE = /^Scaled (up|down) replica set \S+ (?:from (\d+) )?to (\d+)/;
+/** Direction, then `from N to M` (1.31+) or `to M` with an optional ` from N` (1.23–1.30). */
+const SCALE = /^Scaled (up|down) replica set \S+ (?:from (\d+) to (\d+)|to (\d+)(?: from (\d+))?)\b/;
+
+/**
+ * The kubelet's `Killing` when it stops a container because the Pod is deleted or evicted, in every era
+ * (pkg/kubelet/kuberuntime/kuberuntime_container.go killContainer): "Stopping container %s" since
+ * kubernetes#73892 (1.14); before, "Killing container with id docker://%s:Need to kill Pod" (any runtime
+ * prefix, with or without a space after the colon). A kill for a restart ("… failed liveness probe, will be
+ * restarted", "Container failed liveness probe.. Container will be killed and recreated.") is not a stop.
+ */
+const STOPS = /^(?:Stopping container \S|Killing container with id \S+?: ?Need to kill Pod)/;
+
+/** The scaling an event reports, in any era's wording. */
+export function scaleOf(message: string): Retargeted['scale'] {
+  const s = SCALE.exec(message);
+  if (s === null) return undefined;
+  const to = Number(s[3] ?? s[4]);
+  const from = s[2] ?? s[5];
+  return from === undefined
+    ? { direction: s[1] as 'up' | 'down', to }
+    : { direction: s[1] as 'up' | 'down', from: Number(from), to };
+}
+
+/** True for a kubelet event that stops a Pod's container for good (see STOPS). */
+export function stopsForGood(event: NormalizedEvent): boolean {
+  return event.reason === 'Killing' && STOPS.test(event.message);
+}
 
 /** Applies the first matching retarget rule; otherwise actor and object are both the involved object. */
 export function retarget(event: NormalizedEvent): Retargeted {
@@ -109,12 +138,8 @@ export function retarget(event: NormalizedEvent): Retargeted {
       const name = m?.[1];
       if (name === undefined) continue;
       const object: EventObject = { kind: rule.childKind, namespace: actor.namespace, name };
-      const s = rule.childKind === 'ReplicaSet' ? SCALE.exec(event.message) : null;
-      if (s !== null) {
-        const from = s[2] === undefined ? undefined : Number(s[2]);
-        const scale = { direction: s[1] as 'up' | 'down', to: Number(s[3]), ...(from !== undefined ? { from } : {}) };
-        return { actor, object, rule: rule.id, scale };
-      }
+      const scale = rule.childKind === 'ReplicaSet' ? scaleOf(event.message) : undefined;
+      if (scale !== undefined) return { actor, object, rule: rule.id, scale };
       return rule.observes === true
         ? { actor, object, rule: rule.id, observes: true }
         : { actor, object, rule: rule.id };
@@ -124,5 +149,5 @@ export function retarget(event: NormalizedEvent): Retargeted {
   if (event.related !== undefined && event.related.kind !== actor.kind && event.related.kind !== 'Node') {
     return { actor, object: event.related, rule: 'related' };
   }
-  return { actor, object: actor };
+  return stopsForGood(event) ? { actor, object: actor, stops: true } : { actor, object: actor };
 }

@@ -30,6 +30,11 @@ export interface K8sProfile {
    * (`refreshTime`), and once more when it ends (`finishTime`, 6 min without an occurrence).
    */
   readonly seriesRefresh: boolean;
+  /**
+   * Event references carry the object's `resourceVersion` as the reporter saw it (as every release does;
+   * off only in `default`, whose bundled inputs predate it).
+   */
+  readonly refResourceVersion: boolean;
   /** deployment-controller, pkg/controller/deployment/sync.go scaleReplicaSet. */
   scaled(direction: 'up' | 'down', replicaSet: string, from: number, to: number): string;
   /** kube-scheduler `Scheduled`. */
@@ -92,6 +97,7 @@ export const PROFILES: Readonly<Record<string, K8sProfile>> = {
     managedFields: false,
     mountEvents: true,
     seriesRefresh: false,
+    refResourceVersion: true,
     scaled: scaledTo,
     scheduled: assignedName,
     ...oldKubelet,
@@ -105,6 +111,7 @@ export const PROFILES: Readonly<Record<string, K8sProfile>> = {
     managedFields: false,
     mountEvents: false,
     seriesRefresh: false,
+    refResourceVersion: true,
     scaled: scaledTo,
     scheduled: assignedNsName,
     ...oldKubelet,
@@ -118,6 +125,7 @@ export const PROFILES: Readonly<Record<string, K8sProfile>> = {
     managedFields: false,
     mountEvents: false,
     seriesRefresh: false,
+    refResourceVersion: true,
     scaled: scaledTo,
     scheduled: assignedNsName,
     ...kubelet114,
@@ -131,6 +139,7 @@ export const PROFILES: Readonly<Record<string, K8sProfile>> = {
     managedFields: true,
     mountEvents: false,
     seriesRefresh: true,
+    refResourceVersion: true,
     scaled: scaledTo,
     scheduled: assignedNsName,
     ...kubelet114,
@@ -144,6 +153,7 @@ export const PROFILES: Readonly<Record<string, K8sProfile>> = {
     managedFields: true,
     mountEvents: false,
     seriesRefresh: true,
+    refResourceVersion: true,
     scaled: scaledToFrom,
     scheduled: assignedNsName,
     ...kubelet114,
@@ -158,6 +168,7 @@ export const PROFILES: Readonly<Record<string, K8sProfile>> = {
     managedFields: true,
     mountEvents: false,
     seriesRefresh: true,
+    refResourceVersion: true,
     scaled: scaledFromTo,
     scheduled: assignedNsName,
     ...kubelet114,
@@ -173,6 +184,7 @@ export const PROFILES: Readonly<Record<string, K8sProfile>> = {
     managedFields: true,
     mountEvents: false,
     seriesRefresh: true,
+    refResourceVersion: true,
     scaled: scaledFromTo,
     scheduled: assignedNsName,
     ...kubelet114,
@@ -189,6 +201,7 @@ export const PROFILES: Readonly<Record<string, K8sProfile>> = {
     managedFields: true,
     mountEvents: false,
     seriesRefresh: false,
+    refResourceVersion: false,
     scaled: scaledFromTo,
     scheduled: assignedNsName,
     ...kubelet114,

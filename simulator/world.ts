@@ -1,4 +1,4 @@
-import type { KubeObject } from '../core/kube.ts';
+import type { KubeEvent, KubeObject, ObjectReference } from '../core/kube.ts';
 import { renderEvent, type EventApi, type EventHandle } from './event-render.ts';
 import { nameSuffix, uuid } from './names.ts';
 import { Rng } from './prng.ts';
@@ -175,10 +175,13 @@ export class World {
     this.#unwritten.clear();
     const ordered = [...this.#happenings].sort((a, b) => a.h.timeUs - b.h.timeUs || a.seq - b.seq);
     let rv = 40_000 + this.rng.int(0, 9_999);
+    const objectRevision = new Map<string, number>();
+    const refs = this.profile.refResourceVersion;
     const happenings = ordered.map(({ h }): Happening => {
       rv += this.rng.int(1, 7);
+      if (h.type === 'object') objectRevision.set(h.object.metadata?.uid ?? '', rv);
       return h.type === 'event'
-        ? { ...h, event: withResourceVersion(h.event, rv) }
+        ? { ...h, event: withResourceVersion(refs ? withRefRevision(h.event, objectRevision) : h.event, rv) }
         : { ...h, object: withResourceVersion(h.object, rv) };
     });
     return {
@@ -217,6 +220,15 @@ export class World {
   #push(h: Happening): void {
     this.#happenings.push({ seq: this.#seq++, h });
   }
+}
+
+/** The event's reference names the object's resourceVersion as last written (what its reporter saw). */
+function withRefRevision(event: KubeEvent, revisions: ReadonlyMap<string, number>): KubeEvent {
+  const e = event as { involvedObject?: ObjectReference; regarding?: ObjectReference };
+  const key = e.involvedObject !== undefined ? 'involvedObject' : 'regarding';
+  const ref = e[key];
+  const rv = revisions.get(ref?.uid ?? '');
+  return ref === undefined || rv === undefined ? event : { ...event, [key]: { ...ref, resourceVersion: String(rv) } };
 }
 
 function withResourceVersion<T extends KubeObject>(obj: T, rv: number): T {
