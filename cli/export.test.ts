@@ -25,17 +25,37 @@ describe('kspan replay exporting over OTLP/gRPC', () => {
   let collector: FakeCollector | undefined;
   afterEach(async () => collector?.stop());
 
-  it('exports every span to the endpoint named by OTEL_EXPORTER_OTLP_ENDPOINT instead of printing', async () => {
+  it('exports every span to the endpoint named by OTEL_EXPORTER_OTLP_ENDPOINT, still prints, and says so', async () => {
     collector = new FakeCollector();
     const endpoint = await collector.start();
     const r = await kspan({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, 'replay', INPUT);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('');
+    expect(r.stdout).toMatch(/^trace [0-9a-f]{32} \(14 spans\)/);
+    expect(r.stderr).toMatch(new RegExp(`also exporting to ${endpoint} \\(from \\$OTEL_EXPORTER_OTLP_ENDPOINT\\)`));
     expect(r.stderr).toMatch(new RegExp(`exported 14 spans to ${endpoint}`));
     const tree = await kspan({}, 'replay', INPUT);
     const traceId = /^trace ([0-9a-f]{32})/.exec(tree.stdout)?.[1];
     expect(traceId).toBeDefined();
     expect(collector.received(traceId!)).toBe(true);
+  });
+
+  it('--otlp-endpoint exports instead of printing', async () => {
+    collector = new FakeCollector();
+    const endpoint = await collector.start();
+    const r = await kspan({}, 'replay', INPUT, '--otlp-endpoint', endpoint);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`kspan: exported 14 spans to ${endpoint}\n`);
+  });
+
+  it('hints at plaintext when TLS meets a plaintext endpoint', async () => {
+    collector = new FakeCollector();
+    const endpoint = await collector.start();
+    const r = await kspan({}, 'replay', INPUT, '--otlp-endpoint', endpoint.replace('http://', 'https://'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /the endpoint answers in plaintext: use http:\/\/ \(or --otlp-insecure\) instead of TLS\n$/,
+    );
   });
 
   it('says clearly when nothing listens at the endpoint, and exits 1', async () => {

@@ -1,10 +1,11 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { Engine } from '../core/engine.ts';
 import type { KspanSpan } from '../core/span.ts';
 import { parseDurationMs } from './duration.ts';
 import { Progress } from './progress.ts';
+import { terminalSafe } from './terminal-safe.ts';
 import { readInputLog, type InputFormat } from './read-input-log.ts';
-import { writeSpans, type SpanOutputOptions } from './span-output.ts';
+import { otlpEndpointOf, writeSpans, type SpanOutputOptions } from './span-output.ts';
 
 /** Options of `kspan replay`. */
 export interface ReplayOptions extends SpanOutputOptions {
@@ -34,6 +35,8 @@ export async function replayFiles(
   }
   engine.close();
   progress.done();
+  if (n === 0)
+    process.stderr.write(`kspan: no records in ${files.map((f) => terminalSafe(f)).join(', ')}; nothing to replay\n`);
   const counts = Object.entries(engine.diagnostics.counts);
   if (counts.length > 0) {
     process.stderr.write(
@@ -71,12 +74,15 @@ export function registerReplayCommand(program: Command): void {
       .description('replay input logs (NDJSON) or kspan capture files through the engine and print the trace trees')
       .argument(
         '<files...>',
-        'input log files (.ndjson: one record a line) or kspan --capture-to files (multi-document YAML)',
+        'input log files (.ndjson: one record a line) or kspan capture files (multi-document YAML); - reads standard input',
       )
       .option('--window <duration>', 'how long an event waits for its causes (delivery jitter + 1s)', '5s')
       .option('--idle <duration>', 'a trace with no new span for this long is finished', '5m')
-      .option('--format <format>', 'auto, ndjson or capture', 'auto'),
+      .addOption(
+        new Option('--format <format>', 'input format').choices(['auto', 'ndjson', 'capture']).default('auto'),
+      ),
   ).action(async (files: string[], options: ReplayOptions) => {
+    otlpEndpointOf(options); // a malformed endpoint fails before the input is read
     const spans = await replayFiles(files, options);
     process.exitCode = await writeSpans(spans, options);
   });

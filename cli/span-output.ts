@@ -1,6 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { KspanSpan } from '../core/span.ts';
 import { printTrees } from '../core/tree-printer.ts';
+import { parseOtlpEndpoint } from '../export/otlp-endpoint.ts';
+import { goldenHeader, readGoldenHeader, stripGoldenHeader } from './golden-header.ts';
+import { terminalSafe } from './terminal-safe.ts';
 import { textDiff } from './text-diff.ts';
 import { UserError } from './user-error.ts';
 
@@ -16,11 +19,40 @@ export interface SpanOutputOptions {
   readonly otlpHeaders?: string;
 }
 
-/** The configured OTLP endpoint: the flag, else the standard environment variables. */
-export function otlpEndpointOf(options: SpanOutputOptions): string | undefined {
-  return (
-    options.otlpEndpoint ?? process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT
-  );
+/** Where the OTLP endpoint came from: the flag replaces printing, the environment adds an export to it. */
+export interface OtlpEndpoint {
+  readonly url: string;
+  readonly from: 'flag' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_EXPORTER_OTLP_ENDPOINT';
+}
+
+/** The configured OTLP endpoint: the flag, else the standard environment variables; a malformed one is a user mistake. */
+export function otlpEndpointOf(
+  options: SpanOutputOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): OtlpEndpoint | undefined {
+  const found: OtlpEndpoint | undefined =
+    options.otlpEndpoint !== undefined
+      ? { url: options.otlpEndpoint, from: 'flag' }
+      : env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+        ? { url: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, from: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' }
+        : env.OTEL_EXPORTER_OTLP_ENDPOINT
+          ? { url: env.OTEL_EXPORTER_OTLP_ENDPOINT, from: 'OTEL_EXPORTER_OTLP_ENDPOINT' }
+          : undefined;
+  if (found === undefined) return undefined;
+  parseOtlpEndpoint(found.url, found.from === 'flag' ? '--otlp-endpoint' : `$${found.from}`);
+  return found;
+}
+
+/** A hint for the classic TLS-vs-plaintext mix-up, read from the exporter's error. */
+export function transportHint(message: string, url: string): string {
+  if (/wrong version number|WRONG_VERSION_NUMBER|packet length too long|unknown protocol/i.test(message))
+    return `; the endpoint answers in plaintext: use http:// (or --otlp-insecure) instead of TLS`;
+  if (
+    url.startsWith('http://') &&
+    /ECONNRESET|Connection dropped|Protocol error|socket hang up|RST_STREAM/i.test(message)
+  )
+    return `; if the endpoint expects TLS, use https://`;
+  return '; is a collector or Jaeger listening there?';
 }
 
 /** Exports spans over OTLP/gRPC and waits for the endpoint to accept them. */
@@ -41,14 +73,22 @@ export async function exportSpans(
   try {
     for (let i = 0; i < spans.length; i += 512) await exportOnce(exporter, spans.slice(i, i + 512).map(toReadableSpan));
   } catch (err) {
-    throw new UserError(
-      `${(err as Error).message} (endpoint ${endpoint}); is a collector or Jaeger listening there?`,
-      1,
-    );
+    const message = (err as Error).message;
+    throw new UserError(`${message} (endpoint ${endpoint})${transportHint(message, endpoint)}`, 1);
   } finally {
     await exporter.shutdown();
   }
-  process.stderr.write(`kspan: exported ${spans.length} spans to ${endpoint}\n`);
+  process.stderr.write(`kspan: exported ${spans.length} spans to ${terminalSafe(endpoint)}\n`);
+}
+
+async function writeGolden(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (err) {
+    throw new UserError(
+      `${path}: cannot write the golden file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the folder must exist and be writable`,
+    );
+  }
 }
 
 /** Prints, checks against a golden file, or exports spans, as the options say. Returns the exit code. */
@@ -60,16 +100,21 @@ export async function writeSpans(
   const output = options.output ?? 'tree';
   if (output !== 'tree' && output !== 'otlp-json')
     throw new UserError(`--output must be tree or otlp-json, got ${JSON.stringify(output)}`);
-  const text =
-    output === 'tree'
-      ? printTrees(spans, { rules: options.rules === true, times: options.times !== false })
-      : `${(await import('../export/otlp-json.ts')).toOtlpJson(spans)}\n`;
   const endpoint = otlpEndpointOf(options);
+  const toJson = output === 'otlp-json' ? (await import('../export/otlp-json.ts')).toOtlpJson : undefined;
+  // Every field escaped: reasons, names and messages come from the cluster and may hold terminal controls.
+  const render = (o: SpanOutputOptions): string =>
+    terminalSafe(
+      toJson !== undefined
+        ? `${toJson(spans)}\n`
+        : printTrees(spans, { rules: o.rules === true, times: o.times !== false }),
+      true,
+    );
   let code = 0;
   if (options.check !== undefined) {
     if (options.update === true) {
-      await writeFile(options.check, text);
-      process.stderr.write(`kspan: wrote ${options.check}\n`);
+      await writeGolden(options.check, (toJson === undefined ? goldenHeader(options) : '') + render(options));
+      process.stderr.write(`kspan: wrote ${terminalSafe(options.check)}\n`);
     } else {
       let golden: string;
       try {
@@ -77,15 +122,28 @@ export async function writeSpans(
       } catch {
         throw new UserError(`${options.check}: cannot read the golden file; create it with --update`);
       }
-      const diff = textDiff(golden, text);
+      // The golden says how it was printed (its header line); those options win over the defaults.
+      const written = readGoldenHeader(golden);
+      const text = render(written !== undefined ? { ...options, ...written } : options);
+      const diff = textDiff(stripGoldenHeader(golden), text);
       if (diff !== '') {
-        process.stderr.write(`kspan: output differs from ${options.check} (- golden, + actual):\n${diff}\n`);
+        const hint =
+          written === undefined && /\([a-z-]+\)(?: {2}\+\d+\.\d{3}s)?$/m.test(golden) && options.rules !== true
+            ? ' (this golden has no header and looks written with --rules: try adding --rules)'
+            : '';
+        process.stderr.write(
+          `kspan: output differs from ${terminalSafe(options.check)}${hint} (- golden, + actual):\n${diff}\n`,
+        );
         code = 1;
       }
     }
-  } else if (endpoint === undefined || exportToo) {
-    process.stdout.write(text);
+  } else if (endpoint === undefined || endpoint.from !== 'flag' || exportToo) {
+    process.stdout.write(render(options));
   }
-  if (endpoint !== undefined) await exportSpans(spans, endpoint, options);
+  if (endpoint !== undefined) {
+    if (endpoint.from !== 'flag')
+      process.stderr.write(`kspan: also exporting to ${terminalSafe(endpoint.url)} (from $${endpoint.from})\n`);
+    await exportSpans(spans, endpoint.url, options);
+  }
   return code;
 }

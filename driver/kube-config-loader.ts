@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { UserError } from '../cli/user-error.ts';
 
 /** Where to look for credentials; defaults come from the process. */
 export interface KubeConfigSources {
@@ -29,7 +30,7 @@ export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
   const fromFiles = (files: string[], origin: string): boolean => {
     const missing = files.filter((f) => !fs.existsSync(f));
     if (missing.length > 0) {
-      throw new Error(
+      throw new UserError(
         `the kubeconfig ${missing.join(', ')} (from ${origin}) does not exist. ` +
           `Point --kubeconfig or $KUBECONFIG at an existing kubeconfig file.`,
       );
@@ -42,9 +43,11 @@ export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
         kc.mergeConfig(other, true);
       }
     } catch (err) {
-      throw new Error(`cannot read the kubeconfig ${files.join(', ')} (from ${origin}): ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new UserError(
+        `cannot read the kubeconfig ${files.join(', ')} (from ${origin}): ${(err as Error).message.split('\n')[0]}`,
+        2,
+        { cause: err },
+      );
     }
     return true;
   };
@@ -74,7 +77,7 @@ export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
     }
   }
   if (!loaded) {
-    throw new Error(
+    throw new UserError(
       `no kubeconfig found; looked at: ${looked.join('; ')}. ` +
         `Point kspan at a cluster with --kubeconfig <file> or KUBECONFIG=<file>, or run it inside a cluster with a ServiceAccount.`,
     );
@@ -82,14 +85,14 @@ export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
   if (sources.context !== undefined && sources.context !== '') {
     if (kc.getContextObject(sources.context) === null) {
       const known = kc.getContexts().map((c) => c.name);
-      throw new Error(
+      throw new UserError(
         `the kubeconfig has no context "${sources.context}"; known contexts: ${known.join(', ') || '(none)'}.`,
       );
     }
     kc.setCurrentContext(sources.context);
   }
   if (kc.getCurrentCluster() === null) {
-    throw new Error(
+    throw new UserError(
       `the kubeconfig's current context "${kc.getCurrentContext()}" names no cluster. ` +
         `Pick a context with --context, or run \`kubectl config use-context <name>\`.`,
     );

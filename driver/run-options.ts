@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { parseDurationMs } from '../cli/duration.ts';
 import { UserError } from '../cli/user-error.ts';
+import { parseOtlpEndpoint } from '../export/otlp-endpoint.ts';
 import { parseHeaders } from '../export/parse-headers.ts';
 import { LOG_LEVELS, type LogLevel } from './logger.ts';
 
@@ -86,6 +87,9 @@ export function parseRunOptions(flags: RunFlags, env: NodeJS.ProcessEnv = proces
         .join('\n'),
     );
   }
+  const endpoint = flags.otlpEndpoint ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (endpoint !== undefined)
+    parseOtlpEndpoint(endpoint, flags.otlpEndpoint !== undefined ? '--otlp-endpoint' : 'the OTLP endpoint variable');
   return {
     kubeconfig: flags.kubeconfig,
     context: flags.context,

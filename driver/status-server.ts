@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger.ts';
+import { UserError } from '../cli/user-error.ts';
 
 /** Options of `StatusServer`. */
 export interface StatusServerOptions {
@@ -28,7 +29,7 @@ export class StatusServer {
     const { host, port } = parseListenAddress(addr);
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', (err) =>
-        reject(new Error(`cannot listen on ${addr} for /metrics: ${err.message}. Pick another --metrics-addr.`)),
+        reject(new UserError(`cannot listen on ${addr} for /metrics: ${err.message}. Pick another --metrics-addr.`)),
       );
       this.server.listen(port, host, resolve);
     });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { stripGoldenHeader } from '../cli/golden-header.ts';
 import { listScenarios } from '../cli/scenarios-command.ts';
 import type { InputRecord } from '../core/input-record.ts';
 import { replay } from '../core/replay.ts';
@@ -33,7 +34,7 @@ describe('scenarios replay to their golden trees', () => {
   });
 
   it.each(scenarios.map((s) => [s.name, s]))('%s', (_name, s) => {
-    expect(tree(load(s.input))).toBe(readFileSync(s.golden, 'utf8'));
+    expect(tree(load(s.input))).toBe(stripGoldenHeader(readFileSync(s.golden, 'utf8')));
   });
 });
 

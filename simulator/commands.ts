@@ -59,7 +59,7 @@ export function registerSimulatorCommands(program: Command): void {
     .option('--missing-pods <rate>', 'share of deleted Pods never described', rateArg, 0)
     .option('--window <duration>', 'engine window (tree, otlp-json)', '5s')
     .option('--k8s-version <version>', VERSION_HELP.replace('(s)', '').replace(', or all', ''), 'default')
-    .option('--output <format>', `output: ${OUTPUTS.join(' | ')}`, 'tree')
+    .option('-o, --output <format>', `output: ${OUTPUTS.join(' | ')}`, 'tree')
     .action(
       (
         name: string,
@@ -116,6 +116,7 @@ export function registerSimulatorCommands(program: Command): void {
         k8sVersion?: string[];
         json?: boolean;
       }) => {
+        for (const name of o.scenario ?? []) scenario(name);
         const started = performance.now();
         const chosen = profiles(o.k8sVersion);
         const reports: AccuracyReport[] = chosen.map((profile, index) =>
