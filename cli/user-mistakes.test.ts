@@ -16,6 +16,8 @@ const DATA = join(import.meta.dirname, 'testdata');
 const SCENARIO = join(import.meta.dirname, '..', 'scenarios', 'deployment-create');
 const INPUT = join(SCENARIO, 'input.ndjson');
 const TMP = mkdtempSync(join(tmpdir(), 'kspan-mistakes-'));
+const BINARY = join(TMP, 'binary.ndjson');
+writeFileSync(BINARY, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0x1b, 0x5b, 0x32, 0x4a, 0x0a]));
 
 let busy: Server;
 let busyPort = 0;
@@ -52,7 +54,7 @@ const MISTAKES: readonly [string, readonly string[], RegExp, Record<string, stri
   ['a missing file', ['replay', '/no/such/file.ndjson'], /^kspan: \/no\/such\/file\.ndjson: cannot read it \(ENOENT\)/],
   ['a folder as input', ['replay', DATA], /: not a file; give an input log/],
   ['a malformed line', ['replay', join(DATA, 'malformed.ndjson')], /malformed\.ndjson:2: not valid JSON/],
-  ['binary input', ['replay', join(DATA, 'binary.ndjson')], /binary\.ndjson: binary data, not an input log/],
+  ['binary input', ['replay', BINARY], /binary\.ndjson: binary data, not an input log/],
   ['a duration without a unit', ['replay', '--window', '5', INPUT], /^kspan: --window: .*got "5"; add a unit, e.g. 5s/],
   ['a bad duration', ['replay', '--idle', 'soon', INPUT], /^kspan: --idle: expected a duration like 5s/],
   ['a bad --format', ['replay', '--format', 'bogus', INPUT], /--format <format>' argument 'bogus' is invalid/],
