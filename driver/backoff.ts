@@ -21,7 +21,7 @@ export class Backoff {
 
   constructor(options: BackoffOptions = {}) {
     this.initialMs = options.initialMs ?? 500;
-    this.maxMs = options.maxMs ?? 30_000;
+    this.maxMs = options.maxMs ?? 5000;
     this.factor = options.factor ?? 2;
     this.jitter = options.jitter ?? 0.2;
     this.random = options.random ?? mathRandom;

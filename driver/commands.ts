@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../cli/user-error.ts';
 import type { ProductionRun } from './production-run.ts';
-import { parseRunOptions, type RunFlags } from './run-options.ts';
+import { DEFAULT_SHUTDOWN_GRACE, parseRunOptions, type RunFlags } from './run-options.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -10,7 +10,7 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description(
-      "watch a live cluster's Events and export them as traces over OTLP/gRPC (production mode; SIGTERM flushes and exits 0)",
+      "watch a live cluster's Events and export them as traces over OTLP/gRPC (production mode; SIGTERM flushes everything held, exits 0 when nothing was lost, 1 otherwise)",
     )
     .option(
       '--kubeconfig <file>',
@@ -45,9 +45,15 @@ export function registerRunCommand(program: Command): void {
     .option('--lease-name <name>', 'name of the Lease', 'kspan')
     .option('--metrics-addr <addr>', 'listen address of /metrics, /healthz and /readyz', ':9090')
     .option(
-      '--max-queue-size <n>',
-      'spans held for export while the endpoint is slow or down; more are dropped and counted',
-      '8192',
+      '--max-queue-bytes <size>',
+      'spans (estimated bytes) held for export while the endpoint is slow or down; above half of it intake pauses, beyond it spans are dropped and counted',
+      '64Mi',
+    )
+    .option('--max-queue-size <n>', 'also bound the spans held for export by number (default: bytes only)')
+    .option(
+      '--shutdown-grace <duration>',
+      "SIGTERM to exit, flushing every span held; keep below the Pod's terminationGracePeriodSeconds",
+      DEFAULT_SHUTDOWN_GRACE,
     )
     .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stderr)', 'info')
     .action(async (flags: RunFlags) => {
@@ -61,15 +67,23 @@ export function registerRunCommand(program: Command): void {
         if (err instanceof UserError) throw err;
         throw new UserError((err as Error).message, 1);
       }
-      await new Promise<void>((resolve) => {
+      const lost = await new Promise<number>((resolve) => {
         const onSignal = (signal: string): void => {
-          run.logger.info('received signal; a second one exits at once', { signal });
-          void run.stop().finally(resolve);
+          run.logger.info('received signal; flushing (a second one exits at once)', { signal });
+          process.once('SIGTERM', () => process.exit(1));
+          process.once('SIGINT', () => process.exit(1));
+          run.stop().then(
+            (summary) => resolve(summary.lostSpans),
+            (err: unknown) => {
+              run.logger.error('shutdown failed', { error: (err as Error).message });
+              resolve(1);
+            },
+          );
         };
         process.once('SIGTERM', () => onSignal('SIGTERM'));
         process.once('SIGINT', () => onSignal('SIGINT'));
       });
       // Exit now: idle keep-alive sockets (API server, gRPC channel) would otherwise hold the process open.
-      process.exit(0);
+      process.exit(lost > 0 ? 1 : 0);
     });
 }

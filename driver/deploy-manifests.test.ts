@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { parseDurationMs } from '../cli/duration.ts';
 import { WATCHED_KINDS } from './kind-registry.ts';
+import { DEFAULT_SHUTDOWN_GRACE } from './run-options.ts';
 
 const DEPLOY = path.join(import.meta.dirname, '..', 'deploy');
 
@@ -57,5 +59,17 @@ describe('deploy/', () => {
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
     expect(container.env.map((e: { name: string }) => e.name)).toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
     expect(container.args).toContain('--leader-elect');
+  });
+
+  it('gives SIGTERM time to flush, and rolls out without a surge pod (a follower is never ready)', () => {
+    const deployment = docs('deployment.yaml').find((d) => d.kind === 'Deployment')!;
+    const pod = deployment.spec.template.spec;
+    expect(parseDurationMs(DEFAULT_SHUTDOWN_GRACE, 'x') + 3000).toBeLessThanOrEqual(
+      pod.terminationGracePeriodSeconds * 1000,
+    );
+    expect(deployment.spec.strategy.rollingUpdate).toEqual({ maxSurge: 0, maxUnavailable: 1 });
+    const helm = fs.readFileSync(path.join(DEPLOY, 'helm', 'kspan', 'templates', 'deployment.yaml'), 'utf8');
+    expect(helm).toContain('maxSurge: 0');
+    expect(helm).not.toContain('--max-queue-size');
   });
 });

@@ -7,7 +7,6 @@ export class DriverMetrics {
   readonly eventsReceived: Counter<'kind' | 'reason' | 'type'>;
   readonly eventsSkipped: Counter<'reason'>;
   readonly spansEmitted: Counter;
-  readonly spansSuppressed: Counter;
   readonly apiRequests: Counter<'verb' | 'group' | 'resource'>;
   readonly apiRequestsPerEvent: Histogram;
   readonly watchRestarts: Counter<'resource' | 'reason'>;
@@ -16,6 +15,9 @@ export class DriverMetrics {
   readonly exportFailures: Counter;
   readonly exportDroppedSpans: Counter<'reason'>;
   readonly exportQueueSize: Gauge;
+  readonly exportQueueBytes: Gauge;
+  readonly spansAlreadyExported: Counter;
+  readonly intakePaused: Counter<'cause'>;
   readonly isLeader: Gauge;
   readonly recordsFed: Counter<'type'>;
 
@@ -39,9 +41,15 @@ export class DriverMetrics {
       help: 'Spans emitted by the engine and handed to the exporter',
       registers: r,
     });
-    this.spansSuppressed = new Counter({
-      name: 'kspan_spans_suppressed_total',
-      help: 'Spans emitted while this replica was not the leader (not exported)',
+    this.spansAlreadyExported = new Counter({
+      name: 'kspan_spans_already_exported_total',
+      help: 'Spans emitted again after a restart or failover and skipped: the checkpoint says they were exported',
+      registers: r,
+    });
+    this.intakePaused = new Counter({
+      name: 'kspan_intake_pauses_total',
+      help: 'Times the driver stopped reading the event watch, by cause (export-queue|intake-buffer)',
+      labelNames: ['cause'],
       registers: r,
     });
     this.apiRequests = new Counter({
@@ -80,13 +88,18 @@ export class DriverMetrics {
     });
     this.exportDroppedSpans = new Counter({
       name: 'kspan_export_dropped_spans_total',
-      help: 'Spans dropped before export, by reason (queue-full|shutdown)',
+      help: 'Spans lost before the collector accepted them, by reason (queue-full|shutdown|rejected)',
       labelNames: ['reason'],
       registers: r,
     });
     this.exportQueueSize = new Gauge({
       name: 'kspan_export_queue_size',
-      help: 'Spans waiting in the export queue',
+      help: 'Spans held by the export queue (waiting or in flight)',
+      registers: r,
+    });
+    this.exportQueueBytes = new Gauge({
+      name: 'kspan_export_queue_bytes',
+      help: 'Estimated bytes of the spans held by the export queue',
       registers: r,
     });
     this.isLeader = new Gauge({
@@ -146,6 +159,22 @@ export class DriverMetrics {
           const delta = n - (reported[code] ?? 0);
           if (delta > 0) this.inc({ code }, delta);
           reported[code] = n;
+        }
+      },
+    });
+  }
+
+  /** Publishes gauges read at each scrape (delivered-but-unprocessed events, oldest pending ages…). */
+  gauge(name: string, help: string, read: () => number): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        try {
+          this.set(read());
+        } catch {
+          this.set(0);
         }
       },
     });

@@ -1,16 +1,20 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeApiError, resourceOfPath } from './kube-api-error.ts';
+import { KubeApiError, parseRetryAfter, resourceOfPath } from './kube-api-error.ts';
 import type { KubeApi, OpenWatch, Query, WatchHandlers } from './kube-api.ts';
 
 /** Called once per API request made (for `kspan_api_requests_total`). */
 export type RequestObserver = (request: { verb: string; group: string; resource: string }) => void;
 
+/** Called once per answer: false for a network failure, 5xx or 429 (the API is not usable right now). */
+export type AnswerObserver = (ok: boolean) => void;
+
 /** Options of `HttpsKubeApi`. */
 export interface HttpsKubeApiOptions {
   readonly kubeConfig: KubeConfig;
   readonly onRequest?: RequestObserver;
+  readonly onAnswer?: AnswerObserver;
   /** Timeout of plain requests, and of silence on a watch stream. */
   readonly requestTimeoutMs?: number;
   readonly watchIdleTimeoutMs?: number;
@@ -26,6 +30,7 @@ export class HttpsKubeApi implements KubeApi {
   readonly server: string;
   private readonly kubeConfig: KubeConfig;
   private readonly onRequest: RequestObserver;
+  private readonly onAnswer: AnswerObserver;
   private readonly requestTimeoutMs: number;
   private readonly watchIdleTimeoutMs: number;
 
@@ -33,6 +38,7 @@ export class HttpsKubeApi implements KubeApi {
     this.kubeConfig = options.kubeConfig;
     this.server = (options.kubeConfig.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
     this.onRequest = options.onRequest ?? (() => {});
+    this.onAnswer = options.onAnswer ?? (() => {});
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.watchIdleTimeoutMs = options.watchIdleTimeoutMs ?? 10 * 60_000;
   }
@@ -84,7 +90,7 @@ export class HttpsKubeApi implements KubeApi {
       res.on('error', (err) => resolve(err));
       res.on('close', () => resolve(res.complete ? undefined : new Error('the watch connection was dropped')));
     });
-    return { closed };
+    return { closed, pause: () => res.pause(), resume: () => res.resume() };
   }
 
   private async request(
@@ -109,13 +115,18 @@ export class HttpsKubeApi implements KubeApi {
     this.onRequest({ verb, group, resource });
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise((resolve, reject) => {
-      const req = transport.request(url, { ...options, method, headers, signal }, resolve);
+      const req = transport.request(url, { ...options, method, headers, signal }, (res) => {
+        const status = res.statusCode ?? 0;
+        this.onAnswer(status < 500 && status !== 429);
+        resolve(res);
+      });
       req.setTimeout(timeoutMs, () =>
         req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
       );
-      req.on('error', (err: NodeJS.ErrnoException) =>
-        reject(new KubeApiError({ verb, path, code: err.code ?? err.name, message: err.message, cause: err })),
-      );
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.name !== 'AbortError') this.onAnswer(false);
+        reject(new KubeApiError({ verb, path, code: err.code ?? err.name, message: err.message, cause: err }));
+      });
       req.end(body);
     });
   }
@@ -136,11 +147,13 @@ export class HttpsKubeApi implements KubeApi {
       return parsed;
     }
     const message = (parsed as { message?: unknown } | undefined)?.message;
+    const retryAfter: string | string[] | undefined = res.headers['retry-after'];
     throw new KubeApiError({
       verb,
       path,
       status,
       message: typeof message === 'string' ? message : res.statusMessage || `HTTP ${status}`,
+      retryAfterMs: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0], Date.now()),
     });
   }
 }

@@ -6,6 +6,8 @@ export class KubeApiError extends Error {
   readonly code: string | undefined;
   readonly verb: string;
   readonly path: string;
+  /** The server's `Retry-After` (429, 503), in ms. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(options: {
     verb: string;
@@ -14,6 +16,7 @@ export class KubeApiError extends Error {
     code?: string;
     message: string;
     cause?: unknown;
+    retryAfterMs?: number;
   }) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'KubeApiError';
@@ -21,6 +24,7 @@ export class KubeApiError extends Error {
     this.code = options.code;
     this.verb = options.verb;
     this.path = options.path;
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   /** True for `410 Gone` (the resourceVersion is too old: re-list). */
@@ -88,4 +92,19 @@ export function explainKubeApiError(err: unknown, server: string): Error {
     );
   }
   return new Error(`Kubernetes API ${err.verb} ${err.path} failed: HTTP ${err.status}: ${err.message}`, { cause: err });
+}
+
+/** A `Retry-After` header (seconds, or an HTTP date) in ms from `nowMs`; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.round(seconds * 1000) : undefined;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+/** The delay before retrying after `err`: the server's Retry-After when it gave one (at most 60 s), else `backoffMs`. */
+export function retryDelayMs(err: unknown, backoffMs: number): number {
+  const asked = err instanceof KubeApiError ? err.retryAfterMs : undefined;
+  return asked === undefined ? backoffMs : Math.max(backoffMs, Math.min(asked, 60_000));
 }

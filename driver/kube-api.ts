@@ -19,6 +19,9 @@ export interface WatchHandlers {
 export interface OpenWatch {
   /** Settles when the stream ends: undefined when the server closed it, the error when it broke. */
   readonly closed: Promise<Error | undefined>;
+  /** Stops reading the stream (TCP flow control makes the server wait); `resume` goes on where it stopped. */
+  pause?(): void;
+  resume?(): void;
 }
 
 /** The Kubernetes API access the driver needs: JSON requests and watch streams. Failures reject with `KubeApiError`. */

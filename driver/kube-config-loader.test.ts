@@ -63,4 +63,24 @@ describe('loadKubeConfig', () => {
       'https://two.example:6443',
     );
   });
+
+  it.each([
+    ['bad indentation', 'users:\n- name: u\n  user:\n    token: SECRET-t0ken-1\n      bad: indentation: here\n'],
+    ['an unclosed quote', 'users:\n- name: u\n  user: { token: "SECRET-t0ken-1 }\n'],
+    ['a tab', 'users:\n- name: u\n  user:\n\ttoken: SECRET-t0ken-1\n'],
+    ['the wrong shape', 'clusters: SECRET-t0ken-1\nusers: [{ name: u, user: { token: SECRET-t0ken-1 } }]\n'],
+  ])('a malformed kubeconfig (%s): the error says so and never quotes the file', (_, text) => {
+    const file = path.join(tmp(), 'config');
+    fs.writeFileSync(file, text);
+    let error: Error | undefined;
+    try {
+      loadKubeConfig({ kubeconfig: file, env: {} });
+    } catch (err) {
+      error = err as Error;
+    }
+    expect(error?.message).toMatch(new RegExp(`^(cannot read the kubeconfig ${file}|the kubeconfig)`));
+    expect(error?.message).not.toContain('SECRET');
+    expect(JSON.stringify(error?.cause ?? null)).not.toContain('SECRET');
+    expect(String((error?.cause as Error | undefined)?.message ?? '')).not.toContain('SECRET');
+  });
 });

@@ -43,10 +43,12 @@ export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
         kc.mergeConfig(other, true);
       }
     } catch (err) {
+      // The cause is left out on purpose: its message quotes the file (tokens, keys).
+      // eslint-disable-next-line preserve-caught-error
       throw new UserError(
-        `cannot read the kubeconfig ${files.join(', ')} (from ${origin}): ${(err as Error).message.split('\n')[0]}`,
+        `cannot read the kubeconfig ${files.join(', ')} (from ${origin}): ${describeLoadError(err)}. ` +
+          `Check it with \`kubectl config view --kubeconfig <file>\`.`,
         2,
-        { cause: err },
       );
     }
     return true;
@@ -98,4 +100,19 @@ export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
     );
   }
   return kc;
+}
+
+/**
+ * Why a kubeconfig did not load, without quoting the file: the YAML parser's message shows the lines around the
+ * problem, and a kubeconfig holds tokens and keys. The cause is not attached, for the same reason.
+ */
+export function describeLoadError(err: unknown): string {
+  const e = err as { reason?: unknown; mark?: { line?: unknown; column?: unknown }; message?: unknown };
+  if (typeof e?.reason === 'string' && typeof e.mark?.line === 'number' && typeof e.mark.column === 'number')
+    return `invalid YAML (${e.reason} at line ${e.mark.line + 1}, column ${e.mark.column + 1})`;
+  if (typeof e?.reason === 'string') return `invalid YAML (${e.reason})`;
+  const first = typeof e?.message === 'string' ? (e.message.split('\n')[0] ?? '') : '';
+  // A message that quotes a value (": …", '"…"') may quote the file: keep only what comes before.
+  const plain = first.split(/[:"'`{[]/)[0]?.trim() ?? '';
+  return plain === '' ? 'not a valid kubeconfig' : `not a valid kubeconfig (${plain.slice(0, 120)})`;
 }

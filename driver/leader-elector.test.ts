@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeKubeServer } from './test-support/fake-kube-server.ts';
 import { HttpsKubeApi } from './https-kube-api.ts';
-import { LeaderElector } from './leader-elector.ts';
+import { CHECKPOINT_ANNOTATION, LeaderElector, type LeaseCheckpoint } from './leader-elector.ts';
 import { MemoryLogger } from './test-support/memory-logger.ts';
 import { VirtualClock } from './test-support/virtual-clock.ts';
 
@@ -12,8 +12,9 @@ beforeEach(() => {
 });
 afterEach(() => server.close());
 
-function elector(identity: string, clock: VirtualClock) {
+function elector(identity: string, clock: VirtualClock, checkpoint?: LeaseCheckpoint) {
   return new LeaderElector({
+    checkpoint,
     api: new HttpsKubeApi({ kubeConfig: server.kubeConfig() }),
     clock,
     logger: new MemoryLogger(),
@@ -60,6 +61,59 @@ describe('LeaderElector', () => {
     await clock.advance(6_000);
     expect(b.isLeader).toBe(true);
     await b.stop();
+  });
+});
+
+describe('LeaderElector checkpoint and outages', () => {
+  const LEASE = '/apis/coordination.k8s.io/v1/namespaces/kspan/leases/kspan';
+
+  it('the leader writes the checkpoint at each renewal and at release; a follower reads it at each attempt', async () => {
+    const clock = new VirtualClock();
+    let state = 'v1|0|';
+    const read: (string | undefined)[] = [];
+    const a = elector('a', clock, { read: () => {}, write: () => state });
+    const b = elector('b', clock, { read: (v) => read.push(v), write: () => 'never written by a follower' });
+    await a.start();
+    await b.start();
+    state = 'v1|1|AAAAAAAAAAA:3:0';
+    await clock.advance(2100);
+    expect(read.at(-1)).toBe('v1|1|AAAAAAAAAAA:3:0');
+    state = 'v1|2|AAAAAAAAAAA:5:0';
+    await a.stop();
+    const lease = await new HttpsKubeApi({ kubeConfig: server.kubeConfig() }).get<{
+      metadata: { annotations?: Record<string, string> };
+    }>(LEASE);
+    expect(lease.metadata.annotations?.[CHECKPOINT_ANNOTATION]).toBe('v1|2|AAAAAAAAAAA:5:0');
+    await clock.advance(2100);
+    expect(b.isLeader).toBe(true);
+    expect(read.at(-1)).toBe('v1|2|AAAAAAAAAAA:5:0'); // read before it took over
+    await b.stop();
+  });
+
+  it('a leader the API fails for 30 s stops leading after the renew deadline (no split brain) and leads again after', async () => {
+    const clock = new VirtualClock();
+    const changes: boolean[] = [];
+    const a = new LeaderElector({
+      api: new HttpsKubeApi({ kubeConfig: server.kubeConfig() }),
+      clock,
+      logger: new MemoryLogger(),
+      namespace: 'kspan',
+      identity: 'a',
+      onChange: (leader) => changes.push(leader),
+    });
+    await a.start();
+    expect(a.isLeader).toBe(true);
+    server.failWith = { status: 500 };
+    await clock.advance(9000);
+    expect(a.isLeader).toBe(true); // within the renew deadline
+    await clock.advance(3000);
+    expect(a.isLeader).toBe(false); // before the lease (15 s) could expire for another replica
+    await clock.advance(18_000);
+    server.failWith = undefined;
+    await clock.advance(2100);
+    expect(a.isLeader).toBe(true);
+    expect(changes).toEqual([true, false, true]);
+    await a.stop();
   });
 });
 

@@ -19,10 +19,26 @@ export interface LeaderElectorOptions {
   readonly renewDeadlineMs?: number;
   readonly retryPeriodMs?: number;
   readonly onChange?: (leader: boolean) => void;
+  /**
+   * A small state the leader keeps in the Lease (an annotation), written at each renewal and at release, read
+   * by every replica at each attempt: the export checkpoint.
+   */
+  readonly checkpoint?: LeaseCheckpoint;
 }
 
+/** What the leader stores in its Lease, and every replica reads from it. */
+export interface LeaseCheckpoint {
+  /** The annotation's value as the last holder wrote it (undefined: none). */
+  read(value: string | undefined): void;
+  /** The value to store now. */
+  write(): string;
+}
+
+/** The Lease annotation that holds the export checkpoint. */
+export const CHECKPOINT_ANNOTATION = 'kspan.io/export-checkpoint';
+
 interface Lease {
-  metadata: { name: string; namespace: string; resourceVersion?: string };
+  metadata: { name: string; namespace: string; resourceVersion?: string; annotations?: Record<string, string> };
   spec: {
     holderIdentity?: string;
     leaseDurationSeconds?: number;
@@ -85,6 +101,7 @@ export class LeaderElector {
       if (lease.spec.holderIdentity === this.options.identity) {
         await this.options.api.send('PUT', `${this.path}/${this.leaseName}`, {
           ...lease,
+          metadata: this.withCheckpoint(lease.metadata),
           spec: { ...lease.spec, holderIdentity: '', renewTime: this.now() },
         });
       }
@@ -117,6 +134,7 @@ export class LeaderElector {
       } catch (err) {
         if (!(err instanceof KubeApiError && err.status === 404)) throw err;
       }
+      if (lease !== undefined) this.readCheckpoint(lease);
       const spec = {
         holderIdentity: identity,
         leaseDurationSeconds: Math.ceil(durationMs / 1000),
@@ -135,7 +153,11 @@ export class LeaderElector {
       const key = `${holder}|${lease.spec.renewTime ?? ''}`;
       if (this.observed?.key !== key) this.observed = { key, atMs: clock.now() };
       if (holder === identity) {
-        await api.send('PUT', `${this.path}/${this.leaseName}`, { ...lease, spec: { ...lease.spec, ...spec } });
+        await api.send('PUT', `${this.path}/${this.leaseName}`, {
+          ...lease,
+          metadata: this.withCheckpoint(lease.metadata),
+          spec: { ...lease.spec, ...spec },
+        });
         return this.renewed();
       }
       const leaseMs = (lease.spec.leaseDurationSeconds ?? durationMs / 1000) * 1000;
@@ -145,6 +167,7 @@ export class LeaderElector {
       }
       await api.send('PUT', `${this.path}/${this.leaseName}`, {
         ...lease,
+        metadata: this.withCheckpoint(lease.metadata),
         spec: {
           ...lease.spec,
           ...spec,
@@ -165,6 +188,25 @@ export class LeaderElector {
         this.setLeader(false);
       }
     }
+  }
+
+  private readCheckpoint(lease: Lease): void {
+    try {
+      this.options.checkpoint?.read(lease.metadata.annotations?.[CHECKPOINT_ANNOTATION]);
+    } catch (err) {
+      this.options.logger.warn('could not read the export checkpoint from the Lease', {
+        error: (err as Error).message,
+      });
+    }
+  }
+
+  /** The Lease metadata with the current checkpoint (the holder writes it; a new holder merged the old one first). */
+  private withCheckpoint(metadata: Lease['metadata']): Lease['metadata'] {
+    if (this.options.checkpoint === undefined) return metadata;
+    return {
+      ...metadata,
+      annotations: { ...metadata.annotations, [CHECKPOINT_ANNOTATION]: this.options.checkpoint.write() },
+    };
   }
 
   private renewed(): void {

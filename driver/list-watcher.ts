@@ -1,6 +1,6 @@
 import { Backoff } from './backoff.ts';
 import { sleep, type Clock } from './clock.ts';
-import { KubeApiError, explainKubeApiError } from './kube-api-error.ts';
+import { KubeApiError, explainKubeApiError, retryDelayMs } from './kube-api-error.ts';
 import type { KubeApi, OpenWatch, WatchEvent } from './kube-api.ts';
 import type { Logger } from './logger.ts';
 
@@ -46,6 +46,8 @@ export class ListWatcher {
   private gone = false;
   private received = 0;
   private loopDone: Promise<void> = Promise.resolve();
+  private current: OpenWatch | undefined;
+  private paused = false;
 
   constructor(options: ListWatcherOptions) {
     this.options = options;
@@ -67,6 +69,18 @@ export class ListWatcher {
       throw explainKubeApiError(err, this.options.api.server);
     }
     this.loopDone = this.loop(first);
+  }
+
+  /** Stops reading the watch (backpressure); the API server keeps the rest. */
+  pause(): void {
+    this.paused = true;
+    this.current?.pause?.();
+  }
+
+  /** Reads the watch again. */
+  resume(): void {
+    this.paused = false;
+    this.current?.resume?.();
   }
 
   /** Stops watching; resolves when the loop has ended. */
@@ -125,7 +139,7 @@ export class ListWatcher {
           needList = true;
           continue;
         }
-        const delay = this.backoff.next();
+        const delay = retryDelayMs(err, this.backoff.next());
         logger.warn('watch failed; retrying', {
           path,
           error: explainKubeApiError(err, this.options.api.server).message,
@@ -143,7 +157,7 @@ export class ListWatcher {
     this.received = 0;
     this.watchAbort = new AbortController();
     const abort = this.watchAbort;
-    return api.watch(
+    const open = await api.watch(
       path,
       {
         resourceVersion: this.resourceVersion || undefined,
@@ -159,6 +173,9 @@ export class ListWatcher {
       },
       abort.signal,
     );
+    this.current = open;
+    if (this.paused) open.pause?.();
+    return open;
   }
 
   private onWatchEvent(ev: WatchEvent, abort: AbortController): void {

@@ -4,6 +4,7 @@ import type { Clock } from './clock.ts';
 import { KubeApiError } from './kube-api-error.ts';
 import type { KubeApi } from './kube-api.ts';
 import { WATCHED_KINDS, collectionPath, objectPath, type KindInfo } from './kind-registry.ts';
+import { objectForEngine } from './engine-view.ts';
 import { ListWatcher, type RawObject } from './list-watcher.ts';
 import type { Logger } from './logger.ts';
 import type { RandomSource } from './random-source.ts';
@@ -18,8 +19,8 @@ export interface ObjectRef {
 
 /** The driver's object lookup: from a cache, never one API request per event. */
 export interface ObjectLookup {
-  /** The object, or undefined when it does not exist or cannot be read. Never rejects. */
-  lookup(ref: ObjectRef): Promise<KubeObject | undefined>;
+  /** The object, or undefined when it does not exist or cannot be read. Never rejects. Counts its API requests in `stats`. */
+  lookup(ref: ObjectRef, stats?: { requests: number }): Promise<KubeObject | undefined>;
 }
 
 /** Options of `ObjectCache`. */
@@ -48,7 +49,7 @@ interface TtlEntry {
 /**
  * Informer-style cache: list+watch of the common kinds (Pods, ReplicaSets, Deployments, StatefulSets,
  * DaemonSets, Jobs, CronJobs, Nodes), a TTL cache with one GET on a miss for anything else, and concurrent
- * misses of one object coalesced into one request. Objects are kept as kind, apiVersion and metadata only.
+ * misses of one object coalesced into one request. Objects are kept as the engine reads them (`objectForEngine`).
  */
 export class ObjectCache implements ObjectLookup {
   private readonly options: ObjectCacheOptions;
@@ -73,7 +74,7 @@ export class ObjectCache implements ObjectLookup {
           clock,
           logger,
           path: collectionPath(info),
-          backoff: new Backoff({ random: this.options.random }),
+          backoff: new Backoff({ random: this.options.random, maxMs: 5000 }),
           handler: {
             onList: (items) => this.replace(info, items),
             onEvent: (type, object) => this.apply(info, type, object),
@@ -106,7 +107,7 @@ export class ObjectCache implements ObjectLookup {
     return this.store.size + this.ttl.size;
   }
 
-  async lookup(ref: ObjectRef): Promise<KubeObject | undefined> {
+  async lookup(ref: ObjectRef, stats?: { requests: number }): Promise<KubeObject | undefined> {
     const key = keyOf(ref.kind, ref.namespace, ref.name);
     const held = this.store.get(key);
     if (held !== undefined) return held;
@@ -115,6 +116,7 @@ export class ObjectCache implements ObjectLookup {
     if (this.forbidden.has(ref.kind)) return undefined;
     const pending = this.inflight.get(key);
     if (pending !== undefined) return pending;
+    if (stats !== undefined) stats.requests++;
     const fetch = this.fetch(ref, key).finally(() => this.inflight.delete(key));
     this.inflight.set(key, fetch);
     return fetch;
@@ -126,7 +128,7 @@ export class ObjectCache implements ObjectLookup {
     const ttlMs = watched ? (this.options.missTtlMs ?? 5_000) : (this.options.ttlMs ?? 60_000);
     let object: KubeObject | undefined;
     try {
-      object = strip(await api.get<RawObject>(objectPath(ref)), ref);
+      object = objectForEngine(await api.get<RawObject>(objectPath(ref)), ref);
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 403) {
         this.forbidden.add(ref.kind);
@@ -162,7 +164,7 @@ export class ObjectCache implements ObjectLookup {
   private replace(info: KindInfo, items: RawObject[]): void {
     const fresh = new Set<string>();
     for (const item of items) {
-      const object = strip(item, info);
+      const object = objectForEngine(item, info);
       const key = keyOf(info.kind, object.metadata?.namespace, object.metadata?.name ?? '');
       fresh.add(key);
       this.store.set(key, object);
@@ -176,7 +178,7 @@ export class ObjectCache implements ObjectLookup {
   }
 
   private apply(info: KindInfo, type: 'ADDED' | 'MODIFIED' | 'DELETED', raw: RawObject): void {
-    const object = strip(raw, info);
+    const object = objectForEngine(raw, info);
     const key = keyOf(info.kind, object.metadata?.namespace, object.metadata?.name ?? '');
     if (type === 'DELETED') this.store.delete(key);
     else this.store.set(key, object);
@@ -187,27 +189,4 @@ export class ObjectCache implements ObjectLookup {
 
 function keyOf(kind: string, namespace: string | undefined, name: string): string {
   return `${kind}/${namespace ?? ''}/${name}`;
-}
-
-/**
- * Keeps what the engine reads: kind, apiVersion, metadata, and the two spec fields its rules use
- * (`spec.nodeName` for node-cause, `spec.replicas` to tell same-second generations apart); a pod's full
- * spec and status are large.
- */
-function strip(raw: RawObject, fallback: { kind: string; apiVersion?: string }): KubeObject {
-  const kind = typeof raw.kind === 'string' ? raw.kind : fallback.kind;
-  const apiVersion = typeof raw.apiVersion === 'string' ? raw.apiVersion : fallback.apiVersion;
-  const rawSpec = (raw as { spec?: unknown }).spec;
-  const spec: Record<string, unknown> = {};
-  if (rawSpec !== null && typeof rawSpec === 'object') {
-    const { nodeName, replicas } = rawSpec as { nodeName?: unknown; replicas?: unknown };
-    if (typeof nodeName === 'string') spec.nodeName = nodeName;
-    if (typeof replicas === 'number') spec.replicas = replicas;
-  }
-  return {
-    kind,
-    ...(apiVersion ? { apiVersion } : {}),
-    metadata: raw.metadata,
-    ...(Object.keys(spec).length > 0 ? { spec } : {}),
-  };
 }

@@ -28,6 +28,8 @@ const flags = (over: Partial<RunFlags> = {}): RunFlags => ({
   metricsAddr: '127.0.0.1:0',
   logLevel: 'info',
   maxQueueSize: '100',
+  maxQueueBytes: '64Mi',
+  shutdownGrace: '25s',
   ...over,
 });
 
@@ -38,7 +40,14 @@ describe('ProductionRun', () => {
   it('exports spans through the real engine, survives the OTLP endpoint going down, flushes on stop, and its --record replays to the same spans', async () => {
     server = new FakeKubeServer();
     server.listen();
-    server.put('/apis/apps/v1/deployments', obj('Deployment', 'default', 'web'));
+    const web = obj('Deployment', 'default', 'web');
+    server.put('/apis/apps/v1/deployments', {
+      ...web,
+      metadata: {
+        ...web.metadata,
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"password":"hunter2"}' },
+      },
+    });
     server.put(
       '/apis/apps/v1/replicasets',
       obj('ReplicaSet', 'default', 'web-1', ['Deployment', 'web', 'uid-deployment-web']),
@@ -46,6 +55,7 @@ describe('ProductionRun', () => {
     server.put('/api/v1/pods', obj('Pod', 'default', 'web-1-a', ['ReplicaSet', 'web-1', 'uid-replicaset-web-1']));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspan-run-'));
     const recordFile = path.join(dir, 'record.ndjson');
+    fs.writeFileSync(recordFile, 'an older recording, world-readable\n', { mode: 0o644 });
     const clock = new VirtualClock(T0);
     const memory = new InMemorySpanExporter();
     const exported: ReadableSpan[] = [];
@@ -84,7 +94,7 @@ describe('ProductionRun', () => {
     exporter.down = false;
     await clock.advance(60_000, 1000);
     expect(exported).toHaveLength(emitted);
-    await run.stop();
+    expect(await run.stop()).toMatchObject({ lostSpans: 0 });
     const ids = exported.map((s) => s.spanContext().spanId);
     expect(new Set(ids).size).toBe(ids.length); // each span once
     expect(await DriverMetrics.total(run.metrics.exportDroppedSpans)).toBe(0);
@@ -100,6 +110,47 @@ describe('ProductionRun', () => {
       exported.map((s) => `${s.spanContext().spanId} ${s.parentSpanContext?.spanId ?? '-'} ${s.name}`).sort(),
     );
     expect(replayed.map((s) => s.name)).toEqual(expect.arrayContaining(['Pod.Scheduled', 'Pod.Pulled']));
+    // The recording is its owner's only, and carries no annotation the engine does not read.
+    expect(fs.statSync(recordFile).mode & 0o777).toBe(0o600);
+    const recorded = fs.readFileSync(recordFile, 'utf8');
+    expect(recorded).not.toContain('last-applied-configuration');
+    expect(recorded).not.toContain('hunter2');
+    expect(recorded).toContain('"kind":"Deployment"');
+  });
+
+  it('on SIGTERM flushes every span the engine holds, far beyond the queue bound, and reports nothing lost', async () => {
+    server = new FakeKubeServer();
+    server.listen();
+    server.put('/api/v1/pods', obj('Pod', 'default', 'p'));
+    const clock = new VirtualClock(T0);
+    const exported: string[] = [];
+    const memory = new InMemorySpanExporter();
+    memory.export = (spans, cb) => {
+      exported.push(...spans.map((s) => s.spanContext().spanId));
+      cb({ code: 0 });
+    };
+    const run = await ProductionRun.start(
+      parseRunOptions(flags({ maxQueueBytes: '64Ki', maxQueueSize: undefined }), {}),
+      {
+        kubeConfig: server.kubeConfig(),
+        exporter: memory,
+        clock,
+        random: () => 0.5,
+        logger: new MemoryLogger(),
+        defaultMetrics: false,
+      },
+    );
+    const n = 3000;
+    for (let i = 0; i < n; i++)
+      server.put(EV, v1Event({ kind: 'Pod', namespace: 'default', name: 'p' }, `R${i}`, iso(T0)));
+    await vi.waitFor(async () => expect(await DriverMetrics.total(run.metrics.eventsReceived)).toBe(n), {
+      timeout: 20_000,
+    });
+    expect(exported).toHaveLength(0); // the trace is open: the engine holds every span (idle 5 min)
+    const summary = await run.stop();
+    expect(summary).toMatchObject({ lostSpans: 0, leftToLeader: 0 });
+    expect(new Set(exported).size).toBe(exported.length);
+    expect(exported.length).toBe(n + 1); // every event's span and the trace's root
   });
 
   it('fails with an actionable error when the API server is unreachable', async () => {
@@ -120,5 +171,61 @@ describe('ProductionRun', () => {
         defaultMetrics: false,
       }),
     ).rejects.toThrow(/cannot reach the Kubernetes API server at https:\/\/127.0.0.1:9 \(ECONNREFUSED\).*--context/);
+  });
+
+  it('failover: the follower is not ready, holds what it emits, and exports exactly what the stopped leader had not', async () => {
+    server = new FakeKubeServer();
+    server.listen();
+    server.put('/apis/apps/v1/deployments', obj('Deployment', 'default', 'web'));
+    const clock = new VirtualClock(T0);
+    const exported: string[] = [];
+    const names: string[] = [];
+    const memory = new InMemorySpanExporter();
+    memory.export = (spans, cb) => {
+      exported.push(...spans.map((s) => s.spanContext().spanId));
+      names.push(...spans.map((s) => s.name));
+      cb({ code: 0 });
+    };
+    const start = (identity: string) =>
+      ProductionRun.start(parseRunOptions(flags({ leaderElect: true, idle: '30s' }), { POD_NAME: identity }), {
+        kubeConfig: server.kubeConfig(),
+        exporter: memory,
+        clock,
+        random: () => 0.5,
+        logger: new MemoryLogger(),
+        defaultMetrics: false,
+      });
+    const a = await start('a');
+    const b = await start('b');
+    const readyz = async (run: ProductionRun) => {
+      const res = await fetch(`http://127.0.0.1:${run.metricsPort}/readyz`);
+      return `${res.status} ${(await res.text()).trim()}`;
+    };
+    expect(await readyz(a)).toBe('200 ready');
+    expect(await readyz(b)).toBe('503 not ready: not the leader (a warm standby)');
+    const web = { kind: 'Deployment', namespace: 'default', name: 'web' };
+    let n = 0;
+    const burst = async (count: number) => {
+      for (let i = 0; i < count; i++) server.put(EV, v1Event(web, `R${n++}`, iso(clock.now())));
+      await vi.waitFor(async () => expect(await DriverMetrics.total(b.metrics.recordsFed)).toBeGreaterThan(0));
+      await clock.advance(2000, 500);
+    };
+    await burst(20);
+    await clock.advance(60_000, 1000); // idle 30 s: the trace is emitted by both; a exports it, b discards it
+    expect(exported.length).toBeGreaterThan(0);
+    await burst(10); // a new segment of the trace; a holds it open when it stops
+    const summaryA = await a.stop(); // SIGTERM: a flushes (force-closes) what it holds and writes the checkpoint
+    expect(summaryA.lostSpans).toBe(0);
+    await clock.advance(3000, 500);
+    expect(await readyz(b)).toBe('200 ready');
+    await burst(10);
+    await clock.advance(60_000, 1000);
+    const summaryB = await b.stop();
+    expect(summaryB.lostSpans).toBe(0);
+    expect(exported.length - new Set(exported).size).toBe(0); // no duplicates
+    // every event's span exactly once (plus the roots of the trace's segments)
+    const eventSpans = names.filter((name) => name.startsWith('Deployment.R')).sort();
+    expect(eventSpans).toEqual(Array.from({ length: n }, (_, i) => `Deployment.R${i}`).sort());
+    expect(await DriverMetrics.total(b.metrics.spansAlreadyExported)).toBeGreaterThan(0);
   });
 });

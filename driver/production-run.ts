@@ -1,20 +1,20 @@
-import fs from 'node:fs';
+import type fs from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { collectDefaultMetrics } from 'prom-client';
 import { Engine } from '../core/engine.ts';
 import { createOtlpTraceExporter } from '../export/otlp-exporter.ts';
-import { toReadableSpan } from '../export/to-readable-span.ts';
 import { NdjsonLogWriter } from '../input-log/ndjson-writer.ts';
 import { SystemClock, type Clock } from './clock.ts';
 import { ClusterDriver } from './cluster-driver.ts';
 import { DriverMetrics } from './driver-metrics.ts';
 import { EventFilter } from './event-filter.ts';
-import { GatedSpanSink } from './gated-span-sink.ts';
+import { ExportLedger } from './export-ledger.ts';
 import { HttpsKubeApi } from './https-kube-api.ts';
 import { loadKubeConfig } from './kube-config-loader.ts';
 import { LeaderElector } from './leader-elector.ts';
+import { openRecordFile } from './record-file.ts';
 import { JsonLogger, type Logger } from './logger.ts';
 import type { RandomSource } from './random-source.ts';
 import type { RunOptions } from './run-options.ts';
@@ -32,14 +32,28 @@ export interface ProductionEdges {
   readonly defaultMetrics?: boolean;
 }
 
+/** How a run ended: spans lost over its life, by cause (0 everywhere: nothing lost). */
+export interface RunSummary {
+  readonly exportedSpans: number;
+  readonly lostSpans: number;
+  readonly lostByCause: Readonly<Record<string, number>>;
+  /** Spans a follower held at shutdown: the leader's to export, not lost. */
+  readonly leftToLeader: number;
+}
+
+/** A failing API for this long makes /readyz false. */
+const API_UNREACHABLE_MS = 10_000;
+
 /**
  * The composition root of `kspan run`: kubeconfig → API → object cache and event watch → engine →
- * (leader gate) → export queue → OTLP exporter, plus `--record`, metrics and probes.
+ * export ledger (checkpoint in the Lease) → export queue (sends while leading) → OTLP exporter, plus
+ * `--record`, metrics and probes.
  */
 export class ProductionRun {
   readonly metrics: DriverMetrics;
   readonly driver: ClusterDriver;
   readonly queue: SpanExportQueue;
+  readonly ledger: ExportLedger;
   readonly logger: Logger;
   /** The bound port of /metrics, /healthz and /readyz. */
   metricsPort = 0;
@@ -47,25 +61,26 @@ export class ProductionRun {
   private readonly status: StatusServer;
   private readonly elector: LeaderElector | undefined;
   private readonly recordStream: fs.WriteStream | undefined;
-  private stopping: Promise<void> | undefined;
+  private readonly clock: Clock;
+  private stopping: Promise<RunSummary> | undefined;
+  private apiFailingSince: number | undefined;
 
   private constructor(options: RunOptions, edges: ProductionEdges) {
     this.options = options;
-    const clock = edges.clock ?? new SystemClock();
+    const clock = (this.clock = edges.clock ?? new SystemClock());
     const logger = (this.logger = edges.logger ?? new JsonLogger({ level: options.logLevel, now: () => clock.now() }));
     const metrics = (this.metrics = new DriverMetrics());
     if (edges.defaultMetrics !== false) collectDefaultMetrics({ register: metrics.registry });
     const kubeConfig = edges.kubeConfig ?? loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context });
-    // Assigned once below; the API client's request counter, built first, reports to it.
-    // eslint-disable-next-line prefer-const
-    let driver: ClusterDriver | undefined;
     const api = new HttpsKubeApi({
       kubeConfig,
-      onRequest: (r) => {
-        metrics.apiRequests.inc(r);
-        driver?.countRequest();
+      onRequest: (r) => metrics.apiRequests.inc(r),
+      onAnswer: (ok) => {
+        if (ok) this.apiFailingSince = undefined;
+        else this.apiFailingSince ??= clock.now();
       },
     });
+    const isLeader = (): boolean => this.elector?.isLeader ?? true;
     this.queue = new SpanExportQueue({
       exporter:
         edges.exporter ??
@@ -78,7 +93,20 @@ export class ProductionRun {
       logger,
       metrics,
       maxQueueSize: options.maxQueueSize,
+      maxQueueBytes: options.maxQueueBytes,
+      isOpen: isLeader,
+      onExported: (batch) => this.ledger.exported(batch),
     });
+    this.ledger = new ExportLedger({
+      clock,
+      forward: (item) => this.queue.enqueue(item),
+      onAlreadyExported: () => metrics.spansAlreadyExported.inc(),
+    });
+    metrics.gauge(
+      'kspan_export_queue_oldest_age_seconds',
+      'Age of the oldest span held for export',
+      () => this.queue.oldestAgeMs() / 1000,
+    );
     if (options.leaderElect) {
       this.elector = new LeaderElector({
         api,
@@ -87,32 +115,39 @@ export class ProductionRun {
         namespace: options.leaseNamespace,
         name: options.leaseName,
         identity: options.identity,
-        onChange: (leader) => metrics.isLeader.set(leader ? 1 : 0),
+        onChange: (leader) => {
+          metrics.isLeader.set(leader ? 1 : 0);
+          this.queue.poke();
+        },
+        checkpoint: {
+          read: (value) => {
+            if (this.ledger.merge(value)) this.queue.discard((item) => this.ledger.covers(item));
+          },
+          write: () => this.ledger.checkpoint(),
+        },
       });
     } else {
       metrics.isLeader.set(1);
     }
-    const sink = new GatedSpanSink({
-      isOpen: () => this.elector?.isLeader ?? true,
-      forward: (span) => this.queue.enqueue(toReadableSpan(span)),
-      metrics,
-      logger,
-    });
+    const ledger = this.ledger;
+    const sink = {
+      emit: (span: Parameters<ExportLedger['emit']>[0]) => {
+        metrics.spansEmitted.inc();
+        ledger.emit(span);
+      },
+    };
     const engine = new Engine({ windowMs: options.windowMs, idleMs: options.idleMs, sink });
     metrics.observeEngine(engine);
-    if (options.record !== undefined) {
-      this.recordStream = fs.createWriteStream(options.record, { flags: 'w' });
-      this.recordStream.on('error', (err) =>
-        logger.error('cannot write the --record file', { file: options.record, error: err.message }),
-      );
-    }
-    driver = this.driver = new ClusterDriver({
+    if (options.record !== undefined) this.recordStream = openRecordFile(options.record, logger);
+    const driver = (this.driver = new ClusterDriver({
       api,
       engine,
       clock,
       logger,
       metrics,
       windowMs: options.windowMs,
+      feedStale: () => this.ledger.hasCheckpoint,
+      backpressure: this.queue,
       filter: new EventFilter({
         namespaces: options.namespaces,
         excludeNamespaces: options.excludeNamespaces,
@@ -121,8 +156,18 @@ export class ProductionRun {
       }),
       recorder: this.recordStream === undefined ? undefined : new NdjsonLogWriter(this.recordStream),
       random: edges.random,
-    });
-    this.status = new StatusServer({ registry: metrics.registry, ready: () => driver.ready, logger });
+    }));
+    this.status = new StatusServer({ registry: metrics.registry, ready: () => this.readiness(driver), logger });
+  }
+
+  /** True when this replica can export now; otherwise why not (the /readyz body). */
+  private readiness(driver: ClusterDriver): true | string {
+    if (!driver.ready) return 'initial list not synced yet';
+    if (this.elector !== undefined && !this.elector.isLeader) return 'not the leader (a warm standby)';
+    if (this.queue.saturated) return 'export queue saturated (is the OTLP endpoint slow or down?)';
+    if (this.apiFailingSince !== undefined && this.clock.now() - this.apiFailingSince >= API_UNREACHABLE_MS)
+      return 'the Kubernetes API is failing';
+    return true;
   }
 
   /** Builds everything, serves the probes, then lists and watches; rejects with an actionable error. */
@@ -148,19 +193,39 @@ export class ProductionRun {
     return run;
   }
 
-  /** SIGTERM: stop watching, close the engine (flushing its spans), flush the export queue, release the lease. */
-  stop(flushTimeoutMs = 10_000): Promise<void> {
+  /**
+   * SIGTERM: within `graceMs`, stop watching, feed what was delivered, close the engine (it flushes every trace
+   * it holds), export it all, write the checkpoint and release the Lease. Resolves with what was lost.
+   */
+  stop(graceMs = this.options.shutdownGraceMs): Promise<RunSummary> {
     this.stopping ??= (async () => {
-      this.logger.info('shutting down: flushing spans');
-      await this.driver.stop();
-      await this.queue.shutdown(flushTimeoutMs);
+      const { clock, logger, queue } = this;
+      const deadline = clock.now() + graceMs;
+      logger.info('shutting down: flushing every span held', { graceMs });
+      queue.beginDrain();
+      await this.driver.stop(deadline - 3000);
+      let leftToLeader = 0;
+      if (this.elector !== undefined && !this.elector.isLeader) {
+        leftToLeader = queue.abandon();
+        if (leftToLeader > 0)
+          logger.info("not the leader: held spans are the leader's to export", { spans: leftToLeader });
+        await queue.shutdown(clock.now());
+      } else {
+        await queue.shutdown(deadline - 1500);
+      }
       await this.elector?.stop();
       if (this.recordStream !== undefined) {
         this.recordStream.end();
         await finished(this.recordStream).catch(() => {});
       }
       await this.status.close();
-      this.logger.info('stopped', { exportedSpans: await DriverMetrics.total(this.metrics.exportedSpans) });
+      const lostByCause = queue.droppedByCause();
+      const lostSpans = Object.values(lostByCause).reduce((a, b) => a + b, 0);
+      const exportedSpans = await DriverMetrics.total(this.metrics.exportedSpans);
+      const summary = { exportedSpans, lostSpans, lostByCause, leftToLeader };
+      if (lostSpans > 0) logger.error('stopped; spans were lost', summary);
+      else logger.info('stopped; nothing lost', summary);
+      return summary;
     })();
     return this.stopping;
   }

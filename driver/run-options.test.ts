@@ -14,7 +14,8 @@ const base: RunFlags = {
   leaseName: 'kspan',
   metricsAddr: ':9090',
   logLevel: 'info',
-  maxQueueSize: '8192',
+  maxQueueBytes: '64Mi',
+  shutdownGrace: '25s',
 };
 
 describe('parseRunOptions', () => {

@@ -25,7 +25,9 @@ export interface RunFlags {
   readonly leaseName: string;
   readonly metricsAddr: string;
   readonly logLevel: string;
-  readonly maxQueueSize: string;
+  readonly maxQueueSize?: string;
+  readonly maxQueueBytes: string;
+  readonly shutdownGrace: string;
 }
 
 /** Validated settings of a production run. */
@@ -46,8 +48,15 @@ export interface RunOptions {
   readonly identity: string;
   readonly metricsAddr: string;
   readonly logLevel: LogLevel;
-  readonly maxQueueSize: number;
+  /** Spans held for export at most (an extra bound; the byte bound is the main one). */
+  readonly maxQueueSize?: number;
+  readonly maxQueueBytes: number;
+  /** SIGTERM to exit: keep below the Pod's terminationGracePeriodSeconds. */
+  readonly shutdownGraceMs: number;
 }
+
+/** `--shutdown-grace` default: below the Deployment's terminationGracePeriodSeconds (30 s), which a test checks. */
+export const DEFAULT_SHUTDOWN_GRACE = '25s';
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -66,9 +75,10 @@ export function parseRunOptions(flags: RunFlags, env: NodeJS.ProcessEnv = proces
     if (!/^(normal|warning)$/i.test(t))
       throw new UserError(`--event-types: expected Normal and/or Warning, got ${JSON.stringify(t)}`);
   }
-  const maxQueueSize = Number(flags.maxQueueSize);
-  if (!Number.isInteger(maxQueueSize) || maxQueueSize <= 0)
+  const maxQueueSize = flags.maxQueueSize === undefined ? undefined : Number(flags.maxQueueSize);
+  if (maxQueueSize !== undefined && (!Number.isInteger(maxQueueSize) || maxQueueSize <= 0))
     throw new UserError(`--max-queue-size: expected a positive integer, got ${JSON.stringify(flags.maxQueueSize)}`);
+  const maxQueueBytes = parseBytes(flags.maxQueueBytes, '--max-queue-bytes');
   let headers: Record<string, string> = {};
   if (flags.otlpHeadersFile !== undefined) {
     let text: string;
@@ -112,7 +122,20 @@ export function parseRunOptions(flags: RunFlags, env: NodeJS.ProcessEnv = proces
     metricsAddr: flags.metricsAddr,
     logLevel: flags.logLevel as LogLevel,
     maxQueueSize,
+    maxQueueBytes,
+    shutdownGraceMs: parseDurationMs(flags.shutdownGrace, '--shutdown-grace'),
   };
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
+
+/** `67108864`, `64Mi`, `512Ki`, `1Gi` → bytes (Kubernetes quantity suffixes). */
+export function parseBytes(text: string, flag: string): number {
+  const m = /^(\d+)(Ki|Mi|Gi)?$/.exec(text.trim());
+  const n = m === null ? Number.NaN : Number(m[1]) * (BYTE_UNITS[m[2] ?? ''] as number);
+  if (!Number.isSafeInteger(n) || n < 1024)
+    throw new UserError(`${flag}: expected a size of at least 1Ki, e.g. 64Mi, got ${JSON.stringify(text)}`);
+  return n;
 }
 
 function readFile(path: string): string | undefined {

@@ -1,8 +1,22 @@
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { KspanSpan } from '../core/span.ts';
+import { toReadableSpan } from '../export/to-readable-span.ts';
 import { Backoff } from './backoff.ts';
 import { sleep, type Clock } from './clock.ts';
 import type { DriverMetrics } from './driver-metrics.ts';
+import { retryAdviceOf } from './grpc-retry-info.ts';
 import type { Logger } from './logger.ts';
+import { spanBytes } from './span-bytes.ts';
+
+/** A span waiting for export, with its place in its trace's emission order (see `ExportLedger`). */
+export interface QueuedSpan {
+  readonly span: KspanSpan;
+  /** 0 for the first span of its trace this process emitted, 1 for the next… */
+  readonly index: number;
+}
+
+/** Why spans were lost before the collector accepted them. */
+export type DropCause = 'queue-full' | 'shutdown' | 'rejected';
 
 /** Options of `SpanExportQueue`. */
 export interface SpanExportQueueOptions {
@@ -10,97 +24,259 @@ export interface SpanExportQueueOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: DriverMetrics;
-  /** Spans held at most (waiting and in flight); more are dropped, counted and logged. */
+  /** Bytes (estimated) of spans held; beyond this spans are dropped (`queue-full`). Default 64 MiB. */
+  readonly maxQueueBytes?: number;
+  /** Spans held at most (an extra bound; default none). */
   readonly maxQueueSize?: number;
+  /** Above this share of either bound the queue is `saturated`: intake stops until it drains. Default 0.5. */
+  readonly saturation?: number;
   readonly maxBatchSize?: number;
+  /** Batches sent at once; they are committed in order. Default 4. */
+  readonly maxConcurrentExports?: number;
   /** How long spans wait for a batch to fill. */
   readonly scheduledDelayMs?: number;
   /** An export that has not answered by then counts as failed (and is retried). */
   readonly exportTimeoutMs?: number;
-  /** Backoff between failed attempts. */
+  /** Backoff between failed attempts (default 0.5 s doubling to 5 s); a server's RetryInfo overrides it. */
   readonly backoff?: Backoff;
+  /** Sends only while this is true (this replica leads); spans wait meanwhile. Default: always. */
+  readonly isOpen?: () => boolean;
+  /** Called with each committed batch, in queue order (the ledger advances its checkpoint). */
+  readonly onExported?: (batch: readonly QueuedSpan[]) => void;
+}
+
+interface Entry extends QueuedSpan {
+  readonly bytes: number;
+  readonly queuedAtMs: number;
+}
+
+interface Batch {
+  readonly entries: Entry[];
+  state: 'sending' | 'done' | 'failed';
+  /** The collector refused it for good (dropped as `rejected` when committed). */
+  rejected?: boolean;
+  /** Settles when the current send has been answered. */
+  done?: Promise<void>;
 }
 
 const SUCCESS: number = 0; // ExportResultCode.SUCCESS from @opentelemetry/core
+const DROP_LOG_INTERVAL_MS = 10_000;
 
 /**
- * A bounded queue in front of a `SpanExporter`, like `BatchSpanProcessor`, except that a failed batch is
- * kept at the head of the queue and retried with backoff until it is accepted, so a collector that is down
- * for a while loses nothing until the queue is full. Overflow is counted (`kspan_export_dropped_spans_total`)
- * and logged, never silent. Never throws.
+ * A queue in front of a `SpanExporter`, bounded in bytes, with the Collector exporterhelper's manners: batches
+ * are retried with backoff (honouring the collector's RetryInfo) until accepted, several are in flight and they
+ * are committed in order, so "what was exported" is always a prefix of what was queued. Above its saturation
+ * mark the queue asks intake to pause (`saturated`) instead of dropping; it drops only when a bound is truly
+ * exhausted, counted by cause and logged with totals. Never throws.
  */
 export class SpanExportQueue {
   private readonly options: SpanExportQueueOptions;
-  private readonly queue: ReadableSpan[] = [];
   private readonly backoff: Backoff;
-  private readonly maxQueueSize: number;
+  private readonly maxBytes: number;
+  private readonly maxSpans: number;
+  private readonly saturation: number;
   private readonly maxBatchSize: number;
-  private inFlight: Promise<boolean> | undefined;
+  private readonly maxConcurrent: number;
+  /** Waiting spans, oldest first (from `head`). */
+  private waiting: Entry[] = [];
+  private head = 0;
+  /** Batches sent or to be re-sent, oldest first. */
+  private readonly batches: Batch[] = [];
+  private heldBytes = 0;
+  private heldSpans = 0;
   private cancelTimer: (() => void) | undefined;
   private timerAt = Infinity;
   private retryUntil = 0;
+  private draining = false;
   private closed = false;
+  private failingSince: number | undefined;
+  private readonly dropped: Record<DropCause, number> = { 'queue-full': 0, shutdown: 0, rejected: 0 };
   private droppedSinceLog = 0;
   private lastDropLog = -Infinity;
-  private failingSince: number | undefined;
+  private cancelDropLog: (() => void) | undefined;
+  private readonly drainWaiters: (() => void)[] = [];
 
   constructor(options: SpanExportQueueOptions) {
     this.options = options;
-    this.backoff = options.backoff ?? new Backoff({ initialMs: 1000, maxMs: 30_000 });
-    this.maxQueueSize = options.maxQueueSize ?? 8192;
+    this.backoff = options.backoff ?? new Backoff({ initialMs: 500, maxMs: 5000 });
+    this.maxBytes = options.maxQueueBytes ?? 64 * 1024 * 1024;
+    this.maxSpans = options.maxQueueSize ?? Infinity;
+    this.saturation = options.saturation ?? 0.5;
     this.maxBatchSize = options.maxBatchSize ?? 512;
+    this.maxConcurrent = options.maxConcurrentExports ?? 4;
   }
 
-  /** Spans waiting or in flight. */
+  /** Spans held (waiting or in flight). */
   get size(): number {
-    return this.queue.length;
+    return this.heldSpans;
   }
 
-  /** Queues a span for export; drops it (counted, logged) when the queue is full or shut down. */
-  enqueue(span: ReadableSpan): void {
-    if (this.closed) return this.drop(1, 'shutdown');
-    if (this.queue.length >= this.maxQueueSize) return this.drop(1, 'queue-full');
-    this.queue.push(span);
-    this.options.metrics.exportQueueSize.set(this.queue.length);
-    const { clock } = this.options;
-    if (clock.now() < this.retryUntil) return; // backing off: the retry timer is set
-    this.arm(this.queue.length >= this.maxBatchSize ? 0 : (this.options.scheduledDelayMs ?? 1000));
+  /** Estimated bytes held. */
+  get bytes(): number {
+    return this.heldBytes;
   }
 
-  /** Exports everything queued, retrying failures with backoff until `deadlineMs` (clock time). True if the queue emptied. */
+  /** True above the saturation mark: the driver stops feeding the engine until `whenDrained()`. */
+  get saturated(): boolean {
+    return (
+      !this.draining &&
+      (this.heldBytes >= this.maxBytes * this.saturation || this.heldSpans >= this.maxSpans * this.saturation)
+    );
+  }
+
+  /** Age of the oldest span held, in ms (0 when empty). */
+  oldestAgeMs(): number {
+    const first = this.batches[0]?.entries[0] ?? this.waiting[this.head];
+    return first === undefined ? 0 : this.options.clock.now() - first.queuedAtMs;
+  }
+
+  /** Spans lost so far, by cause. */
+  droppedByCause(): Readonly<Record<DropCause, number>> {
+    return { ...this.dropped };
+  }
+
+  /** Resolves once the queue is below its saturation mark. */
+  whenDrained(): Promise<void> {
+    if (!this.saturated) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Queues a span; drops it (counted, logged) only when a bound is exhausted or the queue is closed. */
+  enqueue(item: QueuedSpan): boolean {
+    if (this.closed) {
+      this.drop(1, 'shutdown');
+      return false;
+    }
+    const bytes = spanBytes(item.span);
+    if (!this.draining && (this.heldBytes + bytes > this.maxBytes || this.heldSpans + 1 > this.maxSpans)) {
+      this.drop(1, 'queue-full');
+      return false;
+    }
+    this.waiting.push({ ...item, bytes, queuedAtMs: this.options.clock.now() });
+    this.heldBytes += bytes;
+    this.heldSpans += 1;
+    this.publish();
+    if (this.options.clock.now() >= this.retryUntil) this.arm(this.nextDelay());
+    return true;
+  }
+
+  /**
+   * Removes held spans that `covered` says another replica already exported (never one in flight); returns
+   * how many. The warm follower's queue stays small this way.
+   */
+  discard(covered: (item: QueuedSpan) => boolean): number {
+    let removed = 0;
+    const keep: Entry[] = [];
+    for (let i = this.head; i < this.waiting.length; i++) {
+      const e = this.waiting[i] as Entry;
+      if (covered(e)) {
+        removed++;
+        this.release(e);
+      } else keep.push(e);
+    }
+    this.waiting = keep;
+    this.head = 0;
+    for (let b = this.batches.length - 1; b >= 0; b--) {
+      const batch = this.batches[b] as Batch;
+      if (batch.state !== 'failed') continue;
+      const left = batch.entries.filter((e) => {
+        if (!covered(e)) return true;
+        removed++;
+        this.release(e);
+        return false;
+      });
+      if (left.length === 0) this.batches.splice(b, 1);
+      else batch.entries.splice(0, batch.entries.length, ...left);
+    }
+    if (removed > 0) {
+      this.publish();
+      this.commit();
+    }
+    return removed;
+  }
+
+  /** Forgets every span held without counting it lost (a follower's, at shutdown: the leader exports them). */
+  abandon(): number {
+    const n = this.heldSpans;
+    this.waiting = [];
+    this.head = 0;
+    this.batches.length = 0;
+    this.heldBytes = 0;
+    this.heldSpans = 0;
+    this.publish();
+    return n;
+  }
+
+  /** Tells the queue the gate (`isOpen`) may have changed: sends what waits when it opened. */
+  poke(): void {
+    this.arm(0);
+  }
+
+  /**
+   * Shutdown step 1: lifts the bounds, because what the engine flushes now was already held in memory by it
+   * (the spans move from the engine to the queue), and dropping it would lose it for good.
+   */
+  beginDrain(): void {
+    this.draining = true;
+    this.wakeDrainWaiters();
+  }
+
+  /** Exports everything held, retrying failures, until `deadlineMs` (clock time). True if the queue emptied. */
   async flush(deadlineMs: number): Promise<boolean> {
     const { clock } = this.options;
-    while (this.queue.length > 0) {
-      const ok = await (this.inFlight ?? this.exportBatch());
-      if (ok) continue;
-      const wait = Math.min(this.backoff.next(), deadlineMs - clock.now());
-      if (wait <= 0) return false;
-      await sleep(clock, wait);
+    this.cancelTimer?.();
+    this.timerAt = Infinity;
+    while (this.heldSpans > 0) {
+      if (clock.now() >= deadlineMs) return false;
+      if (!this.isOpen()) return false; // not the leader: what is held is the next leader's to export
+      const sent = this.sendReady();
+      const inFlight = this.batches.flatMap((b) => (b.state === 'sending' && b.done !== undefined ? [b.done] : []));
+      if (inFlight.length > 0) {
+        await Promise.race([Promise.race(inFlight), sleep(clock, Math.max(0, deadlineMs - clock.now()))]);
+        continue;
+      }
+      if (!sent) {
+        const wait = Math.min(Math.max(this.retryUntil - clock.now(), 10), deadlineMs - clock.now());
+        if (wait <= 0) return false;
+        await sleep(clock, wait);
+      }
     }
     return true;
   }
 
-  /** Refuses new spans, flushes within `timeoutMs`, counts and logs what could not be sent, shuts the exporter down. */
-  async shutdown(timeoutMs = 10_000): Promise<void> {
-    const { clock, logger, exporter } = this.options;
+  /** Flushes until `deadlineMs`, counts and logs what could not be sent as lost (`shutdown`), shuts the exporter down. */
+  async shutdown(deadlineMs: number): Promise<number> {
+    const { logger, exporter } = this.options;
+    this.draining = true;
+    const flushed = await this.flush(deadlineMs);
     this.closed = true;
     this.cancelTimer?.();
-    const flushed = await this.flush(clock.now() + timeoutMs);
+    let lost = 0;
     if (!flushed) {
-      const lost = this.queue.length;
-      this.queue.length = 0;
-      this.options.metrics.exportQueueSize.set(0);
+      lost = this.abandon();
       this.drop(lost, 'shutdown');
       logger.error('shutting down with spans the exporter did not accept; they are lost', { spans: lost });
     }
+    this.logDrops();
     try {
       await exporter.shutdown();
     } catch (err) {
       logger.warn('exporter shutdown failed', { error: (err as Error).message });
     }
+    return lost;
+  }
+
+  private isOpen(): boolean {
+    return this.options.isOpen?.() ?? true;
+  }
+
+  private nextDelay(): number {
+    const waitingSpans = this.waiting.length - this.head;
+    return waitingSpans >= this.maxBatchSize || this.draining ? 0 : (this.options.scheduledDelayMs ?? 1000);
   }
 
   private arm(ms: number): void {
+    if (this.closed) return;
     const at = this.options.clock.now() + ms;
     if (at >= this.timerAt) return;
     this.cancelTimer?.();
@@ -108,51 +284,130 @@ export class SpanExportQueue {
     this.cancelTimer = this.options.clock.schedule(ms, () => {
       this.timerAt = Infinity;
       this.cancelTimer = undefined;
-      void this.pump();
+      this.pump();
     });
   }
 
-  private async pump(): Promise<void> {
-    if (this.inFlight !== undefined || this.queue.length === 0) return;
-    const ok = await this.exportBatch();
-    if (this.closed) return;
-    if (!ok) {
-      const delay = this.backoff.next();
-      this.retryUntil = this.options.clock.now() + delay;
-      this.arm(delay);
-    } else if (this.queue.length > 0) {
-      this.arm(this.queue.length >= this.maxBatchSize ? 0 : (this.options.scheduledDelayMs ?? 1000));
+  private pump(): void {
+    if (this.closed || !this.isOpen()) return;
+    if (this.options.clock.now() < this.retryUntil) return this.arm(this.retryUntil - this.options.clock.now());
+    this.sendReady();
+    if (this.waiting.length - this.head >= this.maxBatchSize && this.sendingCount() < this.maxConcurrent) this.arm(0);
+  }
+
+  private sendingCount(): number {
+    let n = 0;
+    for (const b of this.batches) if (b.state === 'sending') n++;
+    return n;
+  }
+
+  /** Starts sends up to the concurrency bound: a failed batch first (alone: it probes the collector), then new ones. */
+  private sendReady(): boolean {
+    if (this.options.clock.now() < this.retryUntil) return false;
+    const failed = this.batches.find((b) => b.state === 'failed');
+    if (failed !== undefined) {
+      if (this.sendingCount() > 0) return false;
+      this.send(failed);
+      return true;
     }
+    let started = false;
+    while (this.sendingCount() < this.maxConcurrent && this.waiting.length > this.head) {
+      const entries = this.waiting.slice(this.head, this.head + this.maxBatchSize);
+      this.head += entries.length;
+      if (this.head > 4096 && this.head * 2 > this.waiting.length) {
+        this.waiting = this.waiting.slice(this.head);
+        this.head = 0;
+      }
+      const batch: Batch = { entries, state: 'sending' };
+      this.batches.push(batch);
+      this.send(batch);
+      started = true;
+    }
+    return started;
   }
 
-  private exportBatch(): Promise<boolean> {
-    const batch = this.queue.slice(0, this.maxBatchSize);
-    const run = this.exportOnce(batch).then((error) => {
-      this.inFlight = undefined;
-      const { metrics, logger, clock } = this.options;
-      if (error === undefined) {
-        this.queue.splice(0, batch.length);
-        metrics.exportedSpans.inc(batch.length);
-        metrics.exportQueueSize.set(this.queue.length);
-        this.backoff.reset();
-        this.retryUntil = 0;
-        if (this.failingSince !== undefined)
-          logger.info('span export recovered', { downForMs: clock.now() - this.failingSince });
-        this.failingSince = undefined;
-        return true;
-      }
+  private send(batch: Batch): void {
+    batch.state = 'sending';
+    batch.done = this.exportOnce(batch.entries.map((e) => toReadableSpan(e.span))).then((error) =>
+      this.settle(batch, error),
+    );
+  }
+
+  private settle(batch: Batch, error: Error | undefined): void {
+    const { metrics, logger, clock } = this.options;
+    if (error === undefined) {
+      batch.state = 'done';
+      this.backoff.reset();
+      this.retryUntil = 0;
+      if (this.failingSince !== undefined)
+        logger.info('span export recovered', { downForMs: clock.now() - this.failingSince });
+      this.failingSince = undefined;
+      this.commit();
+    } else {
       metrics.exportFailures.inc();
-      if (this.failingSince === undefined) this.failingSince = clock.now();
-      logger.warn('span export failed; will retry', {
-        spans: batch.length,
-        queued: this.queue.length,
-        error: error.message,
-        attempt: this.backoff.attempts + 1,
-      });
-      return false;
-    });
-    this.inFlight = run;
-    return run;
+      const advice = retryAdviceOf(error);
+      if (!advice.retryable) {
+        batch.state = 'done';
+        batch.rejected = true;
+        logger.error('the collector rejected a batch as invalid; it is dropped', {
+          spans: batch.entries.length,
+          error: error.message,
+        });
+        this.commit();
+      } else {
+        batch.state = 'failed';
+        if (this.failingSince === undefined) this.failingSince = clock.now();
+        const delay = Math.max(this.backoff.next(), Math.min(advice.retryAfterMs ?? 0, 60_000));
+        this.retryUntil = Math.max(this.retryUntil, clock.now() + delay);
+        logger.warn('span export failed; will retry', {
+          spans: batch.entries.length,
+          queued: this.heldSpans,
+          error: error.message,
+          attempt: this.backoff.attempts,
+          retryInMs: delay,
+          ...(advice.retryAfterMs !== undefined ? { serverRetryAfterMs: advice.retryAfterMs } : {}),
+        });
+      }
+    }
+    if (this.closed) return;
+    if (this.retryUntil > clock.now()) this.arm(this.retryUntil - clock.now());
+    else if (this.waiting.length > this.head || this.batches.some((b) => b.state === 'failed')) this.arm(0);
+  }
+
+  /** Commits finished batches at the head, in order. */
+  private commit(): void {
+    const { metrics } = this.options;
+    while (this.batches[0]?.state === 'done') {
+      const batch = this.batches.shift() as Batch;
+      for (const e of batch.entries) this.release(e);
+      if (batch.rejected === true) {
+        this.drop(batch.entries.length, 'rejected');
+        continue;
+      }
+      metrics.exportedSpans.inc(batch.entries.length);
+      try {
+        this.options.onExported?.(batch.entries);
+      } catch (err) {
+        this.options.logger.error('export ledger failed', { error: (err as Error).message });
+      }
+    }
+    this.publish();
+  }
+
+  private release(e: Entry): void {
+    this.heldBytes -= e.bytes;
+    this.heldSpans -= 1;
+  }
+
+  private publish(): void {
+    const { metrics } = this.options;
+    metrics.exportQueueSize.set(this.heldSpans);
+    metrics.exportQueueBytes.set(this.heldBytes);
+    if (!this.saturated) this.wakeDrainWaiters();
+  }
+
+  private wakeDrainWaiters(): void {
+    for (const w of this.drainWaiters.splice(0)) w();
   }
 
   /** One export call, bounded in time; resolves to the error, or undefined on success. */
@@ -166,7 +421,7 @@ export class SpanExportQueue {
         cancel();
         resolve(err);
       };
-      const timeoutMs = this.options.exportTimeoutMs ?? 30_000;
+      const timeoutMs = this.options.exportTimeoutMs ?? 10_000;
       const cancel = clock.schedule(timeoutMs, () =>
         finish(new Error(`the exporter did not answer within ${timeoutMs} ms`)),
       );
@@ -180,22 +435,32 @@ export class SpanExportQueue {
     });
   }
 
-  private drop(n: number, reason: 'queue-full' | 'shutdown'): void {
+  private drop(n: number, cause: DropCause): void {
     if (n <= 0) return;
-    const { metrics, logger, clock } = this.options;
-    metrics.exportDroppedSpans.inc({ reason }, n);
+    const { metrics, clock } = this.options;
+    metrics.exportDroppedSpans.inc({ reason: cause }, n);
+    this.dropped[cause] += n;
     this.droppedSinceLog += n;
-    // One line at the first drop, then at most one every 10 s with the count since the last line.
-    if (clock.now() - this.lastDropLog >= 10_000 || reason === 'shutdown') {
-      const why =
-        reason === 'shutdown' ? 'the queue is shut down' : 'the export queue is full (is the OTLP endpoint down?)';
-      logger.warn(`dropped spans: ${why}`, {
-        reason,
-        dropped: this.droppedSinceLog,
-        maxQueueSize: this.maxQueueSize,
+    // A line at the first drop, then at most one every 10 s; a timer makes sure the last ones are logged too.
+    if (clock.now() - this.lastDropLog >= DROP_LOG_INTERVAL_MS) this.logDrops();
+    else if (this.cancelDropLog === undefined) {
+      this.cancelDropLog = clock.schedule(this.lastDropLog + DROP_LOG_INTERVAL_MS - clock.now(), () => {
+        this.cancelDropLog = undefined;
+        this.logDrops();
       });
-      this.lastDropLog = clock.now();
-      this.droppedSinceLog = 0;
     }
+  }
+
+  private logDrops(): void {
+    this.cancelDropLog?.();
+    this.cancelDropLog = undefined;
+    if (this.droppedSinceLog === 0) return;
+    this.options.logger.warn('dropped spans (counted in kspan_export_dropped_spans_total)', {
+      dropped: this.droppedSinceLog,
+      totals: { ...this.dropped },
+      maxQueueBytes: this.maxBytes,
+    });
+    this.lastDropLog = this.options.clock.now();
+    this.droppedSinceLog = 0;
   }
 }

@@ -7,8 +7,8 @@ import { UserError } from '../cli/user-error.ts';
 /** Options of `StatusServer`. */
 export interface StatusServerOptions {
   readonly registry: Registry;
-  /** `/readyz` answers 200 once this is true (the initial lists have synced). */
-  readonly ready: () => boolean;
+  /** `/readyz` answers 200 when this is true; false or a reason (the answer's body) otherwise. */
+  readonly ready: () => boolean | string;
   /** `/healthz` answers 200 while this is true (default: always). */
   readonly healthy?: () => boolean;
   readonly logger: Logger;
@@ -50,10 +50,11 @@ export class StatusServer {
         const ok = this.options.healthy?.() ?? true;
         res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'unhealthy\n');
       } else if (path === '/readyz') {
-        const ok = this.options.ready();
+        const ready = this.options.ready();
+        const ok = ready === true;
         res
           .writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' })
-          .end(ok ? 'ready\n' : 'initial list not synced yet\n');
+          .end(ok ? 'ready\n' : `not ready: ${typeof ready === 'string' ? ready : 'initial list not synced yet'}\n`);
       } else {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
       }

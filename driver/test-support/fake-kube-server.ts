@@ -54,6 +54,8 @@ export class FakeKubeServer {
   readonly forbidden: { verb: string; path: string }[] = [];
   /** Path prefixes answered with 404. */
   readonly missing = new Set<string>();
+  /** While set, every request is answered with this status (an outage: 500, 503, or 429 with Retry-After). */
+  failWith: { status: number; retryAfterSeconds?: number } | undefined;
   /** Latency added to every answer (real milliseconds). */
   latencyMs = 0;
   /** Watches resumed from a resourceVersion older than this get `410 Gone`. */
@@ -201,6 +203,12 @@ export class FakeKubeServer {
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ method: request.method, path, query });
     if (this.latencyMs > 0) await delay(this.latencyMs);
+    if (this.failWith !== undefined) {
+      const { status: code, retryAfterSeconds } = this.failWith;
+      const answer = status(code, code === 429 ? 'TooManyRequests' : 'InternalError', `injected HTTP ${code}`);
+      if (retryAfterSeconds !== undefined) answer.headers.set('retry-after', String(retryAfterSeconds));
+      return answer;
+    }
     const verb =
       query.watch === 'true'
         ? 'watch'

@@ -1,0 +1,84 @@
+import { TOP_LEVEL_SPAN_ANNOTATION } from '../core/correlation-rules.ts';
+import type { KubeEvent, KubeObject, ManagedFieldsEntry, ObjectMeta } from '../core/kube.ts';
+
+/** Annotations the engine reads; every other one is left out (last-applied-configuration can hold secrets). */
+const ENGINE_ANNOTATIONS = [TOP_LEVEL_SPAN_ANNOTATION] as const;
+
+/**
+ * What the engine reads of an object, and nothing else: kind, apiVersion, identity, generation and times,
+ * owners, the annotations it uses, managedFields reduced to who changed the spec when, and the two spec fields
+ * its rules use (`spec.nodeName` for node-cause, `spec.replicas` to tell same-second generations apart). The
+ * cache holds this (a pod's full spec and status are large) and `--record` writes this.
+ */
+export function objectForEngine(
+  raw: Record<string, unknown>,
+  fallback: { kind: string; apiVersion?: string },
+): KubeObject {
+  const kind = typeof raw.kind === 'string' ? raw.kind : fallback.kind;
+  const apiVersion = typeof raw.apiVersion === 'string' ? raw.apiVersion : fallback.apiVersion;
+  const rawSpec = raw.spec;
+  const spec: Record<string, unknown> = {};
+  if (rawSpec !== null && typeof rawSpec === 'object') {
+    const { nodeName, replicas } = rawSpec as { nodeName?: unknown; replicas?: unknown };
+    if (typeof nodeName === 'string') spec.nodeName = nodeName;
+    if (typeof replicas === 'number') spec.replicas = replicas;
+  }
+  const metadata = metadataForEngine(raw.metadata);
+  return {
+    kind,
+    ...(apiVersion ? { apiVersion } : {}),
+    ...(metadata !== undefined ? { metadata } : {}),
+    ...(Object.keys(spec).length > 0 ? { spec } : {}),
+  };
+}
+
+/** An Event without the metadata the engine does not read (annotations, managedFields, labels). */
+export function eventForEngine<E extends KubeEvent>(event: E): E {
+  const meta = event.metadata as Record<string, unknown> | undefined;
+  if (meta === undefined || meta === null || typeof meta !== 'object') return event;
+  if (!('managedFields' in meta) && !('annotations' in meta) && !('labels' in meta)) return event;
+  const { managedFields: _m, annotations: _a, labels: _l, ...rest } = meta;
+  return { ...event, metadata: rest };
+}
+
+function metadataForEngine(raw: unknown): ObjectMeta | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const m = raw as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of [
+    'name',
+    'generateName',
+    'namespace',
+    'uid',
+    'resourceVersion',
+    'generation',
+    'creationTimestamp',
+    'deletionTimestamp',
+    'ownerReferences',
+  ] as const) {
+    if (m[key] !== undefined) out[key] = m[key];
+  }
+  const annotations = m.annotations as Record<string, unknown> | undefined;
+  if (annotations !== null && typeof annotations === 'object') {
+    const kept: Record<string, string> = {};
+    for (const key of ENGINE_ANNOTATIONS) {
+      const value = annotations[key];
+      if (typeof value === 'string') kept[key] = value;
+    }
+    if (Object.keys(kept).length > 0) out.annotations = kept;
+  }
+  if (Array.isArray(m.managedFields)) out.managedFields = m.managedFields.map(managedFieldsForEngine);
+  return out;
+}
+
+/** Who, how and when, and whether the entry touched the spec (`f:spec`: the engine's only use of fieldsV1). */
+function managedFieldsForEngine(raw: unknown): ManagedFieldsEntry {
+  const e = (raw ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of ['manager', 'operation', 'apiVersion', 'time', 'subresource'] as const) {
+    if (typeof e[key] === 'string') out[key] = e[key];
+  }
+  const fields = e.fieldsV1;
+  if (fields !== null && typeof fields === 'object' && 'f:spec' in fields) out.fieldsV1 = { 'f:spec': {} };
+  return out;
+}
