@@ -44,7 +44,6 @@ export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
       }
     } catch (err) {
       // The cause is left out on purpose: its message quotes the file (tokens, keys).
-      // eslint-disable-next-line preserve-caught-error
       throw new UserError(
         `cannot read the kubeconfig ${files.join(', ')} (from ${origin}): ${describeLoadError(err)}. ` +
           `Check it with \`kubectl config view --kubeconfig <file>\`.`,
