@@ -45,6 +45,8 @@ export interface AccuracyReport {
   readonly wrongByRule: Record<string, number>;
   readonly wrongEdgeExamples: readonly (WrongEdge & { scenario: string; seed: number })[];
   readonly scenarios: Record<string, Omit<ScenarioAccuracy, 'score'>>;
+  /** Totals per story group: `core` (the original scenarios), `busy` clusters, `long-lived` failures. */
+  readonly stories: Record<string, Omit<ScenarioAccuracy, 'score'>>;
 }
 
 /** Runs every scenario with every seed through the engine and scores it against the truth. */
@@ -54,6 +56,7 @@ export function measureAccuracy(o: AccuracyOptions): AccuracyReport {
   const total = emptyScore();
   const examples: (WrongEdge & { scenario: string; seed: number })[] = [];
   const perScenario: Record<string, Omit<ScenarioAccuracy, 'score'>> = {};
+  const perStory = new Map<string, { score: RunScore; events: number }>();
   let done = 0;
   for (const name of names) {
     const def = SCENARIOS[name];
@@ -73,6 +76,11 @@ export function measureAccuracy(o: AccuracyOptions): AccuracyReport {
     }
     addScore(total, sum);
     perScenario[name] = summarize(sum, o.seeds, events);
+    const group = def.story ?? 'core';
+    const story = perStory.get(group) ?? { score: emptyScore(), events: 0 };
+    addScore(story.score, sum);
+    story.events += events;
+    perStory.set(group, story);
   }
   const all = summarize(total, o.seeds, 0);
   return {
@@ -88,6 +96,7 @@ export function measureAccuracy(o: AccuracyOptions): AccuracyReport {
     wrongByRule: total.wrongByRule,
     wrongEdgeExamples: examples,
     scenarios: perScenario,
+    stories: Object.fromEntries([...perStory].map(([k, v]) => [k, summarize(v.score, o.seeds, v.events)])),
   };
 }
 
@@ -119,6 +128,18 @@ export function formatAccuracy(r: AccuracyReport): string {
       rules(s.wrongByRule),
     ]);
   }
+  const groups = Object.entries(r.stories);
+  if (groups.length > 1)
+    for (const [group, s] of groups)
+      rows.push([
+        `ALL ${group}`,
+        String(s.events),
+        pct(s.parentAccuracy),
+        pct(s.traceAccuracy),
+        String(s.spansLost),
+        s.ambiguous === 0 ? '-' : `${s.ambiguous} (${pct(s.ambiguousAccuracy)} right)`,
+        rules(s.wrongByRule),
+      ]);
   rows.push([
     'ALL',
     '',
@@ -152,12 +173,19 @@ function rules(byRule: Record<string, number>): string {
 /** One line per profile: its overall figures (for a run over several Kubernetes eras). */
 export function formatProfileSummary(reports: readonly AccuracyReport[]): string {
   const pct = (x: number): string => `${(x * 100).toFixed(3)}%`;
-  const rows = [['profile', 'parent', 'trace', 'lost', 'unknown', 'wrong by rule']];
+  const groups = [...new Set(reports.flatMap((r) => Object.keys(r.stories)))];
+  const rows = [
+    ['profile', 'parent', 'trace', ...groups.map((g) => `${g} parent/trace`), 'lost', 'unknown', 'wrong by rule'],
+  ];
   for (const r of reports)
     rows.push([
       r.profile,
       pct(r.parentAccuracy),
       pct(r.traceAccuracy),
+      ...groups.map((g) => {
+        const s = r.stories[g];
+        return s === undefined ? '-' : `${pct(s.parentAccuracy)}/${pct(s.traceAccuracy)}`;
+      }),
       String(r.spansLost),
       String(r.unknownSpans),
       rules(r.wrongByRule),

@@ -72,6 +72,28 @@ describe('scoreRun', () => {
       lost: 0,
       wrong: { 'root-object': 1 },
     },
+    {
+      name: 'a repetition continued under the true parent in the same trace',
+      spans: [rootSpan, ev('A', 'R', 'a'), ev('B', 'A', 'b'), ev('C', 'B', 'c'), ev('C2', 'B', 'c')],
+      parent: 4,
+      trace: 4,
+      lost: 0,
+      wrong: {},
+    },
+    {
+      name: 'a repetition split off into a new trace',
+      spans: [
+        rootSpan,
+        ev('A', 'R', 'a'),
+        ev('B', 'A', 'b'),
+        ev('C', 'B', 'c'),
+        ev('C2', undefined, 'c', 't9', 'late'),
+      ],
+      parent: 3,
+      trace: 3,
+      lost: 0,
+      wrong: { late: 1 },
+    },
   ])('$name', ({ spans, parent, trace, lost, wrong }) => {
     const s = scoreRun(spans, truth);
     expect(s.parentCorrect).toBe(parent);

@@ -59,15 +59,20 @@ export function truthKeyOf(span: KspanSpan): string | undefined {
 /**
  * Scores spans against the truth. Parent edge: the parent span's truth key equals the true parent key.
  * Trace grouping: a span is in its true trace iff the event spans sharing its output trace are exactly
- * the event spans (with a span) sharing its true trace.
+ * the event spans (with a span) sharing its true trace. An Event with several spans (repetitions after
+ * its first span was exported): each later span counts as one more edge and one more grouping check, right
+ * when it has the true parent and its first span's trace.
  */
 export function scoreRun(spans: readonly KspanSpan[], truth: Truth, keepEdges = 50): RunScore {
   const score = emptyScore();
   const bySpanId = new Map<string, KspanSpan>();
   const byKey = new Map<string, KspanSpan>();
+  /** Later spans of an Event already spanned (a repetition after its first span was exported). */
+  const continuations: [string, KspanSpan][] = [];
   for (const s of spans) {
     bySpanId.set(s.spanId, s);
     const key = truthKeyOf(s);
+    if (key !== undefined && byKey.has(key) && !key.startsWith('root:')) continuations.push([key, s]);
     if (key !== undefined && !byKey.has(key)) byKey.set(key, s);
     if (key !== undefined && !key.startsWith('root:') && truth.events[key] === undefined) score.unknownSpans++;
   }
@@ -107,11 +112,34 @@ export function scoreRun(spans: readonly KspanSpan[], truth: Truth, keepEdges = 
     if (score.wrongEdges.length < keepEdges)
       score.wrongEdges.push({ uid, reason: t.reason, kind: t.kind, rule, expected: t.parent, actual });
   }
+  const traceRight = new Set<string>();
   for (const [uid, t] of Object.entries(truth.events)) {
     const span = byKey.get(uid);
     if (span === undefined || traceAmbiguous(uid)) continue;
     score.traceTotal++;
-    if (sameSet(outputGroups.get(span.traceId), trueGroups.get(t.trace))) score.traceCorrect++;
+    if (sameSet(outputGroups.get(span.traceId), trueGroups.get(t.trace))) {
+      score.traceCorrect++;
+      traceRight.add(uid);
+    }
+  }
+  // A later span of the same Event must hang under the true parent too, in the trace of its first span.
+  for (const [uid, span] of continuations) {
+    const t = truth.events[uid];
+    const first = byKey.get(uid);
+    if (t === undefined || first === undefined || t.ambiguous === true) continue;
+    const parent = span.parentSpanId === undefined ? undefined : bySpanId.get(span.parentSpanId);
+    const actual = span.parentSpanId === undefined ? 'none' : parent === undefined ? '?' : (truthKeyOf(parent) ?? '?');
+    score.parentTotal++;
+    if (actual === t.parent) score.parentCorrect++;
+    else {
+      const rule = String(span.attributes['kspan.rule'] ?? 'none');
+      score.wrongByRule[rule] = (score.wrongByRule[rule] ?? 0) + 1;
+      if (score.wrongEdges.length < keepEdges)
+        score.wrongEdges.push({ uid, reason: t.reason, kind: t.kind, rule, expected: t.parent, actual });
+    }
+    if (traceAmbiguous(uid)) continue;
+    score.traceTotal++;
+    if (traceRight.has(uid) && span.traceId === first.traceId) score.traceCorrect++;
   }
   return score;
 }

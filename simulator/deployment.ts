@@ -23,9 +23,11 @@ export interface DeploymentState {
   readonly surge: number;
   readonly unavailable: number;
   readonly sets: ReplicaSetState[];
-  readonly placement: PodPlacement;
-  /** deployment-controller message style: "from %d to %d" (Kubernetes ≥ 1.30) or the older "to %d". */
+  placement: PodPlacement;
+  /** deployment-controller message style: the profile's, or the older "to %d" when set. */
   readonly legacyMessages: boolean;
+  /** An autoscaler rescale due while a rollout runs (see `autoscaleDuringRollout`). */
+  autoscale?: { readonly hpa: SimObject; readonly atUs: number; readonly to: number };
 }
 
 /** Options of a Deployment creation. */
@@ -33,7 +35,7 @@ export interface DeploymentOptions {
   readonly name: string;
   readonly replicas: number;
   readonly image: string;
-  readonly placement: PodPlacement;
+  placement: PodPlacement;
   readonly manager?: string;
   readonly surge?: number;
   readonly unavailable?: number;
@@ -107,6 +109,43 @@ export function updateImage(
   return rollOut(w, st, w.root(st.d), timeUs);
 }
 
+/**
+ * The horizontal-pod-autoscaler rescales the Deployment (pkg/controller/podautoscaler/horizontal.go:
+ * `SuccessfulRescale` "New size: %d; reason: %s" on the HPA, then spec.replicas through the scale
+ * subresource, a new generation). The HPA's event has no cause in the log: its own root span.
+ */
+function rescale(w: World, st: DeploymentState, hpa: SimObject, to: number, timeUs: number): void {
+  const from = st.replicas;
+  w.event({
+    involved: hpa,
+    reason: 'SuccessfulRescale',
+    message: `New size: ${to}; reason: cpu resource utilization (percentage of request) ${to > from ? 'above' : 'below'} target`,
+    component: 'horizontal-pod-autoscaler',
+    timeUs,
+    cause: w.root(hpa),
+  });
+  st.replicas = to;
+  bump(w, st, timeUs + w.rng.int(3, 30) * MS, {
+    manager: 'kube-controller-manager',
+    operation: 'Update',
+    subresource: 'scale',
+    fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+  });
+}
+
+/** The autoscaler rescales a settled Deployment; the deployment-controller scales its ReplicaSet. */
+export function autoscaleDeployment(w: World, st: DeploymentState, hpa: SimObject, to: number, timeUs: number): number {
+  rescale(w, st, hpa, to, timeUs);
+  const current = st.sets[st.sets.length - 1];
+  if (current === undefined) return timeUs;
+  return scaleSet(w, st, current, to, w.root(st.d), timeUs + w.rng.int(40, 90) * MS);
+}
+
+/** Schedules an autoscaler rescale at `atUs`, applied by the next rollout step at or after it. */
+export function autoscaleDuringRollout(st: DeploymentState, hpa: SimObject, to: number, atUs: number): void {
+  st.autoscale = { hpa, atUs, to };
+}
+
 /** A user rolls back (`kubectl rollout undo`): the previous ReplicaSet is scaled up again. */
 export function rollbackDeployment(w: World, st: DeploymentState, timeUs: number): number {
   const previous = st.sets[st.sets.length - 2];
@@ -139,9 +178,10 @@ export function deleteDeployment(w: World, st: DeploymentState, timeUs: number):
 
 // The deployment-controller's rolling update (pkg/controller/deployment/rolling.go): scale the newest
 // ReplicaSet up within maxSurge, the old ones down within maxUnavailable, again each time a Pod is Ready.
-function rollOut(w: World, st: DeploymentState, cause: Cause, timeUs: number, reuse?: ReplicaSetState): number {
-  const surge = Math.ceil(st.surge * st.replicas);
-  const unavailable = Math.max(surge === 0 ? 1 : 0, Math.floor(st.unavailable * st.replicas));
+function rollOut(w: World, st: DeploymentState, first: Cause, timeUs: number, reuse?: ReplicaSetState): number {
+  let cause = first;
+  let surge = Math.ceil(st.surge * st.replicas);
+  let unavailable = Math.max(surge === 0 ? 1 : 0, Math.floor(st.unavailable * st.replicas));
   let t = timeUs + w.rng.int(5, 40) * MS;
   let fresh = reuse;
   if (fresh === undefined) {
@@ -153,6 +193,16 @@ function rollOut(w: World, st: DeploymentState, cause: Cause, timeUs: number, re
   }
   const newest = fresh;
   for (let step = 0; step < 100; step++) {
+    const due = st.autoscale;
+    if (due !== undefined && t >= due.atUs) {
+      // The controller acts on the newest spec from here on: its steps belong to the autoscaler's generation.
+      st.autoscale = undefined;
+      rescale(w, st, due.hpa, due.to, due.atUs);
+      cause = w.root(st.d);
+      surge = Math.ceil(st.surge * st.replicas);
+      unavailable = Math.max(surge === 0 ? 1 : 0, Math.floor(st.unavailable * st.replicas));
+      t = Math.max(t, due.atUs) + w.rng.int(40, 90) * MS;
+    }
     const room = st.replicas + surge - totalReplicas(st);
     if (newest.replicas < st.replicas && room > 0)
       t = scaleSet(w, st, newest, Math.min(st.replicas, newest.replicas + room), cause, t);

@@ -101,7 +101,10 @@ export function nodeNotReady(
   let end = timeUs;
   const evictAt = timeUs + 300 * S;
   for (const set of sets) {
-    const victims = set.pods.filter((p) => p.deletedUs === undefined && p.pod.nodeName === node.name);
+    // Pods alive on the node when it failed (a rollout may have created more since, elsewhere).
+    const victims = set.pods.filter(
+      (p) => p.deletedUs === undefined && p.pod.nodeName === node.name && p.pod.creationUs < timeUs,
+    );
     for (const victim of victims) {
       const t = timeUs + w.rng.int(5, 900) * MS;
       w.event({

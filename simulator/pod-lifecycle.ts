@@ -139,6 +139,8 @@ export interface RunPodOptions {
   readonly failForMs?: number;
   /** The scheduler finds no node for this long first (`FailedScheduling`), in milliseconds. */
   readonly unschedulableForMs?: number;
+  /** Longest wait between scheduling attempts, in seconds (10; an unschedulable Pod waits up to 300). */
+  readonly retryCapS?: number;
 }
 
 /** Scheduling and start-up of a created Pod; returns when it became Ready (undefined: never). */
@@ -154,7 +156,7 @@ export function runPod(
   const pending =
     options.unschedulableForMs === undefined
       ? createdUs
-      : failScheduling(w, pod, cause, createdUs, options.unschedulableForMs);
+      : failScheduling(w, pod, cause, createdUs, options.unschedulableForMs, options.retryCapS ?? 10);
   const bound = schedule(w, pod, options.node, cause, pending);
   return afterBinding(w, pod, template, cause, bound, options);
 }
@@ -288,7 +290,14 @@ function crashLoop(
 
 // The scheduler retries with backoff (1 s doubling to 10 s) and reports through events.k8s.io/v1, so
 // repetitions are a `series` (pkg/scheduler/schedule_one.go handleSchedulingFailure).
-function failScheduling(w: World, pod: SimObject, cause: Cause, createdUs: number, forMs: number): number {
+function failScheduling(
+  w: World,
+  pod: SimObject,
+  cause: Cause,
+  createdUs: number,
+  forMs: number,
+  capS: number,
+): number {
   const end = createdUs + forMs * MS;
   let t = createdUs + w.rng.int(3000, 40_000);
   let failed: EventHandle | undefined;
@@ -311,7 +320,7 @@ function failScheduling(w: World, pod: SimObject, cause: Cause, createdUs: numbe
       }),
     );
     t += delayS * 1_000_000 + w.rng.int(0, 999_999);
-    delayS = Math.min(delayS * 2, 10);
+    delayS = Math.min(delayS * 2, capS);
   }
   return end;
 }

@@ -33,6 +33,7 @@ export interface PodPlacement {
   readonly imagePresent?: boolean;
   readonly failForMs?: number;
   readonly unschedulableForMs?: number;
+  readonly retryCapS?: number;
 }
 
 /** Creates (and writes) a ReplicaSet named `<base>-<pod-template-hash>` with `replicas` wanted. */

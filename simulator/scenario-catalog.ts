@@ -1,4 +1,5 @@
 import { deploymentCreate, imagePullBackOff, rollingUpdate, scaleDown, statefulSetRollout } from './scenarios-basic.ts';
+import * as busy from './scenarios-busy.ts';
 import * as more from './scenarios-more.ts';
 import type { Story } from './story.ts';
 import type { WorldPlace } from './world.ts';
@@ -9,6 +10,8 @@ export interface ScenarioDefinition {
   readonly build: (seed: number, at?: WorldPlace) => Story;
   /** Written to scenarios/<name>/ as a golden input log. */
   readonly golden?: boolean;
+  /** A story group the accuracy report totals apart (busy clusters, long-lived failures). */
+  readonly story?: 'busy' | 'long-lived';
 }
 
 /** All scenarios the simulator knows, by name. */
@@ -49,6 +52,36 @@ export const SCENARIOS: Readonly<Record<string, ScenarioDefinition>> = {
   'node-not-ready': {
     description: 'Node NotReady, Pods evicted after 300 s and replaced',
     build: more.nodeNotReadyScenario,
+  },
+  'busy-namespace': {
+    description: 'six Deployments of one namespace created, updated and scaled in the same seconds',
+    build: busy.busyNamespace,
+    story: 'busy',
+  },
+  'hpa-rollout': {
+    description: 'HPA SuccessfulRescale during and after a rolling update, another Deployment alongside',
+    build: busy.hpaRollout,
+    story: 'busy',
+  },
+  'statefulset-reuse': {
+    description: 'StatefulSet deleted and re-created under the same name (Pod names reused)',
+    build: busy.statefulSetReuse,
+    story: 'busy',
+  },
+  'node-failure-rollout': {
+    description: 'a node fails during a rolling update; its Pods evicted and replaced',
+    build: busy.nodeFailureRollout,
+    story: 'busy',
+  },
+  'crash-loop-hours': {
+    description: 'a Pod crash-looping for three hours',
+    build: busy.crashLoopHours,
+    story: 'long-lived',
+  },
+  'pending-40-minutes': {
+    description: 'Pods Pending for 40 minutes (FailedScheduling series), then scheduled',
+    build: busy.pendingFortyMinutes,
+    story: 'long-lived',
   },
 };
 

@@ -99,6 +99,21 @@ export function updateStatefulSet(w: World, st: StatefulSetState, image: string,
   return t;
 }
 
+/**
+ * A user deletes the StatefulSet; the garbage collector deletes its Pods (no controller event: their
+ * `Killing` has as cause the StatefulSet's current generation). Returns when the last Pod is gone.
+ */
+export function deleteStatefulSet(w: World, st: StatefulSetState, timeUs: number): number {
+  const cause = w.root(st.sts);
+  w.write(st.sts, timeUs, true);
+  let end = timeUs;
+  for (const pod of st.pods) {
+    if (pod === undefined) continue;
+    end = Math.max(end, stopPod(w, pod, cause, timeUs + w.rng.int(20, 400) * MS));
+  }
+  return end;
+}
+
 function createOrdinal(w: World, st: StatefulSetState, i: number, cause: Cause, timeUs: number): number | undefined {
   const pod = newPod(
     w,
