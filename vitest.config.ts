@@ -10,6 +10,7 @@ export default defineConfig({
       'scenarios/**/*.test.ts',
       'simulator/**/*.test.ts',
       'driver/**/*.test.ts',
+      'chaos/**/*.test.ts',
     ],
     // The end-to-end suite needs a cluster and Jaeger: it runs through `npm run test:e2e`, not here.
     exclude: ['e2e/**', 'node_modules/**'],

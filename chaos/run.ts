@@ -1,0 +1,197 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseDurationMs } from '../cli/duration.ts';
+import { ChaosContext } from './chaos-context.ts';
+import { readDeploymentSettings } from './deployment-settings.ts';
+import { compareDelivery, expectedSpans, recoverySeconds } from './expected-spans.ts';
+import { killAll, THIS_CHECKOUT, type KspanProcess } from './kspan-process.ts';
+import { LoopbackKubeServer } from './loopback-kube-server.ts';
+import { OtlpReceiver } from './otlp-receiver.ts';
+import { formatTable, type ChaosRow } from './results-table.ts';
+import { SCENARIOS, type Scenario, type Size } from './scenarios.ts';
+
+/**
+ * `npm run test:chaos [-- --quick] [--only id,id] [--results FILE] [--kspan CHECKOUT]`: runs the real `kspan run` processes against a
+ * loopback fake API server and OTLP receiver through each scenario, compares the span IDs received with an offline
+ * replay of the same input log, prints the table, and exits 1 when a row misses its goal.
+ */
+const argv = process.argv.slice(2);
+const size: Size = argv.includes('--quick') ? 'quick' : 'full';
+const valueOf = (flag: string): string | undefined => {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const only = valueOf('--only')?.split(',');
+const resultsFile = valueOf('--results');
+// Another checkout's kspan (e.g. a work in progress): its cli/main.ts and deploy/deployment.yaml.
+const checkout = path.resolve(valueOf('--kspan') ?? THIS_CHECKOUT);
+const unknown = only?.filter((id) => !SCENARIOS.some((s) => s.id === id)) ?? [];
+if (unknown.length > 0) {
+  process.stderr.write(
+    `chaos: unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+const settings = readDeploymentSettings(path.join(checkout, 'deploy', 'deployment.yaml'));
+const WINDOW_MS = 5000;
+
+function reportedLosses(processes: readonly KspanProcess[], logs: readonly string[]): string[] {
+  const byCause = new Map<string, number>();
+  const add = (cause: string, n: number): void => {
+    if (n > 0) byCause.set(cause, (byCause.get(cause) ?? 0) + n);
+  };
+  for (const p of processes) {
+    for (const [series, value] of p.lastMetrics) {
+      const name = series.split('{')[0] ?? '';
+      const reason = /reason="([^"]*)"/.exec(series)?.[1] ?? name;
+      if (/^kspan_.*(dropped|lost).*_total$/.test(name)) add(`${reason} (metric)`, value);
+      if (name === 'kspan_events_skipped_total' && reason === 'stale') add('stale events skipped (metric)', value);
+    }
+  }
+  let logged = 0;
+  for (const text of logs) {
+    for (const line of text.split('\n')) {
+      if (!/dropp|lost/i.test(line)) continue;
+      try {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        const n = [entry.dropped, entry.lost, entry.spans].find((v): v is number => typeof v === 'number');
+        logged += n ?? 0;
+      } catch {
+        // not a JSON log line
+      }
+    }
+  }
+  add('in log lines', logged);
+  return [...byCause].map(([cause, n]) => `${cause} ${n.toLocaleString('en-US')}`);
+}
+
+async function runScenario(scenario: Scenario): Promise<ChaosRow> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kspan-chaos-${scenario.id}-`));
+  const server = new LoopbackKubeServer();
+  const receiver = new OtlpReceiver();
+  const abort = new AbortController();
+  const failures: string[] = [];
+  const started = performance.now();
+  let ctx: ChaosContext | undefined;
+  try {
+    await server.listen();
+    await receiver.start();
+    ctx = new ChaosContext({
+      server,
+      receiver,
+      settings,
+      dir,
+      unit: scenario.unit,
+      extraArgs: scenario.idle === undefined ? [] : [`--idle=${scenario.idle[size]}`],
+      signal: abort.signal,
+      checkout,
+    });
+    const timer = setTimeout(() => abort.abort(), scenario.timeoutMs(size));
+    try {
+      await scenario.run(ctx, size);
+    } catch (err) {
+      failures.push(`harness: ${(err as Error).message}`);
+    }
+    clearTimeout(timer);
+    const idleMs = scenario.idle === undefined ? 300_000 : parseDurationMs(scenario.idle[size], '--idle');
+    const expected = expectedSpans(ctx.workload.records, { windowMs: WINDOW_MS, idleMs });
+    const complete = (): boolean => compareDelivery(expected, receiver.counts, receiver.traceOf).lost === 0;
+    let drained = complete();
+    const settle = scenario.settleMs(size);
+    if (settle > 0 && !drained) {
+      const deadline = performance.now() + settle;
+      while (!drained && performance.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        drained = complete();
+      }
+    }
+    if (scenario.mustDrain === true && !drained)
+      failures.push(`backlog not drained ${(settle / 1000).toFixed(0)} s after the stream`);
+    await Promise.all(ctx.processes.map((p) => p.terminate(settings.terminationGraceMs)));
+    await new Promise((r) => setTimeout(r, 500));
+    for (const p of ctx.processes) await p.closeLog();
+    const delivery = compareDelivery(expected, receiver.counts, receiver.traceOf);
+    if (delivery.lost > 0) failures.push(`${delivery.lost} lost`);
+    if (delivery.duplicates > 0 && scenario.duplicatesAllowed !== true)
+      failures.push(`${delivery.duplicates} duplicates`);
+    if (delivery.unexpected > 0) failures.push(`${delivery.unexpected} unexpected`);
+    const peakRssMiB = Math.max(0, ...ctx.processes.map((p) => p.peakRssBytes / 2 ** 20));
+    if (scenario.peakRssGoalMiB !== undefined && peakRssMiB > scenario.peakRssGoalMiB)
+      failures.push(`peak RSS > ${scenario.peakRssGoalMiB} MiB`);
+    if (expected.size === 0) failures.push('the replay expects no spans: the workload wrote nothing');
+    const logs = ctx.processes.map((p) => fs.readFileSync(path.join(dir, `${p.name}.log`), 'utf8'));
+    const recoverSeconds =
+      delivery.lost > 0
+        ? undefined
+        : (ctx.flushSeconds ??
+          (ctx.faultEndAt === undefined ? undefined : recoverySeconds(expected, receiver.arrivals, ctx.faultEndAt)));
+    const goal = scenario.recoverGoalSeconds;
+    if (goal !== undefined && recoverSeconds !== undefined && recoverSeconds > goal)
+      failures.push(`recovery > ${goal} s`);
+    const notes = [...ctx.notes];
+    if (failures.length > 0) notes.push(`logs in ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
+    notes.push(`row took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    return {
+      id: scenario.id,
+      title: scenario.title(size),
+      delivery,
+      reportedLosses: reportedLosses(ctx.processes, logs),
+      peakRssMiB,
+      recoverSeconds,
+      failures,
+      notes,
+    };
+  } catch (err) {
+    return {
+      id: scenario.id,
+      title: scenario.title(size),
+      delivery: undefined,
+      reportedLosses: [],
+      peakRssMiB: 0,
+      recoverSeconds: undefined,
+      failures: [...failures, `harness: ${(err as Error).message}`],
+      notes: [...(ctx?.notes ?? []), `logs in ${dir}`],
+    };
+  } finally {
+    killAll();
+    await receiver.stop();
+    await server.close();
+  }
+}
+
+const rows: ChaosRow[] = [];
+const command = `npm run test:chaos${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
+const suiteStarted = performance.now();
+for (const scenario of SCENARIOS) {
+  if (only !== undefined && !only.includes(scenario.id)) continue;
+  process.stderr.write(`chaos: ${scenario.id} …\n`);
+  const row = await runScenario(scenario);
+  rows.push(row);
+  process.stderr.write(
+    `chaos: ${scenario.id}: ${row.failures.length === 0 ? 'met' : `missed (${row.failures.join('; ')})`}\n`,
+  );
+}
+const table = formatTable(rows);
+const failed = rows.filter((r) => r.failures.length > 0).length;
+const minutes = ((performance.now() - suiteStarted) / 60_000).toFixed(1);
+process.stdout.write(`${table}\n\n`);
+if (resultsFile !== undefined) {
+  const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  fs.writeFileSync(
+    resultsFile,
+    `# Chaos suite results\n\n${when} UTC, ${os.cpus().length} cores, ${minutes} min:\n\n\`\`\`\n${command}\n\`\`\`\n\n${table}\n\nchaos: ${rows.length - failed} passed, ${failed} failed\n`,
+  );
+}
+process.stdout.write(`chaos: ${rows.length - failed} passed, ${failed} failed\n`);
+process.exitCode = failed > 0 ? 1 : 0;
