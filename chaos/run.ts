@@ -171,7 +171,8 @@ async function runScenario(scenario: Scenario): Promise<ChaosRow> {
 }
 
 const rows: ChaosRow[] = [];
-const command = `npm run test:chaos${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
+const shown = argv.filter((a, i) => a !== '--results' && argv[i - 1] !== '--results');
+const command = `npm run test:chaos${shown.length > 0 ? ` -- ${shown.join(' ')}` : ''}`;
 const suiteStarted = performance.now();
 for (const scenario of SCENARIOS) {
   if (only !== undefined && !only.includes(scenario.id)) continue;
