@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { FakeKubeServer } from '../driver/fake-kube-server.ts';
+import { FakeKubeServer } from '../driver/test-support/fake-kube-server.ts';
 
 /** One request as the fault rules see it; `client` is the bearer token of the kspan process that sent it. */
 export interface IncomingApiRequest {

@@ -2,7 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { InputRecord } from '../core/input-record.ts';
 import type { KubeObject } from '../core/kube.ts';
 import { formatTimeUs } from '../core/time.ts';
-import type { FakeKubeServer } from '../driver/fake-kube-server.ts';
+import type { FakeKubeServer } from '../driver/test-support/fake-kube-server.ts';
 
 /**
  * What one unit of work is:
