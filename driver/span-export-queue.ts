@@ -421,7 +421,9 @@ export class SpanExportQueue {
         cancel();
         resolve(err);
       };
-      const timeoutMs = this.options.exportTimeoutMs ?? 10_000;
+      // Longer than the OTLP exporter's own deadline (10 s): a late success must not be taken for a failure and
+      // sent again (a duplicate).
+      const timeoutMs = this.options.exportTimeoutMs ?? 15_000;
       const cancel = clock.schedule(timeoutMs, () =>
         finish(new Error(`the exporter did not answer within ${timeoutMs} ms`)),
       );
