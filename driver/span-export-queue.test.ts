@@ -28,6 +28,7 @@ function setup(over: Partial<SpanExportQueueOptions> = {}) {
     maxBatchSize: 4,
     scheduledDelayMs: 1000,
     backoff: new Backoff({ initialMs: 1000, maxMs: 5000, random: () => 0.5 }),
+    heapHasRoom: () => false,
     onExported: (batch) => committed.push(...batch.map((b) => b.index)),
     ...over,
   });
@@ -128,6 +129,20 @@ describe('SpanExportQueue', () => {
     await clock.advance(6000);
     await vi.waitFor(() => expect(drained).toHaveBeenCalled());
     expect(queue.size).toBe(0);
+  });
+
+  it('beyond its bound takes a burst while the heap has room (the engine flushed it in one step), and drops once it has not', async () => {
+    let room = true;
+    const { queue, metrics, logger } = setup({ heapHasRoom: () => room, exporter: new ManualExporter() });
+    for (let i = 0; i < 300; i++) queue.enqueue(item(i));
+    expect(queue.size).toBe(300);
+    expect(logger.lines.map((l) => l.msg)).toContain(
+      'export queue beyond its bound: a burst of traces was flushed at once; held while the heap has room',
+    );
+    room = false;
+    for (let i = 300; i < 600; i++) queue.enqueue(item(i));
+    expect(queue.size).toBeLessThan(600);
+    expect(await DriverMetrics.total(metrics.exportDroppedSpans)).toBe(600 - queue.size);
   });
 
   it('sends several batches at once and commits them in queue order, whatever order they are answered in', async () => {

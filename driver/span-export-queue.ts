@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { KspanSpan } from '../core/span.ts';
 import { toReadableSpan } from '../export/to-readable-span.ts';
@@ -24,8 +25,14 @@ export interface SpanExportQueueOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: DriverMetrics;
-  /** Bytes (estimated) of spans held; beyond this spans are dropped (`queue-full`). Default 64 MiB. */
+  /**
+   * Bytes (estimated) of spans held. Above `saturation` of it intake pauses; beyond it spans are still taken
+   * while the heap has room (one engine step can flush a burst of traces at once: those spans were already in
+   * memory), and dropped (`queue-full`) once it has not. Default 64 MiB.
+   */
   readonly maxQueueBytes?: number;
+  /** True while the heap has room for spans beyond `maxQueueBytes` (default: used heap below 75 % of its limit). */
+  readonly heapHasRoom?: () => boolean;
   /** Spans held at most (an extra bound; default none). */
   readonly maxQueueSize?: number;
   /** Above this share of either bound the queue is `saturated`: intake stops until it drains. Default 0.5. */
@@ -95,6 +102,9 @@ export class SpanExportQueue {
   private lastDropLog = -Infinity;
   private cancelDropLog: (() => void) | undefined;
   private readonly drainWaiters: (() => void)[] = [];
+  private overflowChecks = 0;
+  private heapRoom = false;
+  private overflowLogged = false;
 
   constructor(options: SpanExportQueueOptions) {
     this.options = options;
@@ -148,7 +158,11 @@ export class SpanExportQueue {
       return false;
     }
     const bytes = spanBytes(item.span);
-    if (!this.draining && (this.heldBytes + bytes > this.maxBytes || this.heldSpans + 1 > this.maxSpans)) {
+    if (
+      !this.draining &&
+      (this.heldBytes + bytes > this.maxBytes || this.heldSpans + 1 > this.maxSpans) &&
+      !this.overflowFits()
+    ) {
       this.drop(1, 'queue-full');
       return false;
     }
@@ -264,6 +278,24 @@ export class SpanExportQueue {
       logger.warn('exporter shutdown failed', { error: (err as Error).message });
     }
     return lost;
+  }
+
+  /** Beyond the bound: asks the heap, once per 256 spans (reading heap statistics costs a few microseconds). */
+  private overflowFits(): boolean {
+    if (this.overflowChecks++ % 256 === 0) {
+      this.heapRoom = (this.options.heapHasRoom ?? heapHasRoom)();
+      if (this.heapRoom && !this.overflowLogged) {
+        this.overflowLogged = true;
+        this.options.logger.warn(
+          'export queue beyond its bound: a burst of traces was flushed at once; held while the heap has room',
+          {
+            maxQueueBytes: this.maxBytes,
+            heldBytes: this.heldBytes,
+          },
+        );
+      }
+    }
+    return this.heapRoom;
   }
 
   private isOpen(): boolean {
@@ -465,4 +497,10 @@ export class SpanExportQueue {
     this.lastDropLog = this.options.clock.now();
     this.droppedSinceLog = 0;
   }
+}
+
+/** Used heap below 75 % of the heap's limit (`--max-old-space-size`; 384 MiB in deploy/). */
+function heapHasRoom(): boolean {
+  const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
+  return used < 0.75 * limit;
 }
