@@ -50,6 +50,28 @@ export default tseslint.config(
     },
   },
   {
+    // The HTML report's page script: plain browser JavaScript, inlined into the page (report/html-report.ts).
+    files: ['report/client/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'script',
+      parserOptions: { projectService: false },
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'performance',
+          'setTimeout',
+          'clearTimeout',
+          'URLSearchParams',
+          'Option',
+        ].map((g) => [g, 'readonly']),
+      ),
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, strict: ['error', 'global'] },
+  },
+  {
     files: ['**/*.test.ts', '**/test-support/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

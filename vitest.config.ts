@@ -11,9 +11,11 @@ export default defineConfig({
       'simulator/**/*.test.ts',
       'driver/**/*.test.ts',
       'chaos/**/*.test.ts',
+      'report/**/*.test.ts',
     ],
     // The end-to-end suite needs a cluster and Jaeger: it runs through `npm run test:e2e`, not here.
-    exclude: ['e2e/**', 'node_modules/**'],
+    // The browser test needs Chromium: it runs through `npm run test:browser`.
+    exclude: ['e2e/**', 'node_modules/**', '**/*.browser.test.ts'],
     testTimeout: 30_000,
     reporters: ['default', './scripts/summary-reporter.ts'],
   },

@@ -91,7 +91,7 @@ describe('kspan CLI', () => {
     [
       'a bad output format',
       ['replay', '--output', 'xml', join(SCENARIO, 'input.ndjson')],
-      /^kspan: --output must be tree or otlp-json/,
+      /^kspan: --output must be tree, otlp-json or html/,
     ],
   ])('gives one clear line and exit 2 for %s', (_name, args, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'kspan-'));

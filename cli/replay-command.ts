@@ -51,9 +51,10 @@ export function withOutputOptions(cmd: Command): Command {
   return cmd
     .option(
       '-o, --output <format>',
-      'tree (readable trace trees) or otlp-json (OTLP ExportTraceServiceRequest JSON)',
+      'tree (readable trace trees), otlp-json (OTLP ExportTraceServiceRequest JSON) or html (a timeline page)',
       'tree',
     )
+    .option('-O, --output-file <file>', 'write the output to this file instead of standard output')
     .option('--rules', 'show which correlation rule parented each span', false)
     .option('--no-times', 'leave span start offsets out of the tree')
     .option('--check <golden>', 'compare the tree with a golden file; exit 1 with a diff when they differ')
@@ -84,6 +85,6 @@ export function registerReplayCommand(program: Command): void {
   ).action(async (files: string[], options: ReplayOptions) => {
     otlpEndpointOf(options); // a malformed endpoint fails before the input is read
     const spans = await replayFiles(files, options);
-    process.exitCode = await writeSpans(spans, options);
+    process.exitCode = await writeSpans(spans, { title: files.join(' '), ...options });
   });
 }

@@ -3,6 +3,7 @@ import type { KspanSpan } from '../core/span.ts';
 import { printTrees } from '../core/tree-printer.ts';
 import { parseOtlpEndpoint } from '../export/otlp-endpoint.ts';
 import { goldenHeader, readGoldenHeader, stripGoldenHeader } from './golden-header.ts';
+import { writeOutputFile } from './output-file.ts';
 import { terminalSafe } from './terminal-safe.ts';
 import { textDiff } from './text-diff.ts';
 import { UserError } from './user-error.ts';
@@ -17,6 +18,10 @@ export interface SpanOutputOptions {
   readonly otlpEndpoint?: string;
   readonly otlpInsecure?: boolean;
   readonly otlpHeaders?: string;
+  /** Write the output to this file instead of standard output. */
+  readonly outputFile?: string;
+  /** The HTML report's title. */
+  readonly title?: string;
 }
 
 /** Where the OTLP endpoint came from: the flag replaces printing, the environment adds an export to it. */
@@ -98,8 +103,10 @@ export async function writeSpans(
   exportToo = false,
 ): Promise<number> {
   const output = options.output ?? 'tree';
-  if (output !== 'tree' && output !== 'otlp-json')
-    throw new UserError(`--output must be tree or otlp-json, got ${JSON.stringify(output)}`);
+  // html: the page is the printout; a --check compares the tree, and a mismatch shows in the page.
+  const html = output === 'html';
+  if (output !== 'tree' && output !== 'otlp-json' && !html)
+    throw new UserError(`--output must be tree, otlp-json or html, got ${JSON.stringify(output)}`);
   const endpoint = otlpEndpointOf(options);
   const toJson = output === 'otlp-json' ? (await import('../export/otlp-json.ts')).toOtlpJson : undefined;
   // Every field escaped: reasons, names and messages come from the cluster and may hold terminal controls.
@@ -111,6 +118,7 @@ export async function writeSpans(
       true,
     );
   let code = 0;
+  let mismatch: { golden: string; expected: string; actual: string } | undefined;
   if (options.check !== undefined) {
     if (options.update === true) {
       await writeGolden(options.check, (toJson === undefined ? goldenHeader(options) : '') + render(options));
@@ -135,8 +143,17 @@ export async function writeSpans(
           `kspan: output differs from ${terminalSafe(options.check)}${hint} (- golden, + actual):\n${diff}\n`,
         );
         code = 1;
+        mismatch = { golden: options.check, expected: stripGoldenHeader(golden), actual: text };
       }
     }
+  }
+  if (html) {
+    const { writeHtmlReport } = await import('../report/html-output.ts');
+    await writeHtmlReport(spans, { ...options, ...(mismatch !== undefined ? { comparison: mismatch } : {}) });
+  } else if (options.check !== undefined) {
+    // checked, not printed
+  } else if (options.outputFile !== undefined) {
+    await writeOutputFile(options.outputFile, render(options));
   } else if (endpoint === undefined || endpoint.from !== 'flag' || exportToo) {
     process.stdout.write(render(options));
   }

@@ -58,7 +58,7 @@ const MISTAKES: readonly [string, readonly string[], RegExp, Record<string, stri
   ['a duration without a unit', ['replay', '--window', '5', INPUT], /^kspan: --window: .*got "5"; add a unit, e.g. 5s/],
   ['a bad duration', ['replay', '--idle', 'soon', INPUT], /^kspan: --idle: expected a duration like 5s/],
   ['a bad --format', ['replay', '--format', 'bogus', INPUT], /--format <format>' argument 'bogus' is invalid/],
-  ['a bad --output', ['replay', '--output', 'xml', INPUT], /^kspan: --output must be tree or otlp-json/],
+  ['a bad --output', ['replay', '--output', 'xml', INPUT], /^kspan: --output must be tree, otlp-json or html/],
   ['a non-URL endpoint', ['replay', '--otlp-endpoint', 'not a url', INPUT], /^kspan: --otlp-endpoint: expected a URL/],
   [
     'a non-URL endpoint in the environment',

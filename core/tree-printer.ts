@@ -20,7 +20,7 @@ function compare(x: string, y: string): number {
 }
 
 /** Start time, then name, then message (readable and independent of hashing), then span ID. */
-function compareSpans(a: KspanSpan, b: KspanSpan): number {
+export function compareSpans(a: KspanSpan, b: KspanSpan): number {
   return a.startUs - b.startUs || compare(a.name, b.name) || compare(text(a), text(b)) || compare(a.spanId, b.spanId);
 }
 

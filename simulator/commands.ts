@@ -11,7 +11,7 @@ import { toNdjson } from './ndjson.ts';
 import { eraProfiles, profileNamed, PROFILES, type K8sProfile } from './k8s-profile.ts';
 import { scenarioNamed, SCENARIOS } from './scenario-catalog.ts';
 
-const OUTPUTS = ['tree', 'ndjson', 'kspan-capture', 'otlp-json'] as const;
+const OUTPUTS = ['tree', 'ndjson', 'kspan-capture', 'otlp-json', 'html'] as const;
 
 function intArg(text: string): number {
   const n = Number(text);
@@ -60,8 +60,9 @@ export function registerSimulatorCommands(program: Command): void {
     .option('--window <duration>', 'engine window (tree, otlp-json)', '5s')
     .option('--k8s-version <version>', VERSION_HELP.replace('(s)', '').replace(', or all', ''), 'default')
     .option('-o, --output <format>', `output: ${OUTPUTS.join(' | ')}`, 'tree')
+    .option('-O, --output-file <file>', 'with --output html: write the page to this file')
     .action(
-      (
+      async (
         name: string,
         o: {
           seed: number;
@@ -72,6 +73,7 @@ export function registerSimulatorCommands(program: Command): void {
           window: string;
           output: string;
           k8sVersion: string;
+          outputFile?: string;
         },
       ) => {
         if (!(OUTPUTS as readonly string[]).includes(o.output))
@@ -88,6 +90,10 @@ export function registerSimulatorCommands(program: Command): void {
         if (o.output === 'ndjson') return void process.stdout.write(toNdjson(records));
         if (o.output === 'kspan-capture') return void process.stdout.write(toKspanCapture(records));
         const spans = realEngine(parseDurationMs(o.window, '--window'))(records);
+        if (o.output === 'html') {
+          const { writeHtmlReport } = await import('../report/html-output.ts');
+          return writeHtmlReport(spans, { outputFile: o.outputFile, title: `kspan simulate ${name} --seed ${o.seed}` });
+        }
         process.stdout.write(o.output === 'tree' ? `${printTrees(spans)}\n` : `${toOtlpJson(spans)}\n`);
       },
     );
