@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeCollector } from '../export/test-support/fake-collector.ts';
+import { FakeHttpReceiver } from '../export/test-support/fake-http-receiver.ts';
 
 const run = promisify(execFile);
 const MAIN = join(import.meta.dirname, 'main.ts');
@@ -23,7 +24,12 @@ async function kspan(
 
 describe('kspan replay exporting over OTLP/gRPC', () => {
   let collector: FakeCollector | undefined;
-  afterEach(async () => collector?.stop());
+  const stops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await collector?.stop();
+    collector = undefined;
+    for (const stop of stops.splice(0)) await stop();
+  });
 
   it('exports every span to the endpoint named by OTEL_EXPORTER_OTLP_ENDPOINT, still prints, and says so', async () => {
     collector = new FakeCollector();
@@ -45,7 +51,36 @@ describe('kspan replay exporting over OTLP/gRPC', () => {
     const r = await kspan({}, 'replay', INPUT, '--otlp-endpoint', endpoint);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`kspan: exported 14 spans to ${endpoint}\n`);
+    expect(r.stderr).toBe(`kspan: exported 14 spans to ${endpoint} (grpc)\n`);
+  });
+
+  it.each([
+    ['http/protobuf', 'application/x-protobuf'],
+    ['http/json', 'application/json'],
+  ])('--otlp-protocol %s posts to <endpoint>/v1/traces', async (protocol, contentType) => {
+    const receiver = new FakeHttpReceiver();
+    stops.push(() => receiver.stop());
+    const base = await receiver.start();
+    const r = await kspan({}, 'replay', INPUT, '--otlp-protocol', protocol, '--otlp-endpoint', base);
+    expect(r.stderr).toBe(`kspan: exported 14 spans to ${base}/v1/traces (${protocol})\n`);
+    expect(r.code).toBe(0);
+    expect(receiver.requests.map((q) => [q.path, q.headers['content-type']])).toEqual([['/v1/traces', contentType]]);
+  });
+
+  it('OTEL_EXPORTER_OTLP_PROTOCOL picks the transport', async () => {
+    const receiver = new FakeHttpReceiver();
+    stops.push(() => receiver.stop());
+    const base = await receiver.start();
+    const r = await kspan(
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: base },
+      'replay',
+      INPUT,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /also exporting to http:\/\/127\.0\.0\.1:\d+\/v1\/traces \(from \$OTEL_EXPORTER_OTLP_ENDPOINT\)/,
+    );
+    expect(receiver.requests).toHaveLength(1);
   });
 
   it('hints at plaintext when TLS meets a plaintext endpoint', async () => {

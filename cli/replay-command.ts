@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { Engine } from '../core/engine.ts';
+import { OTLP_PROTOCOLS } from '../export/otlp-config.ts';
 import type { KspanSpan } from '../core/span.ts';
 import { parseDurationMs } from './duration.ts';
 import { Progress } from './progress.ts';
@@ -61,10 +62,20 @@ export function withOutputOptions(cmd: Command): Command {
     .option('--update', 'with --check: rewrite the golden file instead of comparing', false)
     .option(
       '--otlp-endpoint <url>',
-      'export over OTLP/gRPC instead of printing (default: $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or $OTEL_EXPORTER_OTLP_ENDPOINT)',
+      'export over OTLP instead of printing; $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or $OTEL_EXPORTER_OTLP_ENDPOINT export as well as print',
     )
     .option('--otlp-insecure', 'use plaintext gRPC (implied by an http:// endpoint)', false)
-    .option('--otlp-headers <list>', 'gRPC metadata as key=value,key2=value2 (default: $OTEL_EXPORTER_OTLP_HEADERS)');
+    .option(
+      '--otlp-headers <list>',
+      'headers (gRPC metadata) as key=value,key2=value2, added to $OTEL_EXPORTER_OTLP_HEADERS',
+    )
+    .addOption(
+      new Option(
+        '--otlp-protocol <protocol>',
+        'OTLP transport (default: $OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, $OTEL_EXPORTER_OTLP_PROTOCOL, then grpc)',
+      ).choices(OTLP_PROTOCOLS),
+    )
+    .option('--cluster-name <name>', 'k8s.cluster.name on exported spans (default: $KSPAN_CLUSTER_NAME)');
 }
 
 /** `kspan replay <file>…` */

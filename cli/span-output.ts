@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { KspanSpan } from '../core/span.ts';
 import { printTrees } from '../core/tree-printer.ts';
-import { parseOtlpEndpoint } from '../export/otlp-endpoint.ts';
+import { otlpEndpointConfigured, resolveOtlpConfig, type OtlpConfig } from '../export/otlp-config.ts';
+import { parseHeaders } from '../export/parse-headers.ts';
 import { goldenHeader, readGoldenHeader, stripGoldenHeader } from './golden-header.ts';
 import { writeOutputFile } from './output-file.ts';
 import { terminalSafe } from './terminal-safe.ts';
@@ -22,30 +23,39 @@ export interface SpanOutputOptions {
   readonly outputFile?: string;
   /** The HTML report's title. */
   readonly title?: string;
+  readonly otlpProtocol?: string;
+  /** `k8s.cluster.name` on exported resources (also from $KSPAN_CLUSTER_NAME or OTEL_RESOURCE_ATTRIBUTES). */
+  readonly clusterName?: string;
 }
 
-/** Where the OTLP endpoint came from: the flag replaces printing, the environment adds an export to it. */
-export interface OtlpEndpoint {
-  readonly url: string;
-  readonly from: 'flag' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_EXPORTER_OTLP_ENDPOINT';
+/** An export a command will make: its settings, and whether a flag (which replaces printing) asked for it. */
+export interface OtlpTarget {
+  readonly config: OtlpConfig;
+  readonly fromFlag: boolean;
 }
 
-/** The configured OTLP endpoint: the flag, else the standard environment variables; a malformed one is a user mistake. */
+/**
+ * The OTLP export the options and environment ask for, or undefined when no endpoint is set anywhere.
+ * Anything malformed (a URL, a protocol, a TLS file) is a user mistake, reported before any work.
+ */
 export function otlpEndpointOf(
   options: SpanOutputOptions,
   env: NodeJS.ProcessEnv = process.env,
-): OtlpEndpoint | undefined {
-  const found: OtlpEndpoint | undefined =
-    options.otlpEndpoint !== undefined
-      ? { url: options.otlpEndpoint, from: 'flag' }
-      : env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
-        ? { url: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, from: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' }
-        : env.OTEL_EXPORTER_OTLP_ENDPOINT
-          ? { url: env.OTEL_EXPORTER_OTLP_ENDPOINT, from: 'OTEL_EXPORTER_OTLP_ENDPOINT' }
-          : undefined;
-  if (found === undefined) return undefined;
-  parseOtlpEndpoint(found.url, found.from === 'flag' ? '--otlp-endpoint' : `$${found.from}`);
-  return found;
+): OtlpTarget | undefined {
+  if (
+    !otlpEndpointConfigured({ ...(options.otlpEndpoint !== undefined ? { endpoint: options.otlpEndpoint } : {}) }, env)
+  )
+    return undefined;
+  const config = resolveOtlpConfig(
+    {
+      ...(options.otlpEndpoint !== undefined ? { endpoint: options.otlpEndpoint } : {}),
+      ...(options.otlpProtocol !== undefined ? { protocol: options.otlpProtocol } : {}),
+      ...(options.otlpInsecure === true ? { insecure: true } : {}),
+      ...(options.otlpHeaders !== undefined ? { headers: parseHeaders(options.otlpHeaders) } : {}),
+    },
+    env,
+  );
+  return { config, fromFlag: options.otlpEndpoint !== undefined };
 }
 
 /** A hint for the classic TLS-vs-plaintext mix-up, read from the exporter's error. */
@@ -57,33 +67,37 @@ export function transportHint(message: string, url: string): string {
     /ECONNRESET|Connection dropped|Protocol error|socket hang up|RST_STREAM/i.test(message)
   )
     return `; if the endpoint expects TLS, use https://`;
+  if (/self[- ]signed|unable to verify|UNABLE_TO_GET_ISSUER|certificate/i.test(message))
+    return '; trust its CA with OTEL_EXPORTER_OTLP_CERTIFICATE=<ca.pem>';
   return '; is a collector or Jaeger listening there?';
 }
 
-/** Exports spans over OTLP/gRPC and waits for the endpoint to accept them. */
+/** Exports spans over OTLP (gRPC or HTTP, as configured) and waits for the endpoint to accept them. */
 export async function exportSpans(
   spans: readonly KspanSpan[],
-  endpoint: string,
-  options: SpanOutputOptions,
+  target: OtlpTarget,
+  clusterName?: string,
 ): Promise<void> {
-  // Loaded on demand: gRPC and the SDK take most of the CLI's start-up time.
-  const { createOtlpTraceExporter, exportOnce, parseHeaders } = await import('../export/otlp-exporter.ts');
+  // Loaded on demand: gRPC, HTTP and the SDK take most of the CLI's start-up time.
+  const { createOtlpTraceExporter, exportOnce } = await import('../export/otlp-exporter.ts');
   const { toReadableSpan } = await import('../export/to-readable-span.ts');
-  const exporter = createOtlpTraceExporter({
-    endpoint,
-    ...(options.otlpHeaders !== undefined ? { headers: parseHeaders(options.otlpHeaders) } : {}),
-    ...(options.otlpInsecure === true ? { insecure: true } : {}),
-    timeoutMillis: 10_000,
-  });
+  const { SpanResources } = await import('../export/span-resources.ts');
+  const resources = SpanResources.fromEnvironment(clusterName !== undefined ? { name: clusterName } : {});
+  const { url, protocol } = target.config;
+  const exporter = createOtlpTraceExporter(target.config);
   try {
-    for (let i = 0; i < spans.length; i += 512) await exportOnce(exporter, spans.slice(i, i + 512).map(toReadableSpan));
+    for (let i = 0; i < spans.length; i += 512)
+      await exportOnce(
+        exporter,
+        spans.slice(i, i + 512).map((s) => toReadableSpan(s, resources)),
+      );
   } catch (err) {
     const message = (err as Error).message;
-    throw new UserError(`${message} (endpoint ${endpoint})${transportHint(message, endpoint)}`, 1);
+    throw new UserError(`${message} (endpoint ${url}, ${protocol})${transportHint(message, url)}`, 1);
   } finally {
     await exporter.shutdown();
   }
-  process.stderr.write(`kspan: exported ${spans.length} spans to ${terminalSafe(endpoint)}\n`);
+  process.stderr.write(`kspan: exported ${spans.length} spans to ${terminalSafe(url)} (${protocol})\n`);
 }
 
 async function writeGolden(path: string, text: string): Promise<void> {
@@ -108,7 +122,19 @@ export async function writeSpans(
   if (output !== 'tree' && output !== 'otlp-json' && !html)
     throw new UserError(`--output must be tree, otlp-json or html, got ${JSON.stringify(output)}`);
   const endpoint = otlpEndpointOf(options);
-  const toJson = output === 'otlp-json' ? (await import('../export/otlp-json.ts')).toOtlpJson : undefined;
+  const toJson =
+    output === 'otlp-json'
+      ? await (async () => {
+          const [{ toOtlpJson }, { SpanResources }] = await Promise.all([
+            import('../export/otlp-json.ts'),
+            import('../export/span-resources.ts'),
+          ]);
+          const resources = SpanResources.fromEnvironment(
+            options.clusterName !== undefined ? { name: options.clusterName } : {},
+          );
+          return (s: readonly KspanSpan[]): string => toOtlpJson(s, resources);
+        })()
+      : undefined;
   // Every field escaped: reasons, names and messages come from the cluster and may hold terminal controls.
   const render = (o: SpanOutputOptions): string =>
     terminalSafe(
@@ -154,13 +180,15 @@ export async function writeSpans(
     // checked, not printed
   } else if (options.outputFile !== undefined) {
     await writeOutputFile(options.outputFile, render(options));
-  } else if (endpoint === undefined || endpoint.from !== 'flag' || exportToo) {
+  } else if (endpoint === undefined || !endpoint.fromFlag || exportToo) {
     process.stdout.write(render(options));
   }
   if (endpoint !== undefined) {
-    if (endpoint.from !== 'flag')
-      process.stderr.write(`kspan: also exporting to ${terminalSafe(endpoint.url)} (from $${endpoint.from})\n`);
-    await exportSpans(spans, endpoint.url, options);
+    if (!endpoint.fromFlag)
+      process.stderr.write(
+        `kspan: also exporting to ${terminalSafe(endpoint.config.url)} (from ${endpoint.config.urlFrom})\n`,
+      );
+    await exportSpans(spans, endpoint, options.clusterName);
   }
   return code;
 }

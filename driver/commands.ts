@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { OTLP_PROTOCOLS } from '../export/otlp-config.ts';
 import { UserError } from '../cli/user-error.ts';
 import type { ProductionRun } from './production-run.ts';
 import { DEFAULT_SHUTDOWN_GRACE, parseRunOptions, type RunFlags } from './run-options.ts';
@@ -10,7 +11,7 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description(
-      "watch a live cluster's Events and export them as traces over OTLP/gRPC (production mode; SIGTERM flushes everything held, exits 0 when nothing was lost, 1 otherwise)",
+      "watch a live cluster's Events and export them as traces over OTLP, gRPC or HTTP (production mode; SIGTERM flushes everything held, exits 0 when nothing was lost, 1 otherwise)",
     )
     .option(
       '--kubeconfig <file>',
@@ -24,6 +25,13 @@ export function registerRunCommand(program: Command): void {
       'OTLP/gRPC endpoint, e.g. http://jaeger-collector:4317 (default: $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or $OTEL_EXPORTER_OTLP_ENDPOINT)',
     )
     .option('--otlp-insecure', 'plaintext gRPC (implied by an http:// endpoint); TLS otherwise', false)
+    .addOption(
+      new Option(
+        '--otlp-protocol <protocol>',
+        'OTLP transport (default: $OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, $OTEL_EXPORTER_OTLP_PROTOCOL, then grpc)',
+      ).choices(OTLP_PROTOCOLS),
+    )
+    .option('--cluster-name <name>', 'k8s.cluster.name on every span (default: $KSPAN_CLUSTER_NAME)')
     .option(
       '--otlp-headers-file <file>',
       'gRPC headers as key=value lines, e.g. a mounted Secret (added to $OTEL_EXPORTER_OTLP_HEADERS; never logged)',

@@ -5,9 +5,11 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { collectDefaultMetrics } from 'prom-client';
 import { Engine } from '../core/engine.ts';
 import { createOtlpTraceExporter } from '../export/otlp-exporter.ts';
+import { SpanResources } from '../export/span-resources.ts';
 import { NdjsonLogWriter } from '../input-log/ndjson-writer.ts';
 import { SystemClock, type Clock } from './clock.ts';
 import { ClusterDriver } from './cluster-driver.ts';
+import { discoverClusterUid } from './cluster-uid.ts';
 import { DriverMetrics } from './driver-metrics.ts';
 import { EventFilter } from './event-filter.ts';
 import { ExportLedger } from './export-ledger.ts';
@@ -62,6 +64,9 @@ export class ProductionRun {
   private readonly elector: LeaderElector | undefined;
   private readonly recordStream: fs.WriteStream | undefined;
   private readonly clock: Clock;
+  private readonly api: HttpsKubeApi;
+  /** The spans' resources; `start` adds the discovered cluster UID. */
+  private resources: SpanResources;
   private stopping: Promise<RunSummary> | undefined;
   private apiFailingSince: number | undefined;
 
@@ -72,23 +77,20 @@ export class ProductionRun {
     const metrics = (this.metrics = new DriverMetrics());
     if (edges.defaultMetrics !== false) collectDefaultMetrics({ register: metrics.registry });
     const kubeConfig = edges.kubeConfig ?? loadKubeConfig({ kubeconfig: options.kubeconfig, context: options.context });
-    const api = new HttpsKubeApi({
+    this.resources = SpanResources.fromEnvironment(
+      options.clusterName !== undefined ? { name: options.clusterName } : {},
+    );
+    const api = (this.api = new HttpsKubeApi({
       kubeConfig,
       onRequest: (r) => metrics.apiRequests.inc(r),
       onAnswer: (ok) => {
         if (ok) this.apiFailingSince = undefined;
         else this.apiFailingSince ??= clock.now();
       },
-    });
+    }));
     const isLeader = (): boolean => this.elector?.isLeader ?? true;
     this.queue = new SpanExportQueue({
-      exporter:
-        edges.exporter ??
-        createOtlpTraceExporter({
-          endpoint: options.otlp.endpoint,
-          headers: options.otlp.headers,
-          insecure: options.otlp.insecure,
-        }),
+      exporter: edges.exporter ?? createOtlpTraceExporter(options.otlp),
       clock,
       logger,
       metrics,
@@ -96,6 +98,7 @@ export class ProductionRun {
       maxQueueBytes: options.maxQueueBytes,
       isOpen: isLeader,
       onExported: (batch) => this.ledger.exported(batch),
+      resources: () => this.resources,
     });
     this.ledger = new ExportLedger({
       clock,
@@ -176,7 +179,9 @@ export class ProductionRun {
     const { logger } = run;
     logger.info('starting kspan run', {
       windowMs: options.windowMs,
-      otlpEndpoint: options.otlp.endpoint ?? '(exporter default: localhost:4317)',
+      otlpEndpoint: options.otlp.url,
+      otlpEndpointFrom: options.otlp.urlFrom,
+      otlpProtocol: options.otlp.protocol,
       otlpInsecure: options.otlp.insecure,
       otlpHeaderCount: Object.keys(options.otlp.headers).length,
       record: options.record,
@@ -184,6 +189,17 @@ export class ProductionRun {
     });
     run.metricsPort = await run.status.listen(options.metricsAddr);
     try {
+      const uid = await discoverClusterUid(run.api, logger);
+      if (uid !== undefined) {
+        run.resources = SpanResources.fromEnvironment({
+          ...(options.clusterName !== undefined ? { name: options.clusterName } : {}),
+          uid,
+        });
+        logger.info('cluster identity', {
+          clusterUid: uid,
+          clusterName: options.clusterName ?? process.env.KSPAN_CLUSTER_NAME,
+        });
+      }
       if (run.elector !== undefined) await run.elector.start();
       await run.driver.start();
     } catch (err) {

@@ -20,16 +20,16 @@ const base: RunFlags = {
 
 describe('parseRunOptions', () => {
   it('takes the OTLP endpoint from the environment, traces-specific first', () => {
-    expect(parseRunOptions(base, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4317' }).otlp.endpoint).toBe('http://a:4317');
+    expect(parseRunOptions(base, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4317' }).otlp.url).toBe('http://a:4317');
     expect(
       parseRunOptions(base, {
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4317',
         OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4317',
-      }).otlp.endpoint,
+      }).otlp.url,
     ).toBe('http://b:4317');
     expect(
       parseRunOptions({ ...base, otlpEndpoint: 'http://c:4317' }, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4317' }).otlp
-        .endpoint,
+        .url,
     ).toBe('http://c:4317');
   });
 

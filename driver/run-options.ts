@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { parseDurationMs } from '../cli/duration.ts';
 import { UserError } from '../cli/user-error.ts';
-import { parseOtlpEndpoint } from '../export/otlp-endpoint.ts';
+import { resolveOtlpConfig, type OtlpConfig } from '../export/otlp-config.ts';
 import { parseHeaders } from '../export/parse-headers.ts';
 import { LOG_LEVELS, type LogLevel } from './logger.ts';
 
@@ -15,6 +15,8 @@ export interface RunFlags {
   readonly otlpEndpoint?: string;
   readonly otlpInsecure?: boolean;
   readonly otlpHeadersFile?: string;
+  readonly otlpProtocol?: string;
+  readonly clusterName?: string;
   readonly record?: string;
   readonly namespace: string[];
   readonly excludeNamespace: string[];
@@ -36,7 +38,10 @@ export interface RunOptions {
   readonly context?: string;
   readonly windowMs: number;
   readonly idleMs: number;
-  readonly otlp: { endpoint?: string; insecure: boolean; headers: Record<string, string> };
+  /** Resolved from the flags and the OpenTelemetry exporter variables. */
+  readonly otlp: OtlpConfig;
+  /** `k8s.cluster.name` (`--cluster-name`; `$KSPAN_CLUSTER_NAME` is read with the resource). */
+  readonly clusterName?: string;
   readonly record?: string;
   readonly namespaces: string[];
   readonly excludeNamespaces: string[];
@@ -97,19 +102,22 @@ export function parseRunOptions(flags: RunFlags, env: NodeJS.ProcessEnv = proces
         .join('\n'),
     );
   }
-  const endpoint = flags.otlpEndpoint ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (endpoint !== undefined)
-    parseOtlpEndpoint(endpoint, flags.otlpEndpoint !== undefined ? '--otlp-endpoint' : 'the OTLP endpoint variable');
+  const otlp = resolveOtlpConfig(
+    {
+      ...(flags.otlpEndpoint !== undefined ? { endpoint: flags.otlpEndpoint } : {}),
+      ...(flags.otlpProtocol !== undefined ? { protocol: flags.otlpProtocol } : {}),
+      insecure: flags.otlpInsecure === true,
+      headers,
+    },
+    env,
+  );
   return {
     kubeconfig: flags.kubeconfig,
     context: flags.context,
     windowMs: parseDurationMs(flags.window, '--window'),
     idleMs: parseDurationMs(flags.idle, '--idle'),
-    otlp: {
-      endpoint: flags.otlpEndpoint ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT,
-      insecure: flags.otlpInsecure === true,
-      headers,
-    },
+    otlp,
+    ...(flags.clusterName !== undefined ? { clusterName: flags.clusterName } : {}),
     record: flags.record,
     namespaces: flags.namespace,
     excludeNamespaces: flags.excludeNamespace,

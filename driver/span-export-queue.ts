@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { KspanSpan } from '../core/span.ts';
+import type { SpanResources } from '../export/span-resources.ts';
 import { toReadableSpan } from '../export/to-readable-span.ts';
 import { Backoff } from './backoff.ts';
 import { sleep, type Clock } from './clock.ts';
@@ -50,6 +51,8 @@ export interface SpanExportQueueOptions {
   readonly isOpen?: () => boolean;
   /** Called with each committed batch, in queue order (the ledger advances its checkpoint). */
   readonly onExported?: (batch: readonly QueuedSpan[]) => void;
+  /** The resources spans are exported with (cluster identity, service.name policy); default: plain. */
+  readonly resources?: () => SpanResources;
 }
 
 interface Entry extends QueuedSpan {
@@ -360,8 +363,8 @@ export class SpanExportQueue {
 
   private send(batch: Batch): void {
     batch.state = 'sending';
-    batch.done = this.exportOnce(batch.entries.map((e) => toReadableSpan(e.span))).then((error) =>
-      this.settle(batch, error),
+    batch.done = this.exportOnce(batch.entries.map((e) => toReadableSpan(e.span, this.options.resources?.()))).then(
+      (error) => this.settle(batch, error),
     );
   }
 

@@ -200,6 +200,7 @@ describe('kspan run against a real control plane, traces read back from Jaeger',
       ['get', 'replicasets.apps'],
       ['watch', 'deployments.apps'],
       ['get', 'leases.coordination.k8s.io/kspan', '-n', 'kspan'],
+      ['get', 'namespaces/kube-system'],
     ]) {
       expect(await can(...allowed), allowed.join(' ')).toBe('yes');
     }
@@ -209,6 +210,8 @@ describe('kspan run against a real control plane, traces read back from Jaeger',
       ['delete', 'events'],
       ['update', 'deployments.apps'],
       ['update', 'leases.coordination.k8s.io/kube-scheduler', '-n', 'kube-system'],
+      ['get', 'namespaces/default'],
+      ['list', 'namespaces'],
     ]) {
       expect(await can(...denied), denied.join(' ')).toBe('no');
     }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { replay } from '../core/replay.ts';
 import { ev, obj } from '../core/test-support/records.ts';
+import { resolveOtlpConfig } from './otlp-config.ts';
 import { createOtlpTraceExporter, exportOnce, parseHeaders } from './otlp-exporter.ts';
 import { FakeCollector } from './test-support/fake-collector.ts';
 import { toReadableSpan } from './to-readable-span.ts';
@@ -20,8 +21,11 @@ describe('OTLP/gRPC export', () => {
   it('delivers the spans, with their deterministic IDs, to a collector', async () => {
     collector = new FakeCollector();
     const endpoint = await collector.start();
-    const exporter = createOtlpTraceExporter({ endpoint, headers: { 'x-api-key': 'secret' } });
-    await exportOnce(exporter, spans.map(toReadableSpan));
+    const exporter = createOtlpTraceExporter(resolveOtlpConfig({ endpoint, headers: { 'x-api-key': 'secret' } }, {}));
+    await exportOnce(
+      exporter,
+      spans.map((s) => toReadableSpan(s)),
+    );
     await exporter.shutdown();
     expect(collector.requests).toHaveLength(1);
     for (const s of spans) {
@@ -33,8 +37,15 @@ describe('OTLP/gRPC export', () => {
   it('reports a collector that refuses as a failed export, not a crash', async () => {
     collector = new FakeCollector();
     collector.failing = true;
-    const exporter = createOtlpTraceExporter({ endpoint: await collector.start(), timeoutMillis: 2000 });
-    await expect(exportOnce(exporter, spans.map(toReadableSpan))).rejects.toThrow(/OTLP export failed/);
+    const exporter = createOtlpTraceExporter(
+      resolveOtlpConfig({ endpoint: await collector.start() }, { OTEL_EXPORTER_OTLP_TIMEOUT: '2000' }),
+    );
+    await expect(
+      exportOnce(
+        exporter,
+        spans.map((s) => toReadableSpan(s)),
+      ),
+    ).rejects.toThrow(/OTLP export failed/);
     await exporter.shutdown();
   });
 

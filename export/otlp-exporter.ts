@@ -1,33 +1,41 @@
 import { credentials, Metadata } from '@grpc/grpc-js';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { OtlpConfig } from './otlp-config.ts';
 
 export { parseHeaders } from './parse-headers.ts';
 
-/** OTLP/gRPC settings; anything left out comes from the standard `OTEL_EXPORTER_OTLP_*` variables. */
-export interface OtlpExporterOptions {
-  /** e.g. `http://localhost:4317` (insecure) or `https://collector:4317`. */
-  readonly endpoint?: string;
-  /** Extra gRPC metadata, e.g. an API key; never logged. */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Plaintext gRPC even for a non-`http://` endpoint. */
-  readonly insecure?: boolean;
-  readonly timeoutMillis?: number;
-}
-
-/** An OTLP/gRPC span exporter (Jaeger, any collector). */
-export function createOtlpTraceExporter(options: OtlpExporterOptions = {}): SpanExporter {
-  let metadata: Metadata | undefined;
-  if (options.headers !== undefined && Object.keys(options.headers).length > 0) {
-    metadata = new Metadata();
-    for (const [k, v] of Object.entries(options.headers)) metadata.set(k, v);
+/**
+ * An OTLP span exporter for resolved settings: gRPC, HTTP protobuf or HTTP JSON, with TLS, headers and
+ * compression. Every setting is passed explicitly, so the SDK's own reading of the variables (which drops
+ * a malformed one with a warning) never decides.
+ */
+export function createOtlpTraceExporter(config: OtlpConfig): SpanExporter {
+  const { ca, cert, key } = config.tls;
+  const compression = config.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
+  if (config.protocol === 'grpc') {
+    const metadata = new Metadata();
+    for (const [k, v] of Object.entries(config.headers)) metadata.set(k, v);
+    return new GrpcTraceExporter({
+      url: config.url,
+      metadata,
+      credentials: config.insecure
+        ? credentials.createInsecure()
+        : credentials.createSsl(ca ?? null, key ?? null, cert ?? null),
+      compression,
+      timeoutMillis: config.timeoutMillis,
+    });
   }
-  const insecure = options.insecure === true || options.endpoint?.startsWith('http://') === true;
-  return new OTLPTraceExporter({
-    ...(options.endpoint !== undefined ? { url: options.endpoint } : {}),
-    ...(metadata !== undefined ? { metadata } : {}),
-    ...(insecure ? { credentials: credentials.createInsecure() } : {}),
-    ...(options.timeoutMillis !== undefined ? { timeoutMillis: options.timeoutMillis } : {}),
+  const Exporter = config.protocol === 'http/protobuf' ? ProtobufTraceExporter : JsonTraceExporter;
+  return new Exporter({
+    url: config.url,
+    headers: { ...config.headers },
+    compression,
+    timeoutMillis: config.timeoutMillis,
+    ...(ca !== undefined || cert !== undefined ? { httpAgentOptions: { ca, cert, key } } : {}),
   });
 }
 

@@ -1,9 +1,10 @@
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { KspanSpan } from '../core/span.ts';
+import type { SpanResources } from './span-resources.ts';
 import { toReadableSpan } from './to-readable-span.ts';
 
 /** Spans as the standard OTLP/JSON `ExportTraceServiceRequest` encoding (what OTLP/HTTP JSON receivers accept). */
-export function toOtlpJson(spans: readonly KspanSpan[]): string {
+export function toOtlpJson(spans: readonly KspanSpan[], resources?: SpanResources): string {
   const sorted = spans
     .slice()
     .sort(
@@ -12,7 +13,7 @@ export function toOtlpJson(spans: readonly KspanSpan[]): string {
         a.startUs - b.startUs ||
         (a.spanId < b.spanId ? -1 : 1),
     );
-  const bytes = JsonTraceSerializer.serializeRequest(sorted.map(toReadableSpan));
+  const bytes = JsonTraceSerializer.serializeRequest(sorted.map((s) => toReadableSpan(s, resources)));
   if (bytes === undefined) return '{"resourceSpans":[]}';
   return new TextDecoder().decode(bytes);
 }

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, TraceFlags, type HrTime } from '@opentelemetry/api';
-import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { KspanSpan } from '../core/span.ts';
+import { SpanResources } from './span-resources.ts';
 
 /** The instrumentation scope kspan's spans carry. */
 export const KSPAN_SCOPE = { name: 'kspan', version: '0.1.0' } as const;
@@ -11,20 +11,11 @@ function hr(us: number): HrTime {
   return [seconds, (us - seconds * 1_000_000) * 1000];
 }
 
-const resources = new Map<string, Resource>();
+/** Resources without environment detection: a library default; commands pass `SpanResources.fromEnvironment()`. */
+const PLAIN = new SpanResources();
 
-/** One shared Resource per `service.name`, so exporters group spans by reporting component. */
-function resourceFor(serviceName: string): Resource {
-  let r = resources.get(serviceName);
-  if (r === undefined) {
-    r = resourceFromAttributes({ 'service.name': serviceName, 'service.namespace': 'kubernetes' });
-    resources.set(serviceName, r);
-  }
-  return r;
-}
-
-/** Converts a core span into the OpenTelemetry SDK's `ReadableSpan`, ready for any `SpanExporter`. */
-export function toReadableSpan(span: KspanSpan): ReadableSpan {
+/** Converts a core span into the OpenTelemetry SDK's `ReadableSpan`, ready for any `SpanExporter`; `resources` sets its resource. */
+export function toReadableSpan(span: KspanSpan, resources: SpanResources = PLAIN): ReadableSpan {
   const context = { traceId: span.traceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED };
   return {
     name: span.name,
@@ -47,11 +38,12 @@ export function toReadableSpan(span: KspanSpan): ReadableSpan {
       span.status === 'error'
         ? { code: SpanStatusCode.ERROR, ...(span.statusMessage !== undefined ? { message: span.statusMessage } : {}) }
         : { code: SpanStatusCode.UNSET },
-    attributes: { ...span.attributes },
+    // The component stays on the span when a user-set service.name replaces it on the resource.
+    attributes: { ...span.attributes, 'kspan.component': span.serviceName },
     links: [],
     events: span.events.map((e) => ({ name: e.name, time: hr(e.timeUs), attributes: { ...e.attributes } })),
     ended: true,
-    resource: resourceFor(span.serviceName),
+    resource: resources.forComponent(span.serviceName),
     instrumentationScope: KSPAN_SCOPE,
     droppedAttributesCount: 0,
     droppedEventsCount: 0,

@@ -13,18 +13,24 @@ const TRACE_SERVICE: ServiceDefinition = {
   },
 };
 
-/** A loopback OTLP/gRPC collector for tests: records each export request's bytes; can be told to fail. */
+/** A loopback OTLP/gRPC collector for tests (plaintext, or TLS): records each request's bytes and metadata; can be told to fail. */
 export class FakeCollector {
   readonly requests: Buffer[] = [];
+  readonly metadata: Record<string, unknown[]>[] = [];
   failing = false;
   private readonly server = new Server();
+  private readonly tls: { key: Buffer; cert: Buffer } | undefined;
   private port = 0;
+
+  constructor(tls?: { key: Buffer; cert: Buffer }) {
+    this.tls = tls;
+  }
 
   /** Starts listening on 127.0.0.1 and returns the endpoint URL. */
   async start(): Promise<string> {
     this.server.addService(TRACE_SERVICE, {
       Export: (
-        call: { request: Buffer },
+        call: { request: Buffer; metadata: { getMap: () => Record<string, unknown> } },
         callback: (err: { code: number; details: string } | null, res?: Buffer) => void,
       ) => {
         if (this.failing) {
@@ -32,15 +38,18 @@ export class FakeCollector {
           return;
         }
         this.requests.push(call.request);
+        this.metadata.push(Object.fromEntries(Object.entries(call.metadata.getMap()).map(([k, v]) => [k, [v]])));
         callback(null, Buffer.alloc(0));
       },
     });
     this.port = await new Promise<number>((resolve, reject) => {
-      this.server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, port) =>
-        err ? reject(err) : resolve(port),
-      );
+      const credentials =
+        this.tls === undefined
+          ? ServerCredentials.createInsecure()
+          : ServerCredentials.createSsl(null, [{ private_key: this.tls.key, cert_chain: this.tls.cert }]);
+      this.server.bindAsync('127.0.0.1:0', credentials, (err, port) => (err ? reject(err) : resolve(port)));
     });
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.tls === undefined ? 'http' : 'https'}://127.0.0.1:${this.port}`;
   }
 
   /** True when some request carried these bytes (e.g. a trace ID). */
