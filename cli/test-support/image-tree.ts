@@ -64,12 +64,20 @@ function buildDepsStage(context: string, ignore: DockerIgnore, stage: DockerStag
       hash.update(`${i.args}\0`);
       const wd = workdir;
       steps.push(() => {
-        for (const [, ...args] of commands)
-          execFileSync('npm', [...args, '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
-            cwd: join(staging, wd),
-            stdio: ['ignore', 'ignore', 'pipe'],
-            timeout: 300_000,
-          });
+        for (const [, ...args] of commands) {
+          const npm = (mode: string): void =>
+            void execFileSync('npm', [...args, mode, '--no-audit', '--no-fund', '--loglevel=error'], {
+              cwd: join(staging, wd),
+              stdio: ['ignore', 'ignore', 'pipe'],
+              timeout: 300_000,
+            });
+          try {
+            npm('--offline');
+          } catch {
+            // A package added since the cache was filled (its metadata not cached yet): the registry has it.
+            npm('--prefer-offline');
+          }
+        }
       });
     }
   }
