@@ -12,6 +12,7 @@ export default defineConfig({
       'driver/**/*.test.ts',
       'chaos/**/*.test.ts',
       'report/**/*.test.ts',
+      'deploy/**/*.test.ts',
     ],
     // The end-to-end suite needs a cluster and Jaeger: it runs through `npm run test:e2e`, not here.
     // The browser test needs Chromium: it runs through `npm run test:browser`.
