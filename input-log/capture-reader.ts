@@ -8,6 +8,8 @@ interface CaptureHeader {
   readonly time?: string;
   readonly style?: string;
   readonly kind?: string;
+  /** Set by kspan's writer on an object's last document: it was deleted (Go kspan ignores the field). */
+  readonly deleted?: boolean;
 }
 
 /** Converts one document of a kspan `--capture-to` file (its `# {…}` header and YAML body) into a record. */
@@ -32,7 +34,7 @@ export function captureDocumentToRecord(
   const obj = body as KubeObject;
   const style = header?.style ?? '';
   if (style === 'event' || (style === '' && obj.kind === 'Event')) return { type: 'event', at, event: obj };
-  const deleted = style === 'delete' || style === 'deleted' || style === 'DELETED';
+  const deleted = header?.deleted === true || style === 'delete' || style === 'deleted' || style === 'DELETED';
   return deleted ? { type: 'object', at, object: obj, deleted: true } : { type: 'object', at, object: obj };
 }
 

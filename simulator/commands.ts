@@ -4,7 +4,7 @@ import { UserError } from '../cli/user-error.ts';
 import { printTrees } from '../core/tree-printer.ts';
 import { toOtlpJson } from '../export/otlp-json.ts';
 import { formatAccuracy, formatProfileSummary, measureAccuracy, type AccuracyReport } from './accuracy-run.ts';
-import { toKspanCapture } from './capture-writer.ts';
+import { toKspanCapture } from '../input-log/capture-writer.ts';
 import { deliver } from './delivery.ts';
 import { realEngine } from './engine-runner.ts';
 import { toNdjson } from './ndjson.ts';
