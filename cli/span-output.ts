@@ -80,17 +80,14 @@ export async function exportSpans(
 ): Promise<void> {
   // Loaded on demand: gRPC, HTTP and the SDK take most of the CLI's start-up time.
   const { createOtlpTraceExporter, exportOnce } = await import('../export/otlp-exporter.ts');
-  const { toReadableSpan } = await import('../export/to-readable-span.ts');
+  const { readableSpanWith } = await import('../export/to-readable-span.ts');
   const { SpanResources } = await import('../export/span-resources.ts');
   const resources = SpanResources.fromEnvironment(clusterName !== undefined ? { name: clusterName } : {});
   const { url, protocol } = target.config;
+  const toReadable = readableSpanWith(resources);
   const exporter = createOtlpTraceExporter(target.config);
   try {
-    for (let i = 0; i < spans.length; i += 512)
-      await exportOnce(
-        exporter,
-        spans.slice(i, i + 512).map((s) => toReadableSpan(s, resources)),
-      );
+    for (let i = 0; i < spans.length; i += 512) await exportOnce(exporter, spans.slice(i, i + 512).map(toReadable));
   } catch (err) {
     const message = (err as Error).message;
     throw new UserError(`${message} (endpoint ${url}, ${protocol})${transportHint(message, url)}`, 1);

@@ -2,7 +2,7 @@ import { getHeapStatistics } from 'node:v8';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { KspanSpan } from '../core/span.ts';
 import type { SpanResources } from '../export/span-resources.ts';
-import { toReadableSpan } from '../export/to-readable-span.ts';
+import { readableSpanWith, toReadableSpan } from '../export/to-readable-span.ts';
 import { Backoff } from './backoff.ts';
 import { sleep, type Clock } from './clock.ts';
 import type { DriverMetrics } from './driver-metrics.ts';
@@ -363,9 +363,12 @@ export class SpanExportQueue {
 
   private send(batch: Batch): void {
     batch.state = 'sending';
-    batch.done = this.exportOnce(batch.entries.map((e) => toReadableSpan(e.span, this.options.resources?.()))).then(
-      (error) => this.settle(batch, error),
-    );
+    batch.done = this.exportOnce(
+      batch.entries.map((e) => {
+        const resources = this.options.resources?.();
+        return resources === undefined ? toReadableSpan(e.span) : readableSpanWith(resources)(e.span);
+      }),
+    ).then((error) => this.settle(batch, error));
   }
 
   private settle(batch: Batch, error: Error | undefined): void {

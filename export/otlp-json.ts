@@ -1,7 +1,7 @@
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { KspanSpan } from '../core/span.ts';
 import type { SpanResources } from './span-resources.ts';
-import { toReadableSpan } from './to-readable-span.ts';
+import { readableSpanWith, toReadableSpan } from './to-readable-span.ts';
 
 /** Spans as the standard OTLP/JSON `ExportTraceServiceRequest` encoding (what OTLP/HTTP JSON receivers accept). */
 export function toOtlpJson(spans: readonly KspanSpan[], resources?: SpanResources): string {
@@ -13,7 +13,9 @@ export function toOtlpJson(spans: readonly KspanSpan[], resources?: SpanResource
         a.startUs - b.startUs ||
         (a.spanId < b.spanId ? -1 : 1),
     );
-  const bytes = JsonTraceSerializer.serializeRequest(sorted.map((s) => toReadableSpan(s, resources)));
+  const bytes = JsonTraceSerializer.serializeRequest(
+    sorted.map(resources === undefined ? toReadableSpan : readableSpanWith(resources)),
+  );
   if (bytes === undefined) return '{"resourceSpans":[]}';
   return new TextDecoder().decode(bytes);
 }

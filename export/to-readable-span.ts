@@ -14,8 +14,17 @@ function hr(us: number): HrTime {
 /** Resources without environment detection: a library default; commands pass `SpanResources.fromEnvironment()`. */
 const PLAIN = new SpanResources();
 
-/** Converts a core span into the OpenTelemetry SDK's `ReadableSpan`, ready for any `SpanExporter`; `resources` sets its resource. */
-export function toReadableSpan(span: KspanSpan, resources: SpanResources = PLAIN): ReadableSpan {
+/** Converts a core span into the OpenTelemetry SDK's `ReadableSpan`, ready for any `SpanExporter` (plain resources). */
+export function toReadableSpan(span: KspanSpan): ReadableSpan {
+  return convert(span, PLAIN);
+}
+
+/** A converter whose spans carry `resources` (cluster identity, the environment, the service.name policy). */
+export function readableSpanWith(resources: SpanResources): (span: KspanSpan) => ReadableSpan {
+  return (span) => convert(span, resources);
+}
+
+function convert(span: KspanSpan, resources: SpanResources): ReadableSpan {
   const context = { traceId: span.traceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED };
   return {
     name: span.name,
