@@ -22,6 +22,8 @@ COPY --chown=root:root export ./export
 COPY --chown=root:root input-log ./input-log
 # `kspan simulate` and `kspan accuracy`: every command in `kspan --help` works in the image
 COPY --chown=root:root simulator ./simulator
+# `--output html` (the timeline page and its client assets)
+COPY --chown=root:root report ./report
 # bundled scenarios: `kspan demo` works in the image too
 COPY --chown=root:root scenarios ./scenarios
 USER 1000:1000

@@ -90,6 +90,13 @@ describe('the container image', () => {
     expect(r.err).toMatch(/set OTEL_EXPORTER_OTLP_ENDPOINT/);
   });
 
+  it('`kspan replay --output html` writes the timeline page', () => {
+    const page = join(out, 'report.html');
+    const r = start(['replay', '-o', 'html', '-O', page, 'scenarios/deployment-create/input.ndjson']);
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(page, 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+
   it('`kspan simulate` works in the image too', () => {
     const r = start(['simulate', 'rolling-update', '--output', 'ndjson']);
     expect(r.code).toBe(0);
