@@ -1,16 +1,22 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { KspanSpan } from '../core/span.ts';
+import type { SpanSink } from '../core/span-sink.ts';
 import { printTrees } from '../core/tree-printer.ts';
 import { parseOtlpEndpoint } from '../export/otlp-endpoint.ts';
 import { goldenHeader, readGoldenHeader, stripGoldenHeader } from './golden-header.ts';
-import { writeOutputFile } from './output-file.ts';
+import { openOutputFile } from './output-file.ts';
+import { SpanExport } from './span-export.ts';
 import { terminalSafe } from './terminal-safe.ts';
+import { TextWriter } from './text-writer.ts';
+import { TreeStream } from './tree-stream.ts';
 import { textDiff } from './text-diff.ts';
 import { UserError } from './user-error.ts';
 
 /** How spans leave a command. */
 export interface SpanOutputOptions {
   readonly output?: string;
+  /** With `otlp-json`: one ExportTraceServiceRequest for the whole log instead of JSON Lines. */
+  readonly singleDocument?: boolean;
   readonly rules?: boolean;
   readonly times?: boolean;
   readonly check?: string;
@@ -22,6 +28,16 @@ export interface SpanOutputOptions {
   readonly outputFile?: string;
   /** The HTML report's title. */
   readonly title?: string;
+}
+
+/** Where a command's engine emits (give it to the engine as its sink), and how the command waits for and ends the output. */
+export interface SpanOutput extends SpanSink {
+  /** Await between records: backpressure from stdout or the OTLP endpoint. */
+  ready(): Promise<void>;
+  /** After the engine's close(): writes what is left, compares with the golden file; returns the exit code. */
+  finish(): Promise<number>;
+  /** Spans emitted so far. */
+  readonly spanCount: number;
 }
 
 /** Where the OTLP endpoint came from: the flag replaces printing, the environment adds an export to it. */
@@ -48,44 +64,6 @@ export function otlpEndpointOf(
   return found;
 }
 
-/** A hint for the classic TLS-vs-plaintext mix-up, read from the exporter's error. */
-export function transportHint(message: string, url: string): string {
-  if (/wrong version number|WRONG_VERSION_NUMBER|packet length too long|unknown protocol/i.test(message))
-    return `; the endpoint answers in plaintext: use http:// (or --otlp-insecure) instead of TLS`;
-  if (
-    url.startsWith('http://') &&
-    /ECONNRESET|Connection dropped|Protocol error|socket hang up|RST_STREAM/i.test(message)
-  )
-    return `; if the endpoint expects TLS, use https://`;
-  return '; is a collector or Jaeger listening there?';
-}
-
-/** Exports spans over OTLP/gRPC and waits for the endpoint to accept them. */
-export async function exportSpans(
-  spans: readonly KspanSpan[],
-  endpoint: string,
-  options: SpanOutputOptions,
-): Promise<void> {
-  // Loaded on demand: gRPC and the SDK take most of the CLI's start-up time.
-  const { createOtlpTraceExporter, exportOnce, parseHeaders } = await import('../export/otlp-exporter.ts');
-  const { toReadableSpan } = await import('../export/to-readable-span.ts');
-  const exporter = createOtlpTraceExporter({
-    endpoint,
-    ...(options.otlpHeaders !== undefined ? { headers: parseHeaders(options.otlpHeaders) } : {}),
-    ...(options.otlpInsecure === true ? { insecure: true } : {}),
-    timeoutMillis: 10_000,
-  });
-  try {
-    for (let i = 0; i < spans.length; i += 512) await exportOnce(exporter, spans.slice(i, i + 512).map(toReadableSpan));
-  } catch (err) {
-    const message = (err as Error).message;
-    throw new UserError(`${message} (endpoint ${endpoint})${transportHint(message, endpoint)}`, 1);
-  } finally {
-    await exporter.shutdown();
-  }
-  process.stderr.write(`kspan: exported ${spans.length} spans to ${terminalSafe(endpoint)}\n`);
-}
-
 async function writeGolden(path: string, text: string): Promise<void> {
   try {
     await writeFile(path, text);
@@ -96,71 +74,125 @@ async function writeGolden(path: string, text: string): Promise<void> {
   }
 }
 
-/** Prints, checks against a golden file, or exports spans, as the options say. Returns the exit code. */
-export async function writeSpans(
+/** The whole log's spans as one text, sorted (golden files, the single-document OTLP form); every field escaped. */
+async function wholeText(spans: readonly KspanSpan[], o: SpanOutputOptions): Promise<string> {
+  if ((o.output ?? 'tree') !== 'otlp-json')
+    return terminalSafe(printTrees(spans, { rules: o.rules === true, times: o.times !== false }), true);
+  return terminalSafe(`${(await import('../export/otlp-json.ts')).toOtlpJson(spans)}\n`, true);
+}
+
+/** A failed golden check, for the HTML page to show side by side. */
+interface Mismatch {
+  readonly golden: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+async function checkGolden(
   spans: readonly KspanSpan[],
   options: SpanOutputOptions,
-  exportToo = false,
-): Promise<number> {
+  golden: string,
+): Promise<Mismatch | undefined> {
+  const isTree = (options.output ?? 'tree') !== 'otlp-json';
+  if (options.update === true) {
+    await writeGolden(golden, (isTree ? goldenHeader(options) : '') + (await wholeText(spans, options)));
+    process.stderr.write(`kspan: wrote ${terminalSafe(golden)}\n`);
+    return undefined;
+  }
+  let expected: string;
+  try {
+    expected = await readFile(golden, 'utf8');
+  } catch {
+    throw new UserError(`${golden}: cannot read the golden file; create it with --update`);
+  }
+  // The golden says how it was printed (its header line); those options win over the defaults.
+  const written = readGoldenHeader(expected);
+  const text = await wholeText(spans, written !== undefined ? { ...options, ...written } : options);
+  const diff = textDiff(stripGoldenHeader(expected), text);
+  if (diff === '') return undefined;
+  const hint =
+    written === undefined && /\([a-z-]+\)(?: {2}\+\d+\.\d{3}s)?$/m.test(expected) && options.rules !== true
+      ? ' (this golden has no header and looks written with --rules: try adding --rules)'
+      : '';
+  process.stderr.write(`kspan: output differs from ${terminalSafe(golden)}${hint} (- golden, + actual):\n${diff}\n`);
+  return { golden, expected: stripGoldenHeader(expected), actual: text };
+}
+
+/**
+ * Opens the output the options ask for. Printing streams: trees and OTLP JSON Lines are written as traces
+ * are emitted and the spans are let go. Only `--check`/`--update` (goldens are small), `--single-document` and
+ * `-o html` (one page) hold every span, to print them sorted. An OTLP endpoint from the flag replaces printing, one from the
+ * environment adds an export to it (so does `printToo`, as the demo does); spans are exported as they come.
+ */
+export async function openSpanOutput(options: SpanOutputOptions, printToo = false): Promise<SpanOutput> {
   const output = options.output ?? 'tree';
   // html: the page is the printout; a --check compares the tree, and a mismatch shows in the page.
   const html = output === 'html';
   if (output !== 'tree' && output !== 'otlp-json' && !html)
     throw new UserError(`--output must be tree, otlp-json or html, got ${JSON.stringify(output)}`);
+  if (options.singleDocument === true && output !== 'otlp-json')
+    throw new UserError('--single-document goes with --output otlp-json');
   const endpoint = otlpEndpointOf(options);
-  const toJson = output === 'otlp-json' ? (await import('../export/otlp-json.ts')).toOtlpJson : undefined;
+  const print = options.outputFile !== undefined || endpoint === undefined || endpoint.from !== 'flag' || printToo;
+  if (endpoint !== undefined && endpoint.from !== 'flag')
+    process.stderr.write(`kspan: also exporting to ${terminalSafe(endpoint.url)} (from $${endpoint.from})\n`);
+  const exporter = endpoint === undefined ? undefined : await SpanExport.open(endpoint.url, options);
+  const writer = new TextWriter(
+    options.outputFile !== undefined && !html && options.check === undefined
+      ? await openOutputFile(options.outputFile)
+      : process.stdout,
+  );
   // Every field escaped: reasons, names and messages come from the cluster and may hold terminal controls.
-  const render = (o: SpanOutputOptions): string =>
-    terminalSafe(
-      toJson !== undefined
-        ? `${toJson(spans)}\n`
-        : printTrees(spans, { rules: o.rules === true, times: o.times !== false }),
-      true,
-    );
-  let code = 0;
-  let mismatch: { golden: string; expected: string; actual: string } | undefined;
-  if (options.check !== undefined) {
-    if (options.update === true) {
-      await writeGolden(options.check, (toJson === undefined ? goldenHeader(options) : '') + render(options));
-      process.stderr.write(`kspan: wrote ${terminalSafe(options.check)}\n`);
+  const write = (text: string): void => writer.write(terminalSafe(text, true));
+  const held: KspanSpan[] | undefined = options.check !== undefined || options.singleDocument === true ? [] : undefined;
+  let printer: (SpanSink & { flush(): void }) | undefined;
+  if (held === undefined && print) {
+    if (output === 'tree') {
+      printer = new TreeStream(write, { rules: options.rules === true, times: options.times !== false });
     } else {
-      let golden: string;
-      try {
-        golden = await readFile(options.check, 'utf8');
-      } catch {
-        throw new UserError(`${options.check}: cannot read the golden file; create it with --update`);
-      }
-      // The golden says how it was printed (its header line); those options win over the defaults.
-      const written = readGoldenHeader(golden);
-      const text = render(written !== undefined ? { ...options, ...written } : options);
-      const diff = textDiff(stripGoldenHeader(golden), text);
-      if (diff !== '') {
-        const hint =
-          written === undefined && /\([a-z-]+\)(?: {2}\+\d+\.\d{3}s)?$/m.test(golden) && options.rules !== true
-            ? ' (this golden has no header and looks written with --rules: try adding --rules)'
-            : '';
-        process.stderr.write(
-          `kspan: output differs from ${terminalSafe(options.check)}${hint} (- golden, + actual):\n${diff}\n`,
-        );
-        code = 1;
-        mismatch = { golden: options.check, expected: stripGoldenHeader(golden), actual: text };
-      }
+      const { OtlpJsonLines } = await import('../export/otlp-json-lines.ts');
+      printer = new OtlpJsonLines(write);
     }
   }
-  if (html) {
-    const { writeHtmlReport } = await import('../report/html-output.ts');
-    await writeHtmlReport(spans, { ...options, ...(mismatch !== undefined ? { comparison: mismatch } : {}) });
-  } else if (options.check !== undefined) {
-    // checked, not printed
-  } else if (options.outputFile !== undefined) {
-    await writeOutputFile(options.outputFile, render(options));
-  } else if (endpoint === undefined || endpoint.from !== 'flag' || exportToo) {
-    process.stdout.write(render(options));
-  }
-  if (endpoint !== undefined) {
-    if (endpoint.from !== 'flag')
-      process.stderr.write(`kspan: also exporting to ${terminalSafe(endpoint.url)} (from $${endpoint.from})\n`);
-    await exportSpans(spans, endpoint.url, options);
-  }
-  return code;
+  let spanCount = 0;
+  return {
+    emit(span) {
+      spanCount += 1;
+      held?.push(span);
+      printer?.emit(span);
+      exporter?.add(span);
+    },
+    async ready() {
+      await writer.ready();
+      await exporter?.ready();
+    },
+    async finish() {
+      const mismatch =
+        held !== undefined && options.check !== undefined ? await checkGolden(held, options, options.check) : undefined;
+      if (held !== undefined && html) {
+        const { writeHtmlReport } = await import('../report/html-output.ts');
+        await writeHtmlReport(held, { ...options, ...(mismatch !== undefined ? { comparison: mismatch } : {}) });
+      } else if (held !== undefined && options.check === undefined && print) {
+        writer.write(await wholeText(held, options));
+      }
+      printer?.flush();
+      await writer.end();
+      await exporter?.finish();
+      return mismatch !== undefined ? 1 : 0;
+    },
+    get spanCount() {
+      return spanCount;
+    },
+  };
+}
+
+/** Prints, checks against a golden file, or exports spans already in hand, as the options say. Returns the exit code. */
+export async function writeSpans(
+  spans: readonly KspanSpan[],
+  options: SpanOutputOptions,
+  printToo = false,
+): Promise<number> {
+  const out = await openSpanOutput(options, printToo);
+  for (const s of spans) out.emit(s);
+  return out.finish();
 }

@@ -14,7 +14,7 @@ function hr(us: number): HrTime {
 const resources = new Map<string, Resource>();
 
 /** One shared Resource per `service.name`, so exporters group spans by reporting component. */
-function resourceFor(serviceName: string): Resource {
+export function resourceFor(serviceName: string): Resource {
   let r = resources.get(serviceName);
   if (r === undefined) {
     r = resourceFromAttributes({ 'service.name': serviceName, 'service.namespace': 'kubernetes' });
