@@ -48,7 +48,22 @@ describe('OTLP/JSON encoding', () => {
     ['an error without a message', { ...base, status: 'error' }],
     [
       'every attribute type',
-      { ...base, attributes: { s: 'a\nb\u2028', i: 3, big: 1_714_926_120_073_451, d: 0.25, t: true, f: false } },
+      {
+        ...base,
+        name: 'Pod.\u0001"x"',
+        attributes: {
+          s: 'a\nb\u2028',
+          q: 'say "hi" \\ back',
+          emoji: 'ok 🚀',
+          lone: 'x\ud800y',
+          'k"ey': 'v',
+          i: 3,
+          big: 1_714_926_120_073_451,
+          d: 0.25,
+          t: true,
+          f: false,
+        },
+      },
     ],
     ['span events', { ...base, events: [{ name: 'repeated', timeUs: 1_714_926_131_000_001, attributes: { n: 2 } }] }],
     ['time zero and fractional microseconds', { ...base, startUs: 0, endUs: 1.5 }],

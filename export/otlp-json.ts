@@ -16,10 +16,31 @@ function nanos(us: number): string {
   return `"${BigInt(seconds) * 1_000_000_000n + BigInt(Math.round((us - seconds * 1_000_000) * 1000))}"`;
 }
 
+/** What JSON.stringify would escape (quotes, backslashes, controls, surrogates that may be lone). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON must escape
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string literal; the common case (nothing to escape) without JSON.stringify's work. */
+function str(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/** `{"key":"…","value":` per attribute key: the core uses a few dozen keys, encoded once each. */
+const keyPrefixes = new Map<string, string>();
+
+function keyPrefix(key: string): string {
+  let p = keyPrefixes.get(key);
+  if (p === undefined) {
+    p = `{"key":${JSON.stringify(key)},"value":`;
+    if (keyPrefixes.size < 4096) keyPrefixes.set(key, p);
+  }
+  return p;
+}
+
 function anyValue(v: AttributeValue): string {
   switch (typeof v) {
     case 'string':
-      return `{"stringValue":${JSON.stringify(v)}}`;
+      return `{"stringValue":${str(v)}}`;
     case 'number':
       return Number.isInteger(v) ? `{"intValue":${v}}` : `{"doubleValue":${JSON.stringify(v)}}`;
     default:
@@ -31,7 +52,7 @@ function attributes(attrs: Readonly<Record<string, AttributeValue>>): string {
   let out = '';
   for (const key in attrs) {
     if (out !== '') out += ',';
-    out += `{"key":${JSON.stringify(key)},"value":${anyValue(attrs[key] as AttributeValue)}}`;
+    out += `${keyPrefix(key)}${anyValue(attrs[key] as AttributeValue)}}`;
   }
   return `[${out}]`;
 }
@@ -40,18 +61,18 @@ function span(s: KspanSpan): string {
   let events = '';
   for (const e of s.events) {
     if (events !== '') events += ',';
-    events += `{"attributes":${attributes(e.attributes)},"name":${JSON.stringify(e.name)},"timeUnixNano":${nanos(e.timeUs)},"droppedAttributesCount":0}`;
+    events += `{"attributes":${attributes(e.attributes)},"name":${str(e.name)},"timeUnixNano":${nanos(e.timeUs)},"droppedAttributesCount":0}`;
   }
   const status =
     s.status === 'error'
       ? s.statusMessage !== undefined
-        ? `{"code":2,"message":${JSON.stringify(s.statusMessage)}}`
+        ? `{"code":2,"message":${str(s.statusMessage)}}`
         : '{"code":2}'
       : '{"code":0}';
   return (
     `{"traceId":"${s.traceId}","spanId":"${s.spanId}",` +
     (s.parentSpanId !== undefined && s.parentSpanId !== '' ? `"parentSpanId":"${s.parentSpanId}",` : '') +
-    `"name":${JSON.stringify(s.name)},"kind":1,"startTimeUnixNano":${nanos(s.startUs)},"endTimeUnixNano":${nanos(s.endUs)},` +
+    `"name":${str(s.name)},"kind":1,"startTimeUnixNano":${nanos(s.startUs)},"endTimeUnixNano":${nanos(s.endUs)},` +
     `"attributes":${attributes(s.attributes)},"droppedAttributesCount":0,"events":[${events}],"droppedEventsCount":0,` +
     `"status":${status},"links":[],"droppedLinksCount":0,"flags":${FLAGS}}`
   );
