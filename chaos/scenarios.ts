@@ -192,7 +192,13 @@ export const SCENARIOS: readonly Scenario[] = [
       const a = await startLeader(ctx);
       await ctx.workload.write(150);
       await ctx.sleep(500);
-      ctx.notes.push(`SIGTERM with ${150 - (a.metric('kspan_events_received_total') ?? 0)} events not yet counted`);
+      await a.scrape();
+      const backlog = a.metric('kspan_intake_events');
+      ctx.notes.push(
+        backlog === undefined
+          ? `SIGTERM with ${150 - (a.metric('kspan_events_received_total') ?? 0)} events not yet counted`
+          : `SIGTERM with ${backlog} events delivered but not yet fed (kspan_intake_events)`,
+      );
       await ctx.terminate(a);
     },
   },
@@ -248,11 +254,11 @@ export const SCENARIOS: readonly Scenario[] = [
   ),
   collectorOutage('otlp-down', 'down', 'OTLP collector down', {
     full: { perSecond: 200, seconds: 120, faultAt: 30, faultFor: 60 },
-    quick: { perSecond: 100, seconds: 25, faultAt: 3, faultFor: 20 },
+    quick: { perSecond: 100, seconds: 20, faultAt: 3, faultFor: 15 },
   }),
   collectorOutage('otlp-unavailable', 'unavailable', 'OTLP UNAVAILABLE', {
     full: { perSecond: 100, seconds: 100, faultAt: 20, faultFor: 60 },
-    quick: { perSecond: 60, seconds: 25, faultAt: 3, faultFor: 20 },
+    quick: { perSecond: 60, seconds: 20, faultAt: 3, faultFor: 15 },
   }),
   {
     id: 'kill-9-restart',

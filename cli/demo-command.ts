@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { replayFiles, withOutputOptions, type ReplayOptions } from './replay-command.ts';
+import { replayInto, withOutputOptions, type ReplayOptions } from './replay-command.ts';
 import { SCENARIOS_DIR } from './scenarios-command.ts';
-import { otlpEndpointOf, writeSpans } from './span-output.ts';
+import { openSpanOutput, otlpEndpointOf } from './span-output.ts';
 
 /** The bundled Deployment rollout the demo replays. */
 export const DEMO_SCENARIO = join(SCENARIOS_DIR, 'rolling-update', 'input.ndjson');
@@ -16,8 +16,9 @@ export function registerDemoCommand(program: Command): void {
         `replay a bundled Deployment rolling update (${'scenarios/rolling-update'}) and print its trace tree; with OTEL_EXPORTER_OTLP_ENDPOINT set, also export it`,
       ),
   ).action(async (options: ReplayOptions) => {
-    const spans = await replayFiles([DEMO_SCENARIO], { window: '5s', idle: '5m', format: 'ndjson' });
-    process.exitCode = await writeSpans(spans, { ...options, rules: options.rules }, true);
+    const out = await openSpanOutput(options, true);
+    await replayInto([DEMO_SCENARIO], { window: '5s', idle: '5m', format: 'ndjson' }, out, () => out.ready());
+    process.exitCode = await out.finish();
     if (otlpEndpointOf(options) === undefined)
       process.stderr.write(
         'kspan: set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4317) to also send this trace to Jaeger\n',

@@ -40,18 +40,27 @@ describe('kspan CLI', () => {
     );
   });
 
-  it('--output otlp-json prints an ExportTraceServiceRequest', () => {
+  it('--output otlp-json prints OTLP JSON Lines, --single-document one ExportTraceServiceRequest', () => {
     const r = kspan('replay', join(SCENARIO, 'input.ndjson'), '--output', 'otlp-json');
     expect(r.code).toBe(0);
-    const req = JSON.parse(r.stdout) as {
+    type Request = {
       resourceSpans: {
         resource: { attributes: { key: string; value: { stringValue?: string } }[] };
-        scopeSpans: { spans: { traceId: string; name: string }[] }[];
+        scopeSpans: { spans: { traceId: string; spanId: string; name: string }[] }[];
       }[];
     };
-    const services = req.resourceSpans
-      .map((rs) => rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue)
-      .sort();
+    const lines = r.stdout.split('\n');
+    expect(lines.pop()).toBe('');
+    const requests = lines.map((l) => JSON.parse(l) as Request);
+    const services = [
+      ...new Set(
+        requests.flatMap((req) =>
+          req.resourceSpans.map(
+            (rs) => rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue,
+          ),
+        ),
+      ),
+    ].sort();
     expect(services).toEqual([
       'default-scheduler',
       'deployment-controller',
@@ -59,9 +68,15 @@ describe('kspan CLI', () => {
       'kubelet',
       'replicaset-controller',
     ]);
-    const spans = req.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+    const spans = requests.flatMap((req) => req.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
     expect(spans).toHaveLength(14);
     expect(spans.every((s) => /^[0-9a-f]{32}$/.test(s.traceId))).toBe(true);
+    const single = kspan('replay', join(SCENARIO, 'input.ndjson'), '--output', 'otlp-json', '--single-document');
+    expect(single.code).toBe(0);
+    expect(single.stdout.trimEnd().split('\n')).toHaveLength(1);
+    const doc = JSON.parse(single.stdout) as Request;
+    const ids = (xs: { spanId: string }[]): string[] => xs.map((s) => s.spanId).sort();
+    expect(ids(doc.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)))).toEqual(ids(spans));
   });
 
   it('--check passes on the golden tree and fails with a diff otherwise', () => {
@@ -87,6 +102,11 @@ describe('kspan CLI', () => {
       'a bad duration',
       ['replay', '--window', 'soon', join(SCENARIO, 'input.ndjson')],
       /^kspan: --window: expected a duration like 5s/,
+    ],
+    [
+      '--single-document without otlp-json',
+      ['replay', '--single-document', join(SCENARIO, 'input.ndjson')],
+      /^kspan: --single-document goes with --output otlp-json\n$/,
     ],
     [
       'a bad output format',

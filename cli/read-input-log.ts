@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { InputRecord } from '../core/input-record.ts';
-import { looksLikeCapture, readCapture } from '../input-log/capture-reader.ts';
-import { readNdjson } from '../input-log/ndjson-reader.ts';
+import { CaptureDocuments, looksLikeCapture } from '../input-log/capture-reader.ts';
+import { fileLineBatches, lineBatches } from '../input-log/file-line-batches.ts';
+import { parseNdjsonLines } from '../input-log/ndjson-reader.ts';
 import { UserError } from './user-error.ts';
 
 /** Input formats `kspan replay` reads. */
@@ -11,19 +10,6 @@ export type InputFormat = 'auto' | 'ndjson' | 'capture';
 
 /** The path that means standard input. */
 export const STDIN = '-';
-
-async function* lines(path: string): AsyncGenerator<string> {
-  const rl = createInterface({
-    input: path === STDIN ? process.stdin.setEncoding('utf8') : createReadStream(path, { encoding: 'utf8' }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  yield* rl;
-}
-
-async function firstLine(path: string): Promise<string> {
-  for await (const l of lines(path)) if (l.trim() !== '') return l;
-  return '';
-}
 
 /** Whether a file starts with bytes no text log has (NUL, or invalid UTF-8): then no line of it is quoted. */
 async function looksBinary(path: string): Promise<boolean> {
@@ -42,25 +28,7 @@ async function looksBinary(path: string): Promise<boolean> {
   }
 }
 
-/** Streams the records of an input log file (NDJSON or a kspan capture), failing with a clear message. */
-export async function* readInputLog(path: string, format: InputFormat = 'auto'): AsyncGenerator<InputRecord> {
-  if (path === STDIN) {
-    // Standard input is read once: auto-detection looks at the first lines and hands them on.
-    // (next() by hand: leaving a for-await loop early would close the stream.)
-    const source = lines(path);
-    const head: string[] = [];
-    for (let r = await source.next(); r.done !== true; r = await source.next()) {
-      head.push(r.value);
-      if (r.value.trim() !== '') break;
-    }
-    const all = (async function* () {
-      yield* head;
-      yield* source;
-    })();
-    const capture = format === 'capture' || (format === 'auto' && looksLikeCapture(head.at(-1) ?? ''));
-    yield* capture ? readCapture(all, '<stdin>') : readNdjson(all, '<stdin>');
-    return;
-  }
+async function checkFile(path: string): Promise<void> {
   try {
     const s = await stat(path);
     if (!s.isFile()) throw new UserError(`${path}: not a file; give an input log (.ndjson) or a kspan capture (.yaml)`);
@@ -72,13 +40,49 @@ export async function* readInputLog(path: string, format: InputFormat = 'auto'):
   }
   if (await looksBinary(path))
     throw new UserError(`${path}: binary data, not an input log (.ndjson) or a kspan capture (.yaml)`);
-  const chosen =
-    format === 'auto'
-      ? path.endsWith('.ndjson') || path.endsWith('.jsonl')
-        ? 'ndjson'
-        : looksLikeCapture(await firstLine(path))
-          ? 'capture'
-          : 'ndjson'
-      : format;
-  yield* chosen === 'capture' ? readCapture(lines(path), path) : readNdjson(lines(path), path);
+}
+
+/**
+ * Streams the records of an input log (a file, or standard input for `-`; NDJSON or a kspan capture) a batch
+ * at a time, one batch per read (1 MiB from a file), failing with a clear message. Auto-detection looks at
+ * the first non-blank line: the batches read until then are handed on, so standard input is read once.
+ */
+export async function* readInputLog(path: string, format: InputFormat = 'auto'): AsyncGenerator<InputRecord[]> {
+  const stdin = path === STDIN;
+  if (!stdin) await checkFile(path);
+  const source = stdin ? '<stdin>' : path;
+  const batches = stdin ? lineBatches(process.stdin) : fileLineBatches(path);
+  const head: string[][] = [];
+  let chosen: 'ndjson' | 'capture' | undefined =
+    format !== 'auto' ? format : !stdin && (path.endsWith('.ndjson') || path.endsWith('.jsonl')) ? 'ndjson' : undefined;
+  // next() by hand: leaving a for-await loop early would close the stream.
+  while (chosen === undefined) {
+    const r = await batches.next();
+    if (r.done === true) break;
+    head.push(r.value);
+    const first = r.value.find((l) => l.trim() !== '');
+    if (first !== undefined) chosen = looksLikeCapture(first) ? 'capture' : 'ndjson';
+  }
+  const capture = chosen === 'capture' ? new CaptureDocuments(source) : undefined;
+  let line = 1;
+  const parse = (lines: readonly string[]): InputRecord[] => {
+    const records: InputRecord[] = [];
+    if (capture !== undefined) for (const l of lines) capture.line(l, records);
+    else parseNdjsonLines(lines, source, line, records);
+    line += lines.length;
+    return records;
+  };
+  for (const lines of head) {
+    const records = parse(lines);
+    if (records.length > 0) yield records;
+  }
+  for (let r = await batches.next(); r.done !== true; r = await batches.next()) {
+    const records = parse(r.value);
+    if (records.length > 0) yield records;
+  }
+  if (capture !== undefined) {
+    const records: InputRecord[] = [];
+    capture.end(records);
+    if (records.length > 0) yield records;
+  }
 }

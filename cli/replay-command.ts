@@ -2,11 +2,12 @@ import { Option, type Command } from 'commander';
 import { Engine } from '../core/engine.ts';
 import { OTLP_PROTOCOLS } from '../export/otlp-config.ts';
 import type { KspanSpan } from '../core/span.ts';
+import type { SpanSink } from '../core/span-sink.ts';
 import { parseDurationMs } from './duration.ts';
 import { Progress } from './progress.ts';
-import { terminalSafe } from './terminal-safe.ts';
 import { readInputLog, type InputFormat } from './read-input-log.ts';
-import { otlpEndpointOf, writeSpans, type SpanOutputOptions } from './span-output.ts';
+import { openSpanOutput, otlpEndpointOf, type SpanOutputOptions } from './span-output.ts';
+import { terminalSafe } from './terminal-safe.ts';
 
 /** Options of `kspan replay`. */
 export interface ReplayOptions extends SpanOutputOptions {
@@ -15,23 +16,29 @@ export interface ReplayOptions extends SpanOutputOptions {
   readonly format: InputFormat;
 }
 
-/** Replays input log files through a fresh engine; returns the spans and prints a diagnostics summary. */
-export async function replayFiles(
+/**
+ * Replays input log files through a fresh engine into `sink`, waiting on `ready` after each batch read (1 MiB)
+ * so that the output keeps up; prints a diagnostics summary. Returns the number of records.
+ */
+export async function replayInto(
   files: readonly string[],
   options: Pick<ReplayOptions, 'window' | 'idle' | 'format'>,
-): Promise<KspanSpan[]> {
-  const spans: KspanSpan[] = [];
+  sink: SpanSink & { readonly spanCount?: number },
+  ready: () => Promise<void> = () => Promise.resolve(),
+): Promise<number> {
   const engine = new Engine({
     windowMs: parseDurationMs(options.window, '--window'),
     idleMs: parseDurationMs(options.idle, '--idle'),
-    sink: { emit: (s) => spans.push(s) },
+    sink,
   });
   const progress = new Progress();
   let n = 0;
   for (const file of files) {
-    for await (const record of readInputLog(file, options.format)) {
-      engine.push(record);
-      progress.tick(++n, 'records replayed');
+    for await (const records of readInputLog(file, options.format)) {
+      for (const record of records) engine.push(record);
+      n += records.length;
+      progress.tick(n, 'records replayed');
+      await ready();
     }
   }
   engine.close();
@@ -41,9 +48,24 @@ export async function replayFiles(
   const counts = Object.entries(engine.diagnostics.counts);
   if (counts.length > 0) {
     process.stderr.write(
-      `kspan: ${n} records, ${spans.length} spans; diagnostics: ${counts.map(([k, v]) => `${k} ×${v}`).join(', ')}\n`,
+      `kspan: ${n} records, ${sink.spanCount ?? '?'} spans; diagnostics: ${counts.map(([k, v]) => `${k} ×${v}`).join(', ')}\n`,
     );
   }
+  return n;
+}
+
+/** Replays input log files through a fresh engine and returns every span (small inputs: scenarios, the demo). */
+export async function replayFiles(
+  files: readonly string[],
+  options: Pick<ReplayOptions, 'window' | 'idle' | 'format'>,
+): Promise<KspanSpan[]> {
+  const spans: KspanSpan[] = [];
+  await replayInto(files, options, {
+    emit: (s) => spans.push(s),
+    get spanCount() {
+      return spans.length;
+    },
+  });
   return spans;
 }
 
@@ -52,10 +74,14 @@ export function withOutputOptions(cmd: Command): Command {
   return cmd
     .option(
       '-o, --output <format>',
-      'tree (readable trace trees), otlp-json (OTLP ExportTraceServiceRequest JSON) or html (a timeline page)',
+      'tree (readable trace trees), otlp-json (OTLP JSON Lines: one ExportTraceServiceRequest a line, as the Collector file exporter writes) or html (a timeline page)',
       'tree',
     )
     .option('-O, --output-file <file>', 'write the output to this file instead of standard output')
+    .option(
+      '--single-document',
+      'with -o otlp-json: one ExportTraceServiceRequest for the whole log (holds every span)',
+    )
     .option('--rules', 'show which correlation rule parented each span', false)
     .option('--no-times', 'leave span start offsets out of the tree')
     .option('--check <golden>', 'compare the tree with a golden file; exit 1 with a diff when they differ')
@@ -83,7 +109,9 @@ export function registerReplayCommand(program: Command): void {
   withOutputOptions(
     program
       .command('replay')
-      .description('replay input logs (NDJSON) or kspan capture files through the engine and print the trace trees')
+      .description(
+        'replay input logs (NDJSON) or kspan capture files through the engine and print the trace trees as traces finish',
+      )
       .argument(
         '<files...>',
         'input log files (.ndjson: one record a line) or kspan capture files (multi-document YAML); - reads standard input',
@@ -95,7 +123,8 @@ export function registerReplayCommand(program: Command): void {
       ),
   ).action(async (files: string[], options: ReplayOptions) => {
     otlpEndpointOf(options); // a malformed endpoint fails before the input is read
-    const spans = await replayFiles(files, options);
-    process.exitCode = await writeSpans(spans, { title: files.join(' '), ...options });
+    const out = await openSpanOutput({ title: files.join(' '), ...options });
+    await replayInto(files, options, out, () => out.ready());
+    process.exitCode = await out.finish();
   });
 }

@@ -1,17 +1,23 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { KspanSpan } from '../core/span.ts';
+import type { SpanSink } from '../core/span-sink.ts';
 import { printTrees } from '../core/tree-printer.ts';
 import { otlpEndpointConfigured, resolveOtlpConfig, type OtlpConfig } from '../export/otlp-config.ts';
 import { parseHeaders } from '../export/parse-headers.ts';
 import { goldenHeader, readGoldenHeader, stripGoldenHeader } from './golden-header.ts';
-import { writeOutputFile } from './output-file.ts';
+import { openOutputFile } from './output-file.ts';
+import { SpanExport } from './span-export.ts';
 import { terminalSafe } from './terminal-safe.ts';
+import { TextWriter } from './text-writer.ts';
+import { TreeStream } from './tree-stream.ts';
 import { textDiff } from './text-diff.ts';
 import { UserError } from './user-error.ts';
 
 /** How spans leave a command. */
 export interface SpanOutputOptions {
   readonly output?: string;
+  /** With `otlp-json`: one ExportTraceServiceRequest for the whole log instead of JSON Lines. */
+  readonly singleDocument?: boolean;
   readonly rules?: boolean;
   readonly times?: boolean;
   readonly check?: string;
@@ -19,13 +25,23 @@ export interface SpanOutputOptions {
   readonly otlpEndpoint?: string;
   readonly otlpInsecure?: boolean;
   readonly otlpHeaders?: string;
+  readonly otlpProtocol?: string;
+  /** `k8s.cluster.name` on exported resources (also from $KSPAN_CLUSTER_NAME or OTEL_RESOURCE_ATTRIBUTES). */
+  readonly clusterName?: string;
   /** Write the output to this file instead of standard output. */
   readonly outputFile?: string;
   /** The HTML report's title. */
   readonly title?: string;
-  readonly otlpProtocol?: string;
-  /** `k8s.cluster.name` on exported resources (also from $KSPAN_CLUSTER_NAME or OTEL_RESOURCE_ATTRIBUTES). */
-  readonly clusterName?: string;
+}
+
+/** Where a command's engine emits (give it to the engine as its sink), and how the command waits for and ends the output. */
+export interface SpanOutput extends SpanSink {
+  /** Await between records: backpressure from stdout or the OTLP endpoint. */
+  ready(): Promise<void>;
+  /** After the engine's close(): writes what is left, compares with the golden file; returns the exit code. */
+  finish(): Promise<number>;
+  /** Spans emitted so far. */
+  readonly spanCount: number;
 }
 
 /** An export a command will make: its settings, and whether a flag (which replaces printing) asked for it. */
@@ -42,13 +58,11 @@ export function otlpEndpointOf(
   options: SpanOutputOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): OtlpTarget | undefined {
-  if (
-    !otlpEndpointConfigured({ ...(options.otlpEndpoint !== undefined ? { endpoint: options.otlpEndpoint } : {}) }, env)
-  )
-    return undefined;
+  const endpoint = options.otlpEndpoint !== undefined ? { endpoint: options.otlpEndpoint } : {};
+  if (!otlpEndpointConfigured(endpoint, env)) return undefined;
   const config = resolveOtlpConfig(
     {
-      ...(options.otlpEndpoint !== undefined ? { endpoint: options.otlpEndpoint } : {}),
+      ...endpoint,
       ...(options.otlpProtocol !== undefined ? { protocol: options.otlpProtocol } : {}),
       ...(options.otlpInsecure === true ? { insecure: true } : {}),
       ...(options.otlpHeaders !== undefined ? { headers: parseHeaders(options.otlpHeaders) } : {}),
@@ -56,45 +70,6 @@ export function otlpEndpointOf(
     env,
   );
   return { config, fromFlag: options.otlpEndpoint !== undefined };
-}
-
-/** A hint for the classic TLS-vs-plaintext mix-up, read from the exporter's error. */
-export function transportHint(message: string, url: string): string {
-  if (/wrong version number|WRONG_VERSION_NUMBER|packet length too long|unknown protocol/i.test(message))
-    return `; the endpoint answers in plaintext: use http:// (or --otlp-insecure) instead of TLS`;
-  if (
-    url.startsWith('http://') &&
-    /ECONNRESET|Connection dropped|Protocol error|socket hang up|RST_STREAM/i.test(message)
-  )
-    return `; if the endpoint expects TLS, use https://`;
-  if (/self[- ]signed|unable to verify|UNABLE_TO_GET_ISSUER|certificate/i.test(message))
-    return '; trust its CA with OTEL_EXPORTER_OTLP_CERTIFICATE=<ca.pem>';
-  return '; is a collector or Jaeger listening there?';
-}
-
-/** Exports spans over OTLP (gRPC or HTTP, as configured) and waits for the endpoint to accept them. */
-export async function exportSpans(
-  spans: readonly KspanSpan[],
-  target: OtlpTarget,
-  clusterName?: string,
-): Promise<void> {
-  // Loaded on demand: gRPC, HTTP and the SDK take most of the CLI's start-up time.
-  const { createOtlpTraceExporter, exportOnce } = await import('../export/otlp-exporter.ts');
-  const { readableSpanWith } = await import('../export/to-readable-span.ts');
-  const { SpanResources } = await import('../export/span-resources.ts');
-  const resources = SpanResources.fromEnvironment(clusterName !== undefined ? { name: clusterName } : {});
-  const { url, protocol } = target.config;
-  const toReadable = readableSpanWith(resources);
-  const exporter = createOtlpTraceExporter(target.config);
-  try {
-    for (let i = 0; i < spans.length; i += 512) await exportOnce(exporter, spans.slice(i, i + 512).map(toReadable));
-  } catch (err) {
-    const message = (err as Error).message;
-    throw new UserError(`${message} (endpoint ${url}, ${protocol})${transportHint(message, url)}`, 1);
-  } finally {
-    await exporter.shutdown();
-  }
-  process.stderr.write(`kspan: exported ${spans.length} spans to ${terminalSafe(url)} (${protocol})\n`);
 }
 
 async function writeGolden(path: string, text: string): Promise<void> {
@@ -107,85 +82,132 @@ async function writeGolden(path: string, text: string): Promise<void> {
   }
 }
 
-/** Prints, checks against a golden file, or exports spans, as the options say. Returns the exit code. */
-export async function writeSpans(
+/** The whole log's spans as one text, sorted (golden files, the single-document OTLP form); every field escaped. */
+async function wholeText(spans: readonly KspanSpan[], o: SpanOutputOptions): Promise<string> {
+  if ((o.output ?? 'tree') !== 'otlp-json')
+    return terminalSafe(printTrees(spans, { rules: o.rules === true, times: o.times !== false }), true);
+  const [{ toOtlpJson }, { SpanResources }] = await Promise.all([
+    import('../export/otlp-json.ts'),
+    import('../export/span-resources.ts'),
+  ]);
+  const resources = SpanResources.fromEnvironment(o.clusterName !== undefined ? { name: o.clusterName } : {});
+  return terminalSafe(`${toOtlpJson(spans, resources)}\n`, true);
+}
+
+/** A failed golden check, for the HTML page to show side by side. */
+interface Mismatch {
+  readonly golden: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+async function checkGolden(
   spans: readonly KspanSpan[],
   options: SpanOutputOptions,
-  exportToo = false,
-): Promise<number> {
+  golden: string,
+): Promise<Mismatch | undefined> {
+  const isTree = (options.output ?? 'tree') !== 'otlp-json';
+  if (options.update === true) {
+    await writeGolden(golden, (isTree ? goldenHeader(options) : '') + (await wholeText(spans, options)));
+    process.stderr.write(`kspan: wrote ${terminalSafe(golden)}\n`);
+    return undefined;
+  }
+  let expected: string;
+  try {
+    expected = await readFile(golden, 'utf8');
+  } catch {
+    throw new UserError(`${golden}: cannot read the golden file; create it with --update`);
+  }
+  // The golden says how it was printed (its header line); those options win over the defaults.
+  const written = readGoldenHeader(expected);
+  const text = await wholeText(spans, written !== undefined ? { ...options, ...written } : options);
+  const diff = textDiff(stripGoldenHeader(expected), text);
+  if (diff === '') return undefined;
+  const hint =
+    written === undefined && /\([a-z-]+\)(?: {2}\+\d+\.\d{3}s)?$/m.test(expected) && options.rules !== true
+      ? ' (this golden has no header and looks written with --rules: try adding --rules)'
+      : '';
+  process.stderr.write(`kspan: output differs from ${terminalSafe(golden)}${hint} (- golden, + actual):\n${diff}\n`);
+  return { golden, expected: stripGoldenHeader(expected), actual: text };
+}
+
+/**
+ * Opens the output the options ask for. Printing streams: trees and OTLP JSON Lines are written as traces
+ * are emitted and the spans are let go. Only `--check`/`--update` (goldens are small), `--single-document` and
+ * `-o html` (one page) hold every span, to print them sorted. An OTLP endpoint from the flag replaces printing, one from the
+ * environment adds an export to it (so does `printToo`, as the demo does); spans are exported as they come.
+ */
+export async function openSpanOutput(options: SpanOutputOptions, printToo = false): Promise<SpanOutput> {
   const output = options.output ?? 'tree';
   // html: the page is the printout; a --check compares the tree, and a mismatch shows in the page.
   const html = output === 'html';
   if (output !== 'tree' && output !== 'otlp-json' && !html)
     throw new UserError(`--output must be tree, otlp-json or html, got ${JSON.stringify(output)}`);
+  if (options.singleDocument === true && output !== 'otlp-json')
+    throw new UserError('--single-document goes with --output otlp-json');
   const endpoint = otlpEndpointOf(options);
-  const toJson =
-    output === 'otlp-json'
-      ? await (async () => {
-          const [{ toOtlpJson }, { SpanResources }] = await Promise.all([
-            import('../export/otlp-json.ts'),
-            import('../export/span-resources.ts'),
-          ]);
-          const resources = SpanResources.fromEnvironment(
-            options.clusterName !== undefined ? { name: options.clusterName } : {},
-          );
-          return (s: readonly KspanSpan[]): string => toOtlpJson(s, resources);
-        })()
-      : undefined;
-  // Every field escaped: reasons, names and messages come from the cluster and may hold terminal controls.
-  const render = (o: SpanOutputOptions): string =>
-    terminalSafe(
-      toJson !== undefined
-        ? `${toJson(spans)}\n`
-        : printTrees(spans, { rules: o.rules === true, times: o.times !== false }),
-      true,
+  const print = options.outputFile !== undefined || endpoint === undefined || !endpoint.fromFlag || printToo;
+  if (endpoint !== undefined && !endpoint.fromFlag)
+    process.stderr.write(
+      `kspan: also exporting to ${terminalSafe(endpoint.config.url)} (from ${endpoint.config.urlFrom})\n`,
     );
-  let code = 0;
-  let mismatch: { golden: string; expected: string; actual: string } | undefined;
-  if (options.check !== undefined) {
-    if (options.update === true) {
-      await writeGolden(options.check, (toJson === undefined ? goldenHeader(options) : '') + render(options));
-      process.stderr.write(`kspan: wrote ${terminalSafe(options.check)}\n`);
+  const exporter = endpoint === undefined ? undefined : await SpanExport.open(endpoint.config, options.clusterName);
+  const writer = new TextWriter(
+    options.outputFile !== undefined && !html && options.check === undefined
+      ? await openOutputFile(options.outputFile)
+      : process.stdout,
+  );
+  // Every field escaped: reasons, names and messages come from the cluster and may hold terminal controls.
+  const write = (text: string): void => writer.write(terminalSafe(text, true));
+  const held: KspanSpan[] | undefined = options.check !== undefined || options.singleDocument === true ? [] : undefined;
+  let printer: (SpanSink & { flush(): void }) | undefined;
+  if (held === undefined && print) {
+    if (output === 'tree') {
+      printer = new TreeStream(write, { rules: options.rules === true, times: options.times !== false });
     } else {
-      let golden: string;
-      try {
-        golden = await readFile(options.check, 'utf8');
-      } catch {
-        throw new UserError(`${options.check}: cannot read the golden file; create it with --update`);
-      }
-      // The golden says how it was printed (its header line); those options win over the defaults.
-      const written = readGoldenHeader(golden);
-      const text = render(written !== undefined ? { ...options, ...written } : options);
-      const diff = textDiff(stripGoldenHeader(golden), text);
-      if (diff !== '') {
-        const hint =
-          written === undefined && /\([a-z-]+\)(?: {2}\+\d+\.\d{3}s)?$/m.test(golden) && options.rules !== true
-            ? ' (this golden has no header and looks written with --rules: try adding --rules)'
-            : '';
-        process.stderr.write(
-          `kspan: output differs from ${terminalSafe(options.check)}${hint} (- golden, + actual):\n${diff}\n`,
-        );
-        code = 1;
-        mismatch = { golden: options.check, expected: stripGoldenHeader(golden), actual: text };
-      }
+      const { OtlpJsonLines } = await import('../export/otlp-json-lines.ts');
+      printer = new OtlpJsonLines(write);
     }
   }
-  if (html) {
-    const { writeHtmlReport } = await import('../report/html-output.ts');
-    await writeHtmlReport(spans, { ...options, ...(mismatch !== undefined ? { comparison: mismatch } : {}) });
-  } else if (options.check !== undefined) {
-    // checked, not printed
-  } else if (options.outputFile !== undefined) {
-    await writeOutputFile(options.outputFile, render(options));
-  } else if (endpoint === undefined || !endpoint.fromFlag || exportToo) {
-    process.stdout.write(render(options));
-  }
-  if (endpoint !== undefined) {
-    if (!endpoint.fromFlag)
-      process.stderr.write(
-        `kspan: also exporting to ${terminalSafe(endpoint.config.url)} (from ${endpoint.config.urlFrom})\n`,
-      );
-    await exportSpans(spans, endpoint, options.clusterName);
-  }
-  return code;
+  let spanCount = 0;
+  return {
+    emit(span) {
+      spanCount += 1;
+      held?.push(span);
+      printer?.emit(span);
+      exporter?.add(span);
+    },
+    async ready() {
+      await writer.ready();
+      await exporter?.ready();
+    },
+    async finish() {
+      const mismatch =
+        held !== undefined && options.check !== undefined ? await checkGolden(held, options, options.check) : undefined;
+      if (held !== undefined && html) {
+        const { writeHtmlReport } = await import('../report/html-output.ts');
+        await writeHtmlReport(held, { ...options, ...(mismatch !== undefined ? { comparison: mismatch } : {}) });
+      } else if (held !== undefined && options.check === undefined && print) {
+        writer.write(await wholeText(held, options));
+      }
+      printer?.flush();
+      await writer.end();
+      await exporter?.finish();
+      return mismatch !== undefined ? 1 : 0;
+    },
+    get spanCount() {
+      return spanCount;
+    },
+  };
+}
+
+/** Prints, checks against a golden file, or exports spans already in hand, as the options say. Returns the exit code. */
+export async function writeSpans(
+  spans: readonly KspanSpan[],
+  options: SpanOutputOptions,
+  printToo = false,
+): Promise<number> {
+  const out = await openSpanOutput(options, printToo);
+  for (const s of spans) out.emit(s);
+  return out.finish();
 }

@@ -1,9 +1,118 @@
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import type { KspanSpan } from '../core/span.ts';
+import type { AttributeValue, KspanSpan } from '../core/span.ts';
 import type { SpanResources } from './span-resources.ts';
-import { readableSpanWith, toReadableSpan } from './to-readable-span.ts';
+import { KSPAN_SCOPE, PLAIN_RESOURCES } from './to-readable-span.ts';
 
-/** Spans as the standard OTLP/JSON `ExportTraceServiceRequest` encoding (what OTLP/HTTP JSON receivers accept). */
+// The OTLP/JSON encoding of ExportTraceServiceRequest (opentelemetry-proto, JSON mapping): hex IDs, times as
+// decimal strings of nanoseconds, enums as numbers. Written straight from the core's spans, field for field
+// in the order @opentelemetry/otlp-transformer's JsonTraceSerializer writes them (otlp-json.test.ts holds
+// the two to the same bytes), without building ReadableSpans and request objects first.
+
+const SCOPE = `{"name":${JSON.stringify(KSPAN_SCOPE.name)},"version":${JSON.stringify(KSPAN_SCOPE.version)}}`;
+/** Span flags: W3C sampled, and "is_remote is known" (false) as the SDK sets for local parents. */
+const FLAGS = 0x101;
+
+function nanos(us: number): string {
+  if (Number.isSafeInteger(us) && us > 0) return `"${us}000"`;
+  const seconds = Math.floor(us / 1_000_000);
+  return `"${BigInt(seconds) * 1_000_000_000n + BigInt(Math.round((us - seconds * 1_000_000) * 1000))}"`;
+}
+
+/** What JSON.stringify would escape (quotes, backslashes, controls, surrogates that may be lone). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON must escape
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string literal; the common case (nothing to escape) without JSON.stringify's work. */
+function str(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/** `{"key":"…","value":` per attribute key: the core uses a few dozen keys, encoded once each. */
+const keyPrefixes = new Map<string, string>();
+
+function keyPrefix(key: string): string {
+  let p = keyPrefixes.get(key);
+  if (p === undefined) {
+    p = `{"key":${JSON.stringify(key)},"value":`;
+    if (keyPrefixes.size < 4096) keyPrefixes.set(key, p);
+  }
+  return p;
+}
+
+function anyValue(v: AttributeValue): string {
+  switch (typeof v) {
+    case 'string':
+      return `{"stringValue":${str(v)}}`;
+    case 'number':
+      return Number.isInteger(v) ? `{"intValue":${v}}` : `{"doubleValue":${JSON.stringify(v)}}`;
+    default:
+      return `{"boolValue":${String(v)}}`;
+  }
+}
+
+function attributes(attrs: Readonly<Record<string, AttributeValue>>, component?: string): string {
+  let out = '';
+  for (const key in attrs) {
+    if (out !== '') out += ',';
+    out += `${keyPrefix(key)}${anyValue(attrs[key] as AttributeValue)}}`;
+  }
+  // A span's component, last, as toReadableSpan adds it (it survives a user-set service.name).
+  if (component !== undefined) out += `${out === '' ? '' : ','}${keyPrefix('kspan.component')}${anyValue(component)}}`;
+  return `[${out}]`;
+}
+
+function span(s: KspanSpan): string {
+  let events = '';
+  for (const e of s.events) {
+    if (events !== '') events += ',';
+    events += `{"attributes":${attributes(e.attributes)},"name":${str(e.name)},"timeUnixNano":${nanos(e.timeUs)},"droppedAttributesCount":0}`;
+  }
+  const status =
+    s.status === 'error'
+      ? s.statusMessage !== undefined
+        ? `{"code":2,"message":${str(s.statusMessage)}}`
+        : '{"code":2}'
+      : '{"code":0}';
+  return (
+    `{"traceId":"${s.traceId}","spanId":"${s.spanId}",` +
+    (s.parentSpanId !== undefined && s.parentSpanId !== '' ? `"parentSpanId":"${s.parentSpanId}",` : '') +
+    `"name":${str(s.name)},"kind":1,"startTimeUnixNano":${nanos(s.startUs)},"endTimeUnixNano":${nanos(s.endUs)},` +
+    `"attributes":${attributes(s.attributes, s.serviceName)},"droppedAttributesCount":0,"events":[${events}],"droppedEventsCount":0,` +
+    `"status":${status},"links":[],"droppedLinksCount":0,"flags":${FLAGS}}`
+  );
+}
+
+const resourceJson = new WeakMap<SpanResources, Map<string, string>>();
+
+/** The `resource` object of a service, encoded once per set of resources. */
+function resource(serviceName: string, resources: SpanResources): string {
+  let cache = resourceJson.get(resources);
+  if (cache === undefined) resourceJson.set(resources, (cache = new Map<string, string>()));
+  let r = cache.get(serviceName);
+  if (r === undefined) {
+    r = `{"attributes":${attributes(resources.forComponent(serviceName).attributes as Record<string, AttributeValue>)},"droppedAttributesCount":0}`;
+    cache.set(serviceName, r);
+  }
+  return r;
+}
+
+/** One ExportTraceServiceRequest holding `spans` in their order, grouped by resource (`service.name`) in order of first appearance. */
+export function encodeTraceRequest(spans: readonly KspanSpan[], resources: SpanResources = PLAIN_RESOURCES): string {
+  const byService = new Map<string, string[]>();
+  for (const s of spans) {
+    const encoded = span(s);
+    const list = byService.get(s.serviceName);
+    if (list === undefined) byService.set(s.serviceName, [encoded]);
+    else list.push(encoded);
+  }
+  let out = '';
+  for (const [service, list] of byService) {
+    if (out !== '') out += ',';
+    out += `{"resource":${resource(service, resources)},"scopeSpans":[{"scope":${SCOPE},"spans":[${list.join(',')}]}]}`;
+  }
+  return `{"resourceSpans":[${out}]}`;
+}
+
+/** Spans as one OTLP/JSON `ExportTraceServiceRequest` (what OTLP/HTTP JSON receivers accept), sorted by trace, start and span ID. */
 export function toOtlpJson(spans: readonly KspanSpan[], resources?: SpanResources): string {
   const sorted = spans
     .slice()
@@ -13,9 +122,5 @@ export function toOtlpJson(spans: readonly KspanSpan[], resources?: SpanResource
         a.startUs - b.startUs ||
         (a.spanId < b.spanId ? -1 : 1),
     );
-  const bytes = JsonTraceSerializer.serializeRequest(
-    sorted.map(resources === undefined ? toReadableSpan : readableSpanWith(resources)),
-  );
-  if (bytes === undefined) return '{"resourceSpans":[]}';
-  return new TextDecoder().decode(bytes);
+  return encodeTraceRequest(sorted, resources);
 }

@@ -1,4 +1,5 @@
 import { SpanKind, SpanStatusCode, TraceFlags, type HrTime } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { KspanSpan } from '../core/span.ts';
 import { SpanResources } from './span-resources.ts';
@@ -12,11 +13,16 @@ function hr(us: number): HrTime {
 }
 
 /** Resources without environment detection: a library default; commands pass `SpanResources.fromEnvironment()`. */
-const PLAIN = new SpanResources();
+export const PLAIN_RESOURCES = new SpanResources();
+
+/** One shared Resource per `service.name` (plain resources), so exporters group spans by reporting component. */
+export function resourceFor(serviceName: string): Resource {
+  return PLAIN_RESOURCES.forComponent(serviceName);
+}
 
 /** Converts a core span into the OpenTelemetry SDK's `ReadableSpan`, ready for any `SpanExporter` (plain resources). */
 export function toReadableSpan(span: KspanSpan): ReadableSpan {
-  return convert(span, PLAIN);
+  return convert(span, PLAIN_RESOURCES);
 }
 
 /** A converter whose spans carry `resources` (cluster identity, the environment, the service.name policy). */

@@ -21,6 +21,25 @@ describe('readCapture', () => {
     expect(records[1]).toMatchObject({ object: { kind: 'Deployment', metadata: { name: 'px', generation: 1 } } });
   });
 
+  it('reads documents beyond the fast path with the full YAML parser', async () => {
+    const lines = [
+      '# {"time":"2024-05-05T16:22:15Z","style":"watch"}',
+      'kind: Pod',
+      'metadata: {name: p, uid: u}',
+      'note: >-',
+      '  folded',
+      '  text',
+    ];
+    const records = await collect(readCapture(lines, 'flow.yaml'));
+    expect(records).toEqual([
+      {
+        type: 'object',
+        at: '2024-05-05T16:22:15Z',
+        object: { kind: 'Pod', metadata: { name: 'p', uid: 'u' }, note: 'folded text' },
+      },
+    ]);
+  });
+
   it('names the file and line of a malformed document', async () => {
     const lines = ['---', '# {"time":"2024-05-05T16:22:15Z","style":"event"}', 'kind: Event', 'metadata: [unclosed'];
     await expect(collect(readCapture(lines, 'bad.yaml'))).rejects.toThrow(InputLogError);

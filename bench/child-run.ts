@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** What one child process took. */
+export interface ChildResult {
+  /** Wall time from spawn to exit, Node start-up included. */
+  readonly seconds: number;
+  /** Peak resident set of the child (GNU time's %M), undefined when /usr/bin/time is missing. */
+  readonly peakRssBytes: number | undefined;
+  readonly stdout: string;
+}
+
+const TIME = '/usr/bin/time';
+const HAS_TIME = existsSync(TIME);
+const scratch = mkdtempSync(join(tmpdir(), 'kspan-bench-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+
+/**
+ * Runs `node ARGS…` (this very Node binary) with stdout captured or discarded, and measures it.
+ * Fails loudly on a non-zero exit: a bench of a failing command is worthless.
+ */
+export function runNode(args: readonly string[], options: { discardStdout?: boolean } = {}): ChildResult {
+  const timeFile = join(scratch, 'time.txt');
+  const command = HAS_TIME ? TIME : process.execPath;
+  const argv = HAS_TIME ? ['-f', '%M', '-o', timeFile, process.execPath, ...args] : [...args];
+  const started = performance.now();
+  const r = spawnSync(command, argv, {
+    stdio: ['ignore', options.discardStdout === true ? 'ignore' : 'pipe', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (r.status !== 0) {
+    throw new Error(`bench: node ${args.join(' ')} exited ${String(r.status ?? r.signal)}: ${r.stderr.slice(-2000)}`);
+  }
+  const kib = HAS_TIME ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) : Number.NaN;
+  return { seconds, peakRssBytes: Number.isFinite(kib) ? kib * 1024 : undefined, stdout: r.stdout ?? '' };
+}

@@ -1,0 +1,47 @@
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+
+/**
+ * Text out to a stream in 64 KiB writes (one syscall per span line would cost more than the line), with
+ * backpressure: `ready()` resolves once the stream has taken what it was given.
+ */
+export class TextWriter {
+  private readonly out: Writable;
+  private pending = '';
+  private full = false;
+
+  constructor(out: Writable = process.stdout) {
+    this.out = out;
+  }
+
+  /** Queues text; it reaches the stream at the next 64 KiB boundary or flush(). */
+  write(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= 1 << 16) this.flush();
+  }
+
+  /** Hands everything queued to the stream. */
+  flush(): void {
+    if (this.pending === '') return;
+    if (!this.out.write(this.pending)) this.full = true;
+    this.pending = '';
+  }
+
+  /** Waits while the stream's buffer is over its high-water mark (never on Linux files and pipes: they block). */
+  async ready(): Promise<void> {
+    if (!this.full) return;
+    this.full = false;
+    if (this.out.writableNeedDrain) await once(this.out, 'drain');
+  }
+
+  /** Flushes and waits until the stream has taken it all; a file is closed. */
+  async end(): Promise<void> {
+    this.flush();
+    await this.ready();
+    if (this.out !== process.stdout && this.out !== process.stderr) {
+      this.out.end();
+      await finished(this.out);
+    }
+  }
+}

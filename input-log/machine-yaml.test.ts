@@ -1,0 +1,123 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import type { InputRecord } from '../core/input-record.ts';
+import { parseNdjsonLine } from './ndjson-reader.ts';
+import { toKspanCapture } from './capture-writer.ts';
+import { parseMachineYaml, UNSUPPORTED } from './machine-yaml.ts';
+
+/** The fast path must give what the `yaml` package gives, or step aside. */
+function agrees(text: string): boolean {
+  const fast = parseMachineYaml(text.split('\n'));
+  if (fast === UNSUPPORTED) return false;
+  expect(fast).toStrictEqual(parse(text));
+  return true;
+}
+
+const SCENARIOS = join(import.meta.dirname, '..', 'scenarios');
+const scenarioRecords = (name: string): InputRecord[] =>
+  readFileSync(join(SCENARIOS, name, 'input.ndjson'), 'utf8')
+    .split('\n')
+    .flatMap((line, i) => parseNdjsonLine(line, name, i + 1) ?? []);
+const captures = readdirSync(SCENARIOS, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d): [string, string[]] => [
+    d.name,
+    toKspanCapture(scenarioRecords(d.name))
+      .split(/^---\n/m)
+      .filter((doc) => doc.trim() !== ''),
+  ]);
+
+const keys = fc.oneof(
+  fc.constantFrom('a', 'f:spec', 'k:{"name":"app"}', '.', 'v:"x"', 'with space', 'null', '1', 'key:', '-x', '#c', '<<'),
+  fc.string({ maxLength: 6 }),
+);
+const scalars = fc.oneof(
+  fc.constantFrom(
+    '',
+    ' ',
+    'null',
+    'true',
+    'False',
+    '~',
+    '12',
+    '-0',
+    '007',
+    '1.5',
+    '1e3',
+    '0x1f',
+    '.inf',
+    'a #b',
+    'a: b',
+  ),
+  fc.constantFrom('x:', '- q', "it's", 'tab\there', 'multi\nline', 'trail ', ' lead', '"q"', '\\', 'üñí', '\u2028'),
+  fc.constantFrom('a\n', 'a\n\n', ' a\nb', 'a\n\n# b\n  c', '\n', 'x\r\ny', 'a\t\nb '),
+  fc.string({ maxLength: 8 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+);
+const values = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: 'small' }, scalars, tie('list'), tie('map')),
+  list: fc.array(tie('node'), { maxLength: 4 }),
+  map: fc.dictionary(keys, tie('node'), { maxKeys: 4 }),
+}));
+
+describe('parseMachineYaml', () => {
+  it.each(captures)('parses every document of the %s capture as the yaml package does', (_name, docs) => {
+    for (const doc of docs) {
+      const body = doc.split('\n').filter((l) => !l.startsWith('# {'));
+      expect(agrees(body.join('\n'))).toBe(true);
+    }
+  });
+
+  it('parses the Go-written testdata (sequences at their key’s indentation, quoted times)', () => {
+    const text = readFileSync(join(import.meta.dirname, 'testdata', 'two-documents.yaml'), 'utf8');
+    const docs = text.split(/^---\n/m).filter((d) => d.trim() !== '');
+    expect(docs).toHaveLength(2);
+    for (const d of docs) expect(agrees(d)).toBe(true);
+  });
+
+  it('agrees with the yaml package or steps aside, for anything the yaml package writes (both sequence styles)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(keys, values.node, { minKeys: 1, maxKeys: 5 }), fc.boolean(), (obj, indentSeq) => {
+        agrees(stringify(obj, { lineWidth: 0, indentSeq }));
+      }),
+      { numRuns: Number(process.env.YAML_RUNS ?? 1500) },
+    );
+  });
+
+  it.each([
+    ['a folded block scalar', 'm: >-\n  one\n  two'],
+    ['a kept block scalar', 'm: |+\n  one\n'],
+    ['a folded plain scalar', 'm: a long\n  message'],
+    ['a flow mapping', 'm: {a: 1}'],
+    ['an anchor', 'm: &x 1'],
+    ['a tag', 'm: !!str 1'],
+    ['a comment after a value', 'm: 1 # one'],
+    ['a float', 'm: 1.5'],
+    ['a duplicate key', 'm: 1\nm: 2'],
+    ['a tab indentation', 'm:\n\tn: 1'],
+    ['a bare scalar document', 'hello'],
+    ['an unclosed quote', 'm: "open'],
+    ['a key with a trailing space', 'm : 1'],
+  ])('steps aside for %s', (_name, text) => {
+    expect(parseMachineYaml(text.split('\n'))).toBe(UNSUPPORTED);
+  });
+
+  it.each([
+    ['nested mappings and sequences', 'a:\n  b:\n  - x: 1\n    y: "two"\n  - 3\nc: []\nd: {}\ne:\n'],
+    ['quoted keys and escapes', '"k: v": \'it\'\'s\'\n"\\u00e9\\n": "tab\\there"'],
+    ['CRLF line ends and comment lines', 'a: 1\r\n# note\r\nb: x\r\n'],
+    ['a sequence of sequences', 's:\n-\n  - 1\n  - 2'],
+    [
+      'literal blocks',
+      'a: |\n  {"x": 1}\n\n  # not a comment\n    deeper\n\nb: |-\n  two\n  lines\nc:\n- |\n  item\nd: |\ne: 1',
+    ],
+  ])('parses %s', (_name, text) => {
+    expect(agrees(text)).toBe(true);
+  });
+});
