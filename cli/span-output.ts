@@ -159,7 +159,8 @@ export async function openSpanOutput(options: SpanOutputOptions, printToo = fals
   );
   // Every field escaped: reasons, names and messages come from the cluster and may hold terminal controls.
   const write = (text: string): void => writer.write(terminalSafe(text, true));
-  const held: KspanSpan[] | undefined = options.check !== undefined || options.singleDocument === true ? [] : undefined;
+  const held: KspanSpan[] | undefined =
+    options.check !== undefined || options.singleDocument === true || html ? [] : undefined;
   let printer: (SpanSink & { flush(): void }) | undefined;
   if (held === undefined && print) {
     if (output === 'tree') {
