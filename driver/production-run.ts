@@ -80,7 +80,7 @@ export class ProductionRun {
         else this.apiFailingSince ??= clock.now();
       },
     });
-    const isLeader = (): boolean => this.elector?.isLeader ?? true;
+    const mayExport = (): boolean => this.elector?.mayExport ?? true;
     this.queue = new SpanExportQueue({
       exporter:
         edges.exporter ??
@@ -94,7 +94,7 @@ export class ProductionRun {
       metrics,
       maxQueueSize: options.maxQueueSize,
       maxQueueBytes: options.maxQueueBytes,
-      isOpen: isLeader,
+      isOpen: mayExport,
       onExported: (batch) => this.ledger.exported(batch),
     });
     this.ledger = new ExportLedger({
@@ -119,6 +119,7 @@ export class ProductionRun {
           metrics.isLeader.set(leader ? 1 : 0);
           this.queue.poke();
         },
+        onRenewed: () => this.queue.poke(),
         checkpoint: {
           read: (value) => {
             if (this.ledger.merge(value)) this.queue.discard((item) => this.ledger.covers(item));
