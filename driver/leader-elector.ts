@@ -19,6 +19,8 @@ export interface LeaderElectorOptions {
   readonly renewDeadlineMs?: number;
   readonly retryPeriodMs?: number;
   readonly onChange?: (leader: boolean) => void;
+  /** Called after each successful renewal (the checkpoint was written). */
+  readonly onRenewed?: () => void;
   /**
    * A small state the leader keeps in the Lease (an annotation), written at each renewal and at release, read
    * by every replica at each attempt: the export checkpoint.
@@ -69,6 +71,16 @@ export class LeaderElector {
   /** True while this replica holds the lease. */
   get isLeader(): boolean {
     return this.leader;
+  }
+
+  /**
+   * True while this replica leads and renewed (wrote its checkpoint) within the last two retry periods and a
+   * second: spans it exports while it cannot write the checkpoint would be exported again by the next leader.
+   */
+  get mayExport(): boolean {
+    return (
+      this.leader && this.options.clock.now() - this.lastRenewMs <= 2 * (this.options.retryPeriodMs ?? 2000) + 1000
+    );
   }
 
   private get path(): string {
@@ -212,6 +224,7 @@ export class LeaderElector {
   private renewed(): void {
     this.lastRenewMs = this.options.clock.now();
     this.setLeader(true);
+    this.options.onRenewed?.();
   }
 
   private setLeader(leader: boolean): void {

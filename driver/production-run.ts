@@ -88,7 +88,7 @@ export class ProductionRun {
         else this.apiFailingSince ??= clock.now();
       },
     }));
-    const isLeader = (): boolean => this.elector?.isLeader ?? true;
+    const mayExport = (): boolean => this.elector?.mayExport ?? true;
     this.queue = new SpanExportQueue({
       exporter: edges.exporter ?? createOtlpTraceExporter(options.otlp),
       clock,
@@ -96,7 +96,7 @@ export class ProductionRun {
       metrics,
       maxQueueSize: options.maxQueueSize,
       maxQueueBytes: options.maxQueueBytes,
-      isOpen: isLeader,
+      isOpen: mayExport,
       onExported: (batch) => this.ledger.exported(batch),
       resources: () => this.resources,
     });
@@ -122,6 +122,7 @@ export class ProductionRun {
           metrics.isLeader.set(leader ? 1 : 0);
           this.queue.poke();
         },
+        onRenewed: () => this.queue.poke(),
         checkpoint: {
           read: (value) => {
             if (this.ledger.merge(value)) this.queue.discard((item) => this.ledger.covers(item));

@@ -245,7 +245,11 @@ export class SpanExportQueue {
     this.timerAt = Infinity;
     while (this.heldSpans > 0) {
       if (clock.now() >= deadlineMs) return false;
-      if (!this.isOpen()) return false; // not the leader: what is held is the next leader's to export
+      if (!this.isOpen()) {
+        // Not allowed to send right now (a renewal is late): wait for it, until the deadline.
+        await sleep(clock, Math.min(200, deadlineMs - clock.now()));
+        continue;
+      }
       const sent = this.sendReady();
       const inFlight = this.batches.flatMap((b) => (b.state === 'sending' && b.done !== undefined ? [b.done] : []));
       if (inFlight.length > 0) {
