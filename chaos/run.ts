@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseDurationMs } from '../cli/duration.ts';
 import { ChaosContext } from './chaos-context.ts';
 import { readDeploymentSettings } from './deployment-settings.ts';
@@ -82,6 +83,11 @@ async function runScenario(scenario: Scenario): Promise<ChaosRow> {
   const abort = new AbortController();
   const failures: string[] = [];
   const started = performance.now();
+  // The machine is shared: say how loaded it was and how late the harness's own servers answered.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
+  const loads: number[] = [];
+  const loadTimer = setInterval(() => loads.push(os.loadavg()[0] ?? 0), 5000);
   let ctx: ChaosContext | undefined;
   try {
     await server.listen();
@@ -142,6 +148,10 @@ async function runScenario(scenario: Scenario): Promise<ChaosRow> {
     if (failures.length > 0) notes.push(`logs in ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });
     notes.push(`row took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    const meanLoad = loads.length === 0 ? (os.loadavg()[0] ?? 0) : loads.reduce((a, b) => a + b, 0) / loads.length;
+    notes.push(
+      `load average ${meanLoad.toFixed(1)} on ${os.cpus().length} cores, harness event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms`,
+    );
     return {
       id: scenario.id,
       title: scenario.title(size),
@@ -164,6 +174,8 @@ async function runScenario(scenario: Scenario): Promise<ChaosRow> {
       notes: [...(ctx?.notes ?? []), `logs in ${dir}`],
     };
   } finally {
+    loopDelay.disable();
+    clearInterval(loadTimer);
     killAll();
     await receiver.stop();
     await server.close();
