@@ -59,20 +59,19 @@ function reportedLosses(processes: readonly KspanProcess[], logs: readonly strin
       if (name === 'kspan_events_skipped_total' && reason === 'stale') add('stale events skipped (metric)', value);
     }
   }
-  let logged = 0;
+  // kspan's own account at exit: the summary line of its shutdown (lostSpans by cause), if it wrote one.
   for (const text of logs) {
     for (const line of text.split('\n')) {
-      if (!/dropp|lost/i.test(line)) continue;
+      if (!line.includes('"lostSpans"')) continue;
       try {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        const n = [entry.dropped, entry.lost, entry.spans].find((v): v is number => typeof v === 'number');
-        logged += n ?? 0;
+        const entry = JSON.parse(line) as { lostByCause?: Record<string, unknown> };
+        for (const [cause, n] of Object.entries(entry.lostByCause ?? {}))
+          if (typeof n === 'number') add(`${cause} (exit log)`, n);
       } catch {
         // not a JSON log line
       }
     }
   }
-  add('in log lines', logged);
   return [...byCause].map(([cause, n]) => `${cause} ${n.toLocaleString('en-US')}`);
 }
 
