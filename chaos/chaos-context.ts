@@ -83,6 +83,25 @@ export class ChaosContext {
     return ok;
   }
 
+  /**
+   * Waits (bounded) until `p` is ready and has fed every event it was delivered (`kspan_intake_events` 0): a replica
+   * started during the row would keep running in a cluster, so the final SIGTERM must not cut its start short.
+   */
+  async untilCaughtUp(p: KspanProcess, timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    try {
+      await p.waitFor('/readyz', timeoutMs);
+    } catch (err) {
+      this.notes.push(`${p.name}: ${(err as Error).message}`);
+      return;
+    }
+    const caughtUp = await this.until(
+      () => (p.metric('kspan_intake_events') ?? 0) === 0,
+      Math.max(0, deadline - performance.now()),
+    );
+    if (!caughtUp) this.notes.push(`${p.name} still had events to feed after ${timeoutMs / 1000} s`);
+  }
+
   /** Marks the end of the fault: time to recover counts from now. */
   faultEnded(): void {
     this.faultEndAt = Date.now();

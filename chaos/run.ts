@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseDurationMs } from '../cli/duration.ts';
 import { ChaosContext } from './chaos-context.ts';
 import { readDeploymentSettings } from './deployment-settings.ts';
@@ -58,20 +59,19 @@ function reportedLosses(processes: readonly KspanProcess[], logs: readonly strin
       if (name === 'kspan_events_skipped_total' && reason === 'stale') add('stale events skipped (metric)', value);
     }
   }
-  let logged = 0;
+  // kspan's own account at exit: the summary line of its shutdown (lostSpans by cause), if it wrote one.
   for (const text of logs) {
     for (const line of text.split('\n')) {
-      if (!/dropp|lost/i.test(line)) continue;
+      if (!line.includes('"lostSpans"')) continue;
       try {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        const n = [entry.dropped, entry.lost, entry.spans].find((v): v is number => typeof v === 'number');
-        logged += n ?? 0;
+        const entry = JSON.parse(line) as { lostByCause?: Record<string, unknown> };
+        for (const [cause, n] of Object.entries(entry.lostByCause ?? {}))
+          if (typeof n === 'number') add(`${cause} (exit log)`, n);
       } catch {
         // not a JSON log line
       }
     }
   }
-  add('in log lines', logged);
   return [...byCause].map(([cause, n]) => `${cause} ${n.toLocaleString('en-US')}`);
 }
 
@@ -82,6 +82,11 @@ async function runScenario(scenario: Scenario): Promise<ChaosRow> {
   const abort = new AbortController();
   const failures: string[] = [];
   const started = performance.now();
+  // The machine is shared: say how loaded it was and how late the harness's own servers answered.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
+  const loads: number[] = [];
+  const loadTimer = setInterval(() => loads.push(os.loadavg()[0] ?? 0), 5000);
   let ctx: ChaosContext | undefined;
   try {
     await server.listen();
@@ -142,6 +147,10 @@ async function runScenario(scenario: Scenario): Promise<ChaosRow> {
     if (failures.length > 0) notes.push(`logs in ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });
     notes.push(`row took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    const meanLoad = loads.length === 0 ? (os.loadavg()[0] ?? 0) : loads.reduce((a, b) => a + b, 0) / loads.length;
+    notes.push(
+      `load average ${meanLoad.toFixed(1)} on ${os.cpus().length} cores, harness event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms`,
+    );
     return {
       id: scenario.id,
       title: scenario.title(size),
@@ -164,6 +173,8 @@ async function runScenario(scenario: Scenario): Promise<ChaosRow> {
       notes: [...(ctx?.notes ?? []), `logs in ${dir}`],
     };
   } finally {
+    loopDelay.disable();
+    clearInterval(loadTimer);
     killAll();
     await receiver.stop();
     await server.close();

@@ -177,6 +177,7 @@ export const SCENARIOS: readonly Scenario[] = [
       }
       await writing;
       await ctx.sleep(3000);
+      await ctx.untilCaughtUp(ctx.processes[1]!, 60_000);
     },
   },
   {
