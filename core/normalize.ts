@@ -1,24 +1,9 @@
 import type { Diagnostics } from './diagnostics.ts';
-import type { EventsV1Event, KubeEvent, ObjectReference } from './kube.ts';
+import { isClusterScoped } from './cluster-scoped.ts';
+import { eventTimeFields, isEventsV1, precedenceTimeUs } from './event-time.ts';
+import type { KubeEvent, ObjectReference } from './kube.ts';
 import type { EventObject, NormalizedEvent } from './normalized-event.ts';
 import { parseTimeUs } from './time.ts';
-
-/** True when the event is served by events.k8s.io/v1 rather than core/v1. */
-function isEventsV1(e: KubeEvent): e is EventsV1Event {
-  return e.apiVersion === 'events.k8s.io/v1' || (e.apiVersion === undefined && ('regarding' in e || 'note' in e));
-}
-
-/** Kinds without a namespace: their references never inherit the Event's namespace. */
-const CLUSTER_SCOPED = new Set([
-  'Node',
-  'Namespace',
-  'PersistentVolume',
-  'StorageClass',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'PriorityClass',
-]);
 
 function toEventObject(ref: ObjectReference | undefined, fallbackNamespace: string): EventObject | undefined {
   if (ref === undefined || ref === null || typeof ref !== 'object') return undefined;
@@ -29,24 +14,13 @@ function toEventObject(ref: ObjectReference | undefined, fallbackNamespace: stri
     namespace:
       typeof ref.namespace === 'string' && ref.namespace !== ''
         ? ref.namespace
-        : CLUSTER_SCOPED.has(ref.kind)
+        : isClusterScoped(ref.kind)
           ? ''
           : fallbackNamespace,
     name: ref.name,
     uid: typeof ref.uid === 'string' && ref.uid !== '' ? ref.uid : undefined,
     apiVersion: typeof ref.apiVersion === 'string' ? ref.apiVersion : undefined,
   };
-}
-
-/** The first candidate that parses, recording a diagnostic for each one that is present but malformed. */
-function firstTime(candidates: readonly unknown[], diagnostics: Diagnostics, where: string): number | undefined {
-  for (const c of candidates) {
-    if (c === undefined || c === null || c === '') continue;
-    const us = parseTimeUs(c);
-    if (us !== undefined) return us;
-    diagnostics.add('malformed-timestamp', `${where}: ${JSON.stringify(c)}`);
-  }
-  return undefined;
 }
 
 function hasFraction(value: unknown): boolean {
@@ -78,34 +52,30 @@ export function normalizeEvent(
   }
   const related = toEventObject(raw.related, namespace);
   const series = raw.series ?? undefined;
-  let observed: unknown;
-  let first: unknown;
-  let last: unknown;
+  const { observed, first, last } = eventTimeFields(raw, v1);
   let count: number | undefined;
   let component: string | undefined;
   let instance: string | undefined;
   let message: string | undefined;
   if (v1) {
     const e = raw;
-    observed = series?.lastObservedTime ?? e.eventTime;
-    first = e.eventTime ?? e.deprecatedFirstTimestamp;
-    last = e.deprecatedLastTimestamp;
     count = series?.count ?? e.deprecatedCount;
     component = e.reportingController || e.deprecatedSource?.component;
     instance = e.reportingInstance || e.deprecatedSource?.host;
     message = e.note;
   } else {
     const e = raw;
-    observed = series?.lastObservedTime ?? e.eventTime;
-    first = e.firstTimestamp ?? e.eventTime;
-    last = e.lastTimestamp;
     count = series?.count ?? e.count;
     component = e.reportingComponent || e.source?.component;
     instance = e.reportingInstance || e.source?.host;
     message = e.message;
   }
   const observedUs = observed === undefined || observed === null || observed === '' ? undefined : parseTimeUs(observed);
-  let timeUs = observedUs ?? firstTime([observed, last, first], diagnostics, where);
+  let timeUs =
+    observedUs ??
+    precedenceTimeUs({ observed, first, last }, (c) =>
+      diagnostics.add('malformed-timestamp', `${where}: ${JSON.stringify(c)}`),
+    );
   const precise = observedUs !== undefined && hasFraction(observed);
   if (timeUs === undefined) {
     timeUs = parseTimeUs(meta.creationTimestamp) ?? receivedUs;

@@ -1,5 +1,6 @@
 import type { KubeObject, ManagedFieldsEntry, OwnerReference } from './kube.ts';
 import { objectKey } from './normalized-event.ts';
+import { revisionOf } from './revision.ts';
 import { parseTimeUs } from './time.ts';
 
 /** One spec generation of an object, and the change that made it. */
@@ -40,10 +41,6 @@ export interface ObjectState {
   createdUs?: number;
   /** The newest `metadata.resourceVersion` applied (when it is an integer, as etcd revisions are). */
   revision?: number;
-}
-
-function revisionOf(rv: unknown): number | undefined {
-  return typeof rv === 'string' && /^\d{1,15}$/.test(rv) ? Number(rv) : undefined;
 }
 
 const MAX_GENERATIONS = 8;

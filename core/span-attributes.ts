@@ -1,5 +1,5 @@
 import type { EventObject, NormalizedEvent } from './normalized-event.ts';
-import type { RootRef } from './correlation-rules.ts';
+import type { RootRef } from './correlation-rule.ts';
 import type { Retargeted } from './retarget-rules.ts';
 import type { AttributeValue } from './span.ts';
 

@@ -1,4 +1,4 @@
-import type { RootRef } from './correlation-rules.ts';
+import type { ParentChoice, RootRef } from './correlation-rule.ts';
 import { spanIdOf, traceIdOf } from './ids.ts';
 import { pairKeyOf, type RecentSpans } from './recent-spans.ts';
 import type { KspanSpan } from './span.ts';
@@ -67,6 +67,20 @@ export class TraceAssembler {
     const token = (this.tokens.get(trace) ?? 0) + 1;
     this.tokens.set(trace, token);
     this.due.push({ atUs: this.dueAt(trace), trace, token });
+  }
+
+  /** The trace (and parent span) a parent choice puts a new span in, opening the trace if needed. */
+  traceFor(
+    choice: ParentChoice,
+    eventUs: number,
+  ): { trace: TraceState; parent: SpanState | undefined; externalParentId: string | undefined } {
+    if ('span' in choice) return { trace: choice.span.trace, parent: choice.span, externalParentId: undefined };
+    if ('external' in choice) {
+      const { traceId, spanId } = choice.external;
+      return { trace: this.openExternal(traceId, spanId, eventUs), parent: undefined, externalParentId: spanId };
+    }
+    const opened = this.openRoot(choice.root, eventUs);
+    return { trace: opened.trace, parent: opened.root, externalParentId: undefined };
   }
 
   /** The trace of a root object's generation, creating it and its synthesized root span if needed. */

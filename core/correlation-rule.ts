@@ -1,0 +1,67 @@
+import type { Diagnostics } from './diagnostics.ts';
+import type { NormalizedEvent } from './normalized-event.ts';
+import type { ObjectStore } from './object-store.ts';
+import type { RecentSpans } from './recent-spans.ts';
+import type { Retargeted } from './retarget-rules.ts';
+import type { SpanState } from './span-state.ts';
+
+/** Ids of the correlation rules, recorded on every span as `kspan.rule`. */
+export type RuleId =
+  | 'node-cause'
+  | 'observed-child'
+  | 'garbage-collection'
+  | 'object-cause'
+  | 'actor-cause'
+  | 'owner-chain'
+  | 'top-level-annotation'
+  | 'root-object';
+
+/** The root object of a trace, at the generation current when the event happened. */
+export interface RootRef {
+  /** `uid:generation`. */
+  readonly key: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly generation: number;
+  /** When the change happened; absent when unknown or only approximated by when its snapshot arrived. */
+  readonly sinceUs?: number;
+  readonly manager: string;
+  readonly operation: string;
+}
+
+/** Where an event's span hangs. */
+export type ParentChoice =
+  | {
+      readonly rule: RuleId;
+      readonly span: SpanState;
+      /** The child takes one of the parent scaling's slots ("from 2 to 4" accounts for two); booked after the choice. */
+      readonly claimsScaleSlot?: true;
+    }
+  | { readonly rule: RuleId; readonly external: { readonly traceId: string; readonly spanId: string } }
+  | { readonly rule: RuleId; readonly root: RootRef };
+
+/** What a rule looks at. Rules only read it; `diagnostics` is the one thing they may write to. */
+export interface RuleInput {
+  readonly event: NormalizedEvent;
+  readonly target: Retargeted;
+  readonly actorKey: string;
+  readonly objectKey: string;
+  readonly recent: RecentSpans;
+  readonly objects: ObjectStore;
+  readonly diagnostics: Diagnostics;
+}
+
+/** A named heuristic: a pure lookup that returns a parent, or undefined to let the next rule try. */
+export interface CorrelationRule {
+  readonly id: RuleId;
+  /** One line for docs/causality.md (generated from the rule table). */
+  readonly description: string;
+  find(input: RuleInput): ParentChoice | undefined;
+}
+
+/** The last rule: it always answers. */
+export interface FallbackRule extends CorrelationRule {
+  find(input: RuleInput): ParentChoice;
+}

@@ -1,0 +1,28 @@
+import type { SpanSink } from './span-sink.ts';
+
+/** Engine settings; every duration is in event/receive time, never the wall clock. Defaults: ENGINE_DEFAULTS. */
+export interface EngineOptions {
+  readonly sink: SpanSink;
+  /** How long an event waits for its causes to arrive before it is placed (delivery jitter + 1 s). Default 5 s. */
+  readonly windowMs?: number;
+  /** A trace with no new span for this long is finished and emitted. Default 5 min. */
+  readonly idleMs?: number;
+  /** Emitted spans stay candidate parents this long after their trace's last span, so late effects join it. Default 15 min. */
+  readonly retainMs?: number;
+  /** A trace older than this is emitted even if still active (a crash loop); later events start a new segment. Default 1 h. */
+  readonly maxTraceMs?: number;
+  /** Repetitions of one event kept as span events; more are counted. Default 32. */
+  readonly maxRepeatEvents?: number;
+  /** Event occurrences remembered to drop re-deliveries. Default 200,000. */
+  readonly dedupeCapacity?: number;
+  /** An object not described again for this long is forgotten (drivers re-describe what they still use). Default 2 h. */
+  readonly objectRetentionMs?: number;
+}
+
+/** What the engine holds right now. */
+export interface EngineStats {
+  readonly pendingEvents: number;
+  readonly openTraces: number;
+  readonly openSpans: number;
+  readonly objects: number;
+}

@@ -1,0 +1,40 @@
+import type { NormalizedEvent } from '../normalized-event.ts';
+import type { RecentSpans } from '../recent-spans.ts';
+import type { SpanState } from '../span-state.ts';
+
+/** Controller reasons that record a child's removal. */
+const DELETION_REASONS = new Set(['SuccessfulDelete']);
+/** Kubelet messages that stop a Pod for good. */
+const TERMINATION = /^Stopping container /;
+
+/** True for a kubelet `Killing` that stops a container for good (the Pod is going away). */
+export function isTermination(event: NormalizedEvent): boolean {
+  return event.reason === 'Killing' && TERMINATION.test(event.message);
+}
+
+/** The open spans by other actors about an object that could have caused an event about it. */
+export interface ObjectCauses {
+  /** The newest of them. */
+  readonly newest: SpanState | undefined;
+  /** The newest that deleted the object (a controller's `SuccessfulDelete`). */
+  readonly newestDeletion: SpanState | undefined;
+  /** The newest that did not delete it (its creation, usually). */
+  readonly newestOther: SpanState | undefined;
+}
+
+/** Looks up, newest first, the open spans about `objectKey` by actors other than the object and `actorKey`. */
+export function objectCauses(recent: RecentSpans, objectKey: string, actorKey: string): ObjectCauses {
+  const list = recent.aboutObject(objectKey);
+  let newest: SpanState | undefined;
+  let newestDeletion: SpanState | undefined;
+  let newestOther: SpanState | undefined;
+  for (let i = list.length - 1; i >= 0 && (newestDeletion === undefined || newestOther === undefined); i--) {
+    const s = list[i] as SpanState;
+    if (s.actorKey === objectKey || s.actorKey === actorKey) continue;
+    newest ??= s;
+    const reason = s.attributes['k8s.event.reason'];
+    if (typeof reason === 'string' && DELETION_REASONS.has(reason)) newestDeletion ??= s;
+    else newestOther ??= s;
+  }
+  return { newest, newestDeletion, newestOther };
+}

@@ -1,0 +1,73 @@
+import type { Diagnostics } from './diagnostics.ts';
+import { spanIdOf } from './ids.ts';
+import type { PendingEvent } from './placement-order.ts';
+import { pairKeyOf } from './recent-spans.ts';
+import { eventAttributes } from './span-attributes.ts';
+import type { SpanState, TraceState } from './span-state.ts';
+import type { RuleId } from './correlation-rule.ts';
+import { refineWithinSecond } from './within-second.ts';
+
+/** Where the new span goes, once its parent was chosen and its trace opened. */
+export interface SpanPlace {
+  readonly rule: RuleId;
+  readonly trace: TraceState;
+  readonly parent: SpanState | undefined;
+  /** Parent span ID outside the core (a `topLevelSpan` annotation). */
+  readonly externalParentId: string | undefined;
+  readonly actorKey: string;
+  readonly objectKey: string;
+  /** The newest span about the same object, for the within-second refinement. */
+  readonly previousAboutObject: SpanState | undefined;
+}
+
+/**
+ * The build step: an event's span, with a deterministic ID (Event uid and occurrence), `Kind.Reason` name,
+ * semantic-convention attributes, error status for Warnings, and a start never before its parent's (clamped,
+ * and said so in `kspan.clamped`).
+ */
+export function buildSpan(p: PendingEvent, place: SpanPlace, diagnostics: Diagnostics): SpanState {
+  const { event, target } = p;
+  const { parent, trace } = place;
+  // Only the event's own reference gives the object's uid: a store lookup by name could see a namesake
+  // (a StatefulSet Pod recreated) depending on delivery timing.
+  const attributes = eventAttributes(event, target, target.object.uid);
+  attributes['kspan.rule'] = place.rule;
+  let startUs = event.count > 1 ? event.firstUs : event.timeUs;
+  if (!event.precise) startUs = refineWithinSecond(startUs, parent, place.previousAboutObject);
+  if (parent !== undefined && startUs < parent.startUs) {
+    attributes['kspan.clamped'] = true;
+    attributes['kspan.original_start_us'] = startUs;
+    diagnostics.add('clamped-start', `${event.namespace}/${event.name} ${event.reason}`);
+    startUs = parent.startUs;
+  }
+  const s = target.scale;
+  return {
+    spanId: spanIdOf(event.uid, event.count),
+    trace,
+    parent,
+    externalParentId: place.externalParentId,
+    name: `${target.actor.kind}.${event.reason === '' ? 'Event' : event.reason}`,
+    startUs,
+    lastUs: Math.max(startUs, event.timeUs),
+    serviceName: event.component,
+    attributes,
+    events: [],
+    error: event.type === 'Warning',
+    statusMessage: event.type === 'Warning' ? event.message : undefined,
+    actorKey: place.actorKey,
+    objectKey: place.objectKey,
+    pairKey: pairKeyOf(place.actorKey, place.objectKey),
+    eventUid: event.uid,
+    count: event.count,
+    scale:
+      s === undefined
+        ? undefined
+        : {
+            direction: s.direction,
+            capacity: s.from === undefined ? Number.POSITIVE_INFINITY : Math.abs(s.to - s.from),
+            used: 0,
+          },
+    droppedRepeats: 0,
+    emitted: false,
+  };
+}
