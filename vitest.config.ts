@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'core/**/*.test.ts',
+      'common/**/*.test.ts',
       'input-log/**/*.test.ts',
       'export/**/*.test.ts',
       'cli/**/*.test.ts',
@@ -12,6 +13,7 @@ export default defineConfig({
       'driver/**/*.test.ts',
       'chaos/**/*.test.ts',
       'report/**/*.test.ts',
+      'scripts/**/*.test.ts',
       'deploy/**/*.test.ts',
     ],
     // The end-to-end suite needs a cluster and Jaeger: it runs through `npm run test:e2e`, not here.

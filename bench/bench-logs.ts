@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { InputRecord } from '../core/input-record.ts';
+import type { InputRecord } from '../core/index.ts';
 import { toKspanCapture } from '../input-log/capture-writer.ts';
 import { recordStream } from '../simulator/record-stream.ts';
 import { floodStream } from './flood-stream.ts';

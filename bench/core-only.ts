@@ -1,6 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { Engine } from '../core/engine.ts';
-import type { InputRecord } from '../core/input-record.ts';
+import { Engine, type InputRecord } from '../core/index.ts';
 
 /**
  * The core's own rate: the log is read and parsed as in parse-only, and only the engine's push() and

@@ -1,4 +1,4 @@
-import type { InputRecord } from '../core/input-record.ts';
+import type { InputRecord } from '../core/index.ts';
 import { rfc3339, rfc3339Micro } from '../simulator/timestamps.ts';
 
 /** Options of a unique-UID flood. */

@@ -1,5 +1,4 @@
-import type { InputRecord } from '../core/input-record.ts';
-import { replay } from '../core/replay.ts';
+import { replay, type InputRecord } from '../core/index.ts';
 
 /** A span kspan should deliver, and when a healthy kspan would have delivered it. */
 export interface ExpectedSpan {

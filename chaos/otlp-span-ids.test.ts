@@ -1,7 +1,7 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
-import { replay } from '../core/replay.ts';
-import { ev, obj } from '../core/test-support/records.ts';
+import { replay } from '../core/index.ts';
+import { ev, obj } from '../core/test-support/index.ts';
 import { toReadableSpan } from '../export/to-readable-span.ts';
 import { spanIdsOfExportRequest } from './otlp-span-ids.ts';
 

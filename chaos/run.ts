@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseDurationMs } from '../common/duration.ts';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { parseDurationMs } from '../cli/duration.ts';
 import { ChaosContext } from './chaos-context.ts';
 import { readDeploymentSettings } from './deployment-settings.ts';
 import { compareDelivery, expectedSpans, recoverySeconds } from './expected-spans.ts';

@@ -1,7 +1,5 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { InputRecord } from '../core/input-record.ts';
-import type { KubeObject } from '../core/kube.ts';
-import { formatTimeUs } from '../core/time.ts';
+import { formatTimeUs, type InputRecord, type KubeObject } from '../core/index.ts';
 import type { FakeKubeServer } from '../driver/test-support/fake-kube-server.ts';
 
 /**

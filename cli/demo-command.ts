@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { replayInto, withOutputOptions, type ReplayOptions } from './replay-command.ts';
 import { SCENARIOS_DIR } from './scenarios-command.ts';
 import { openSpanOutput, otlpEndpointOf } from './span-output.ts';
+import { DEFAULT_ENGINE_FLAGS } from '../common/engine-flags.ts';
 
 /** The bundled Deployment rollout the demo replays. */
 export const DEMO_SCENARIO = join(SCENARIOS_DIR, 'rolling-update', 'input.ndjson');
@@ -17,7 +18,7 @@ export function registerDemoCommand(program: Command): void {
       ),
   ).action(async (options: ReplayOptions) => {
     const out = await openSpanOutput(options, true);
-    await replayInto([DEMO_SCENARIO], { window: '5s', idle: '5m', format: 'ndjson' }, out, () => out.ready());
+    await replayInto([DEMO_SCENARIO], { ...DEFAULT_ENGINE_FLAGS, format: 'ndjson' }, out, () => out.ready());
     process.exitCode = await out.finish();
     if (otlpEndpointOf(options) === undefined)
       process.stderr.write(

@@ -1,6 +1,6 @@
 import { open, writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { UserError } from './user-error.ts';
+import { UserError } from '../common/user-error.ts';
 
 /** Writes a command's output (`-O file`); a folder that is missing or read-only is a user mistake, in one line. */
 export async function writeOutputFile(path: string, text: string): Promise<void> {

@@ -2,7 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { InputLogError } from '../input-log/input-log-error.ts';
 import { COMMAND_MODULES, type CommandModule } from './command-modules.ts';
 import { terminalSafe } from './terminal-safe.ts';
-import { UserError } from './user-error.ts';
+import { UserError } from '../common/user-error.ts';
+import { KSPAN_VERSION } from '../common/version.ts';
 
 /** Exit codes: 0 done, 1 a golden mismatch or an unreachable endpoint, 2 a user mistake, 70 a bug or a broken install. */
 export const EXIT = { ok: 0, mismatch: 1, usage: 2, internal: 70 } as const;
@@ -39,7 +40,7 @@ export async function buildProgram(
     .description(
       'Turns Kubernetes Events into OpenTelemetry traces joined by causality: a rollout, a scale-up or a crash loop reads as one trace.',
     )
-    .version('0.1.0')
+    .version(KSPAN_VERSION)
     .exitOverride()
     .configureOutput({
       // Commander's own mistakes ("unknown option", "missing argument") as one kspan line, like ours.

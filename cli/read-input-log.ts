@@ -1,9 +1,9 @@
 import { open, stat } from 'node:fs/promises';
-import type { InputRecord } from '../core/input-record.ts';
+import type { InputRecord } from '../core/index.ts';
 import { CaptureDocuments, looksLikeCapture } from '../input-log/capture-reader.ts';
 import { fileLineBatches, lineBatches } from '../input-log/file-line-batches.ts';
 import { parseNdjsonLines } from '../input-log/ndjson-reader.ts';
-import { UserError } from './user-error.ts';
+import { UserError } from '../common/user-error.ts';
 
 /** Input formats `kspan replay` reads. */
 export type InputFormat = 'auto' | 'ndjson' | 'capture';

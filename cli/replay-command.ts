@@ -1,13 +1,12 @@
 import { Option, type Command } from 'commander';
-import { Engine } from '../core/engine.ts';
+import { Engine, type KspanSpan, type SpanSink } from '../core/index.ts';
+import { parseDurationMs } from '../common/duration.ts';
 import { OTLP_PROTOCOLS } from '../export/otlp-config.ts';
-import type { KspanSpan } from '../core/span.ts';
-import type { SpanSink } from '../core/span-sink.ts';
-import { parseDurationMs } from './duration.ts';
 import { Progress } from './progress.ts';
 import { readInputLog, type InputFormat } from './read-input-log.ts';
 import { openSpanOutput, otlpEndpointOf, type SpanOutputOptions } from './span-output.ts';
 import { terminalSafe } from './terminal-safe.ts';
+import { DEFAULT_ENGINE_FLAGS } from '../common/engine-flags.ts';
 
 /** Options of `kspan replay`. */
 export interface ReplayOptions extends SpanOutputOptions {
@@ -116,8 +115,12 @@ export function registerReplayCommand(program: Command): void {
         '<files...>',
         'input log files (.ndjson: one record a line) or kspan capture files (multi-document YAML); - reads standard input',
       )
-      .option('--window <duration>', 'how long an event waits for its causes (delivery jitter + 1s)', '5s')
-      .option('--idle <duration>', 'a trace with no new span for this long is finished', '5m')
+      .option(
+        '--window <duration>',
+        'how long an event waits for its causes (delivery jitter + 1s)',
+        DEFAULT_ENGINE_FLAGS.window,
+      )
+      .option('--idle <duration>', 'a trace with no new span for this long is finished', DEFAULT_ENGINE_FLAGS.idle)
       .addOption(
         new Option('--format <format>', 'input format').choices(['auto', 'ndjson', 'capture']).default('auto'),
       ),

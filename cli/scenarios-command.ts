@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { replayFiles } from './replay-command.ts';
 import { writeSpans } from './span-output.ts';
-import { UserError } from './user-error.ts';
+import { UserError } from '../common/user-error.ts';
+import { DEFAULT_ENGINE_FLAGS } from '../common/engine-flags.ts';
 
 /** The bundled scenarios folder. */
 export const SCENARIOS_DIR = join(import.meta.dirname, '..', 'scenarios');
@@ -44,7 +45,7 @@ export function registerScenariosCommand(program: Command): void {
       if (scenarios.length === 0) throw new UserError(`${options.dir}: no scenarios (folders with input.ndjson)`);
       let failed = 0;
       for (const s of scenarios) {
-        const spans = await replayFiles([s.input], { window: '5s', idle: '5m', format: 'auto' });
+        const spans = await replayFiles([s.input], { ...DEFAULT_ENGINE_FLAGS, format: 'auto' });
         const code = await writeSpans(spans, { check: s.golden, update: options.update, rules: true });
         process.stderr.write(`${code === 0 ? 'ok  ' : 'FAIL'} ${s.name} (${spans.length} spans)\n`);
         if (code !== 0) failed += 1;

@@ -1,8 +1,8 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { KspanSpan } from '../core/span.ts';
+import type { KspanSpan } from '../core/index.ts';
 import type { OtlpConfig } from '../export/otlp-config.ts';
 import { terminalSafe } from './terminal-safe.ts';
-import { UserError } from './user-error.ts';
+import { UserError } from '../common/user-error.ts';
 
 /** Spans per OTLP export request. */
 const BATCH = 512;

@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import type { KspanSpan } from '../core/span.ts';
-import type { SpanSink } from '../core/span-sink.ts';
-import { printTrees } from '../core/tree-printer.ts';
+import { printTrees, type KspanSpan, type SpanSink } from '../core/index.ts';
+import { parseOtlpEndpoint } from '../export/otlp-endpoint.ts';
 import { otlpEndpointConfigured, resolveOtlpConfig, type OtlpConfig } from '../export/otlp-config.ts';
 import { parseHeaders } from '../export/parse-headers.ts';
 import { goldenHeader, readGoldenHeader, stripGoldenHeader } from './golden-header.ts';
@@ -11,7 +10,7 @@ import { terminalSafe } from './terminal-safe.ts';
 import { TextWriter } from './text-writer.ts';
 import { TreeStream } from './tree-stream.ts';
 import { textDiff } from './text-diff.ts';
-import { UserError } from './user-error.ts';
+import { UserError } from '../common/user-error.ts';
 
 /** How spans leave a command. */
 export interface SpanOutputOptions {

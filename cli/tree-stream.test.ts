@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { KspanSpan } from '../core/span.ts';
-import { printTrees } from '../core/tree-printer.ts';
+import { printTrees, type KspanSpan } from '../core/index.ts';
 import { TextWriter } from './text-writer.ts';
 import { TreeStream } from './tree-stream.ts';
 

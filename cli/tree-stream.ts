@@ -1,6 +1,4 @@
-import type { KspanSpan } from '../core/span.ts';
-import type { SpanSink } from '../core/span-sink.ts';
-import { printTrees, type TreeOptions } from '../core/tree-printer.ts';
+import { printTrees, type KspanSpan, type SpanSink, type TreeOptions } from '../core/index.ts';
 
 /**
  * Prints trace trees as the engine emits them: the engine hands a trace's spans over together, so a trace is

@@ -33,7 +33,13 @@ export function chooseParent(input: RuleInput, rules: readonly CorrelationRule[]
   return rootObject.find(input);
 }
 
-/** Books what a choice takes from its parent: a slot of a scaling. */
+/** What is booked after a choice: the one piece of state correlation changes. */
+export const SCALING_SLOT = {
+  id: 'scaling-slot',
+  description: 'a child chosen by `actor-cause` under a scaling of the same direction takes one of its slots',
+} as const;
+
+/** Books what a choice takes from its parent: a slot of a scaling (SCALING_SLOT). */
 export function bookChoice(choice: ParentChoice): void {
   if ('span' in choice && choice.claimsScaleSlot === true && choice.span.scale !== undefined)
     choice.span.scale.used += 1;

@@ -8,6 +8,18 @@ export interface TreeOptions {
   readonly rules?: boolean;
   /** Show trace IDs in trace headers (default true). */
   readonly traceIds?: boolean;
+  /** Show a root span's generation (default true). */
+  readonly generations?: boolean;
+  /** Mark spans whose start was clamped to their parent's (default true). */
+  readonly clampMarks?: boolean;
+  /** Rewrites each span's label (e.g. generated name suffixes), after it is built. */
+  readonly normalize?: (label: string) => string;
+  /**
+   * `traces` (default): a header per trace, children by start time, name, message. `canonical`: no headers
+   * and no trace grouping, each root's subtree a block, siblings and blocks ordered by their rendered text,
+   * so that the output does not depend on which of two identical Pods started first.
+   */
+  readonly layout?: 'traces' | 'canonical';
 }
 
 function text(a: KspanSpan): string {
@@ -33,10 +45,8 @@ function label(span: KspanSpan, rootStartUs: number, options: TreeOptions): stri
   const parts = [span.name, span.serviceName];
   if (a['kspan.root'] === true) {
     const ns = a['k8s.namespace.name'];
-    parts.push(
-      `${typeof ns === 'string' ? `${ns}/` : ''}${String(a['k8s.object.name'])}`,
-      `gen ${String(a['k8s.object.generation'])}`,
-    );
+    parts.push(`${typeof ns === 'string' ? `${ns}/` : ''}${String(a['k8s.object.name'])}`);
+    if (options.generations !== false) parts.push(`gen ${String(a['k8s.object.generation'])}`);
   } else {
     const message = a['k8s.event.message'];
     if (typeof message === 'string' && message !== '') parts.push(JSON.stringify(message));
@@ -44,17 +54,69 @@ function label(span: KspanSpan, rootStartUs: number, options: TreeOptions): stri
   const count = a['k8s.event.count'];
   if (typeof count === 'number' && count > 1) parts.push(`×${count}`);
   if (span.status === 'error') parts.push('[error]');
-  if (a['kspan.clamped'] === true) parts.push('[clamped]');
+  if (options.clampMarks !== false && a['kspan.clamped'] === true) parts.push('[clamped]');
   if (options.rules === true && a['kspan.root'] !== true) parts.push(`(${String(a['kspan.rule'])})`);
   if (options.times !== false) parts.push(seconds(span.startUs - rootStartUs));
-  return parts.join('  ');
+  const line = parts.join('  ');
+  return options.normalize === undefined ? line : options.normalize(line);
+}
+
+/** Children by parent key, and the spans whose parent is not among `spans` (or is themselves). */
+function index(spans: readonly KspanSpan[], keyOf: (traceId: string, spanId: string) => string) {
+  const keys = new Set(spans.map((s) => keyOf(s.traceId, s.spanId)));
+  const children = new Map<string, KspanSpan[]>();
+  const roots: KspanSpan[] = [];
+  for (const s of spans) {
+    const parent = s.parentSpanId === undefined ? undefined : keyOf(s.traceId, s.parentSpanId);
+    if (parent !== undefined && keys.has(parent) && s.parentSpanId !== s.spanId) {
+      const c = children.get(parent);
+      if (c === undefined) children.set(parent, [s]);
+      else c.push(s);
+    } else {
+      roots.push(s);
+    }
+  }
+  return { children, roots };
+}
+
+/** A subtree as lines: the span's label, then each child's subtree behind tree connectors. */
+function subtree(
+  span: KspanSpan,
+  kidsOf: (span: KspanSpan) => readonly string[][],
+  labelOf: (span: KspanSpan) => string,
+): string[] {
+  const lines = [labelOf(span)];
+  const kids = kidsOf(span);
+  kids.forEach((kid, i) => {
+    const last = i === kids.length - 1;
+    kid.forEach((line, j) => lines.push(`${j === 0 ? (last ? '└─ ' : '├─ ') : last ? '   ' : '│  '}${line}`));
+  });
+  return lines;
+}
+
+function canonical(spans: readonly KspanSpan[], options: TreeOptions): string {
+  const keyOf = (traceId: string, spanId: string): string => `${traceId}/${spanId}`;
+  const { children, roots } = index(spans, keyOf);
+  const render = (span: KspanSpan): string[] =>
+    subtree(
+      span,
+      (s) =>
+        (children.get(keyOf(s.traceId, s.spanId)) ?? [])
+          .map(render)
+          .sort((a, b) => compare(a.join('\n'), b.join('\n'))),
+      (s) => label(s, s.startUs, options),
+    );
+  const blocks = roots.map((r) => render(r).join('\n')).sort(compare);
+  return `${blocks.join('\n\n')}\n`;
 }
 
 /**
  * Prints spans as readable trees, one span a line, children ordered by start time, name, then message.
  * Traces are ordered by their first span; a span whose parent is not among the spans is a root.
+ * The same printer serves the CLI, the golden files and (in the canonical layout) the e2e assertions.
  */
 export function printTrees(spans: readonly KspanSpan[], options: TreeOptions = {}): string {
+  if (options.layout === 'canonical') return canonical(spans, options);
   const byTrace = new Map<string, KspanSpan[]>();
   for (const s of spans) {
     const list = byTrace.get(s.traceId);
@@ -67,29 +129,16 @@ export function printTrees(spans: readonly KspanSpan[], options: TreeOptions = {
   );
   const lines: string[] = [];
   for (const { traceId, list } of traces) {
-    const ids = new Set(list.map((s) => s.spanId));
-    const children = new Map<string, KspanSpan[]>();
-    const roots: KspanSpan[] = [];
-    for (const s of list) {
-      if (s.parentSpanId !== undefined && ids.has(s.parentSpanId) && s.parentSpanId !== s.spanId) {
-        const c = children.get(s.parentSpanId);
-        if (c === undefined) children.set(s.parentSpanId, [s]);
-        else c.push(s);
-      } else {
-        roots.push(s);
-      }
-    }
+    const { children, roots } = index(list, (_t, spanId) => spanId);
     const rootStart = (list[0] as KspanSpan).startUs;
     lines.push(options.traceIds === false ? `trace (${list.length} spans)` : `trace ${traceId} (${list.length} spans)`);
-    const walk = (span: KspanSpan, prefix: string, connector: string, childPrefix: string): void => {
-      lines.push(`${prefix}${connector}${label(span, rootStart, options)}`);
-      const kids = children.get(span.spanId) ?? [];
-      kids.forEach((kid, i) => {
-        const last = i === kids.length - 1;
-        walk(kid, prefix + childPrefix, last ? '└─ ' : '├─ ', last ? '   ' : '│  ');
-      });
-    };
-    for (const r of roots) walk(r, '', '', '');
+    const render = (span: KspanSpan): string[] =>
+      subtree(
+        span,
+        (s) => (children.get(s.spanId) ?? []).map(render),
+        (s) => label(s, rootStart, options),
+      );
+    for (const r of roots) lines.push(...render(r));
     lines.push('');
   }
   return lines.join('\n');

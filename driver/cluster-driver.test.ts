@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { InputRecord } from '../core/input-record.ts';
+import type { InputRecord } from '../core/index.ts';
 import { ClusterDriver, type Backpressure } from './cluster-driver.ts';
 import { DriverMetrics } from './driver-metrics.ts';
 import { EventFilter } from './event-filter.ts';

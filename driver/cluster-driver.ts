@@ -1,6 +1,4 @@
-import type { InputRecord, WatchType } from '../core/input-record.ts';
-import type { KubeEvent, KubeObject } from '../core/kube.ts';
-import { formatTimeUs } from '../core/time.ts';
+import { formatTimeUs, type InputRecord, type KubeEvent, type KubeObject, type WatchType } from '../core/index.ts';
 import { Backoff } from './backoff.ts';
 import type { Clock } from './clock.ts';
 import type { DriverMetrics } from './driver-metrics.ts';

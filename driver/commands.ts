@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
+import { UserError } from '../common/user-error.ts';
+import { DEFAULT_ENGINE_FLAGS } from '../common/engine-flags.ts';
 import { OTLP_PROTOCOLS } from '../export/otlp-config.ts';
-import { UserError } from '../cli/user-error.ts';
 import type { ProductionRun } from './production-run.ts';
 import { DEFAULT_SHUTDOWN_GRACE, parseRunOptions, type RunFlags } from './run-options.ts';
 
@@ -18,8 +19,16 @@ export function registerRunCommand(program: Command): void {
       'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then the in-cluster ServiceAccount)',
     )
     .option('--context <name>', 'kubeconfig context to use (default: the current context)')
-    .option('--window <duration>', 'how long an event waits for its causes (delivery jitter + 1s)', '5s')
-    .option('--idle <duration>', 'a trace with no new span for this long is finished and exported', '5m')
+    .option(
+      '--window <duration>',
+      'how long an event waits for its causes (delivery jitter + 1s)',
+      DEFAULT_ENGINE_FLAGS.window,
+    )
+    .option(
+      '--idle <duration>',
+      'a trace with no new span for this long is finished and exported',
+      DEFAULT_ENGINE_FLAGS.idle,
+    )
     .option(
       '--otlp-endpoint <url>',
       'OTLP/gRPC endpoint, e.g. http://jaeger-collector:4317 (default: $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or $OTEL_EXPORTER_OTLP_ENDPOINT)',

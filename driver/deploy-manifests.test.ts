@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { parseDurationMs } from '../cli/duration.ts';
+import { parseDurationMs } from '../common/duration.ts';
 import { WATCHED_KINDS } from './kind-registry.ts';
 import { DEFAULT_SHUTDOWN_GRACE } from './run-options.ts';
 

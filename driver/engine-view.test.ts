@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { InputRecord } from '../core/input-record.ts';
-import { replay } from '../core/replay.ts';
+import { replay, type InputRecord } from '../core/index.ts';
 import { recordStream } from '../simulator/record-stream.ts';
 import { eventForEngine, objectForEngine } from './engine-view.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeEvent } from '../core/kube.ts';
+import type { KubeEvent } from '../core/index.ts';
 import { EventFilter } from './event-filter.ts';
 
 const ev = (namespace: string, kind: string, type: string): KubeEvent => ({

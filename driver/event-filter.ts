@@ -1,4 +1,4 @@
-import type { KubeEvent } from '../core/kube.ts';
+import type { KubeEvent } from '../core/index.ts';
 import { involvedObjectOf } from './event-fields.ts';
 
 /** Which events to turn into spans; empty lists mean "all". */

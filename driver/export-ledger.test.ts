@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../core/engine.ts';
-import type { KspanSpan } from '../core/span.ts';
+import { Engine, type KspanSpan } from '../core/index.ts';
 import { recordStream } from '../simulator/record-stream.ts';
 import { ExportLedger, parseCheckpoint } from './export-ledger.ts';
 import type { QueuedSpan } from './span-export-queue.ts';

@@ -1,5 +1,4 @@
-import type { SpanSink } from '../core/span-sink.ts';
-import type { KspanSpan } from '../core/span.ts';
+import type { KspanSpan, SpanSink } from '../core/index.ts';
 import type { Clock } from './clock.ts';
 import type { QueuedSpan } from './span-export-queue.ts';
 

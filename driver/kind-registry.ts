@@ -1,3 +1,5 @@
+import { isClusterScoped } from '../core/index.ts';
+
 /** Where the API serves one kind of object. */
 export interface KindInfo {
   readonly kind: string;
@@ -19,16 +21,6 @@ export const WATCHED_KINDS: readonly KindInfo[] = [
   { kind: 'CronJob', apiVersion: 'batch/v1', resource: 'cronjobs', namespaced: true },
 ];
 
-const CLUSTER_SCOPED = new Set([
-  'Node',
-  'Namespace',
-  'PersistentVolume',
-  'StorageClass',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-]);
-
 /** The collection path of a kind (`/api/v1/pods`, `/apis/apps/v1/replicasets`). */
 export function collectionPath(info: Pick<KindInfo, 'apiVersion' | 'resource'>, namespace?: string): string {
   const prefix = info.apiVersion.includes('/') ? `/apis/${info.apiVersion}` : `/api/${info.apiVersion}`;
@@ -42,7 +34,7 @@ export function objectPath(ref: { kind: string; apiVersion?: string; namespace?:
   const known = WATCHED_KINDS.find((k) => k.kind === ref.kind);
   const apiVersion = ref.apiVersion ?? known?.apiVersion ?? 'v1';
   const resource = known?.resource ?? pluralOf(ref.kind);
-  const namespace = CLUSTER_SCOPED.has(ref.kind) || known?.namespaced === false ? undefined : ref.namespace;
+  const namespace = isClusterScoped(ref.kind) || known?.namespaced === false ? undefined : ref.namespace;
   return `${collectionPath({ apiVersion, resource }, namespace)}/${encodeURIComponent(ref.name)}`;
 }
 

@@ -1,4 +1,4 @@
-import { formatTimeUs } from '../core/time.ts';
+import { formatTimeUs } from '../core/index.ts';
 import type { Clock } from './clock.ts';
 import { KubeApiError, explainKubeApiError } from './kube-api-error.ts';
 import type { KubeApi } from './kube-api.ts';

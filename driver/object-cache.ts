@@ -1,4 +1,4 @@
-import type { KubeObject } from '../core/kube.ts';
+import type { KubeObject } from '../core/index.ts';
 import { Backoff } from './backoff.ts';
 import type { Clock } from './clock.ts';
 import { KubeApiError } from './kube-api-error.ts';

@@ -3,7 +3,7 @@ import { finished } from 'node:stream/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { collectDefaultMetrics } from 'prom-client';
-import { Engine } from '../core/engine.ts';
+import { Engine } from '../core/index.ts';
 import { createOtlpTraceExporter } from '../export/otlp-exporter.ts';
 import { SpanResources } from '../export/span-resources.ts';
 import { NdjsonLogWriter } from '../input-log/ndjson-writer.ts';

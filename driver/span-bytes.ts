@@ -1,4 +1,4 @@
-import type { KspanSpan } from '../core/span.ts';
+import type { KspanSpan } from '../core/index.ts';
 
 /** Per-object overhead of a span, an attribute and a span event in the V8 heap (measured roughly; an estimate). */
 const SPAN_OVERHEAD = 400;

@@ -1,4 +1,4 @@
-import type { InputRecord } from '../core/input-record.ts';
+import type { InputRecord } from '../core/index.ts';
 
 /** What the driver needs of the core engine (`core/engine.ts` `Engine` fits). */
 export interface SpanEngine {

@@ -1,8 +1,8 @@
 import { getHeapStatistics } from 'node:v8';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { KspanSpan } from '../core/span.ts';
-import type { SpanResources } from '../export/span-resources.ts';
+import type { KspanSpan } from '../core/index.ts';
 import { readableSpanWith, toReadableSpan } from '../export/to-readable-span.ts';
+import type { SpanResources } from '../export/span-resources.ts';
 import { Backoff } from './backoff.ts';
 import { sleep, type Clock } from './clock.ts';
 import type { DriverMetrics } from './driver-metrics.ts';

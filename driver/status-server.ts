@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger.ts';
-import { UserError } from '../cli/user-error.ts';
+import { UserError } from '../common/user-error.ts';
 
 /** Options of `StatusServer`. */
 export interface StatusServerOptions {

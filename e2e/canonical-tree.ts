@@ -1,4 +1,4 @@
-import type { KspanSpan } from '../core/span.ts';
+import { printTrees, type KspanSpan } from '../core/index.ts';
 
 /**
  * What differs between two runs of the same scenario on a real cluster, and how each is normalized.
@@ -43,54 +43,18 @@ function normalize(text: string): string {
   return out;
 }
 
-function label(span: KspanSpan): string {
-  const a = span.attributes;
-  const parts = [span.name, span.serviceName];
-  if (a['kspan.root'] === true) {
-    const ns = a['k8s.namespace.name'];
-    parts.push(`${typeof ns === 'string' ? `${ns}/` : ''}${String(a['k8s.object.name'])}`);
-  } else if (typeof a['k8s.event.message'] === 'string') {
-    parts.push(JSON.stringify(a['k8s.event.message']));
-  }
-  const count = a['k8s.event.count'];
-  if (typeof count === 'number' && count > 1) parts.push(`×${count}`);
-  if (span.status === 'error') parts.push('[error]');
-  return normalize(parts.join('  '));
-}
-
 /**
- * A run-independent rendering of trace trees: normalized labels, no IDs or times, and siblings (and traces)
- * sorted by their rendered subtree, since which of two identical Pods started first is up to the cluster.
+ * A run-independent rendering of trace trees: core's tree printer in its canonical layout (no IDs or times,
+ * siblings and traces sorted by their rendered subtree, since which of two identical Pods started first is up
+ * to the cluster), without generations or clamp marks, and with the normalizations above.
  */
 export function canonicalTrees(spans: readonly KspanSpan[]): string {
-  const byId = new Map(spans.map((s) => [`${s.traceId}/${s.spanId}`, s]));
-  const children = new Map<string, KspanSpan[]>();
-  const roots: KspanSpan[] = [];
-  for (const s of spans) {
-    const parentKey = s.parentSpanId === undefined ? undefined : `${s.traceId}/${s.parentSpanId}`;
-    if (parentKey !== undefined && byId.has(parentKey)) {
-      const list = children.get(parentKey) ?? [];
-      list.push(s);
-      children.set(parentKey, list);
-    } else {
-      roots.push(s);
-    }
-  }
-  const render = (span: KspanSpan): string[] => {
-    const kids = (children.get(`${span.traceId}/${span.spanId}`) ?? [])
-      .map(render)
-      .sort((a, b) => (a.join('\n') < b.join('\n') ? -1 : 1));
-    const lines = [label(span)];
-    kids.forEach((kid, i) => {
-      const last = i === kids.length - 1;
-      kid.forEach((line, j) => lines.push(`${j === 0 ? (last ? '└─ ' : '├─ ') : last ? '   ' : '│  '}${line}`));
-    });
-    return lines;
-  };
-  return (
-    roots
-      .map((r) => render(r).join('\n'))
-      .sort()
-      .join('\n\n') + '\n'
-  );
+  return printTrees(spans, {
+    layout: 'canonical',
+    times: false,
+    rules: false,
+    generations: false,
+    clampMarks: false,
+    normalize,
+  });
 }

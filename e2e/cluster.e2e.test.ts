@@ -3,10 +3,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InputRecord } from '../core/input-record.ts';
-import { replay } from '../core/replay.ts';
-import type { KspanSpan } from '../core/span.ts';
-import { printTrees } from '../core/tree-printer.ts';
+import { ENGINE_DEFAULTS, printTrees, replay, type InputRecord, type KspanSpan } from '../core/index.ts';
 import { parseNdjsonLine } from '../input-log/ndjson-reader.ts';
 import { canonicalTrees } from './canonical-tree.ts';
 import { startInfrastructure } from './infra/create-infrastructure.ts';
@@ -22,7 +19,7 @@ const DEPLOY = join(import.meta.dirname, '..', 'deploy');
 const UPDATE = process.env.KSPAN_E2E_UPDATE === '1';
 /** Where to keep the recorded live input log as a new scenario (set by `npm run test:e2e -- --save-scenario`). */
 const SAVE_SCENARIO = process.env.KSPAN_E2E_SAVE_SCENARIO;
-const WINDOW_MS = 5000;
+const WINDOW_MS = ENGINE_DEFAULTS.windowMs;
 const IDLE_MS = 10_000;
 
 let infra: StartedInfrastructure | undefined;

@@ -1,4 +1,4 @@
-import type { AttributeValue, KspanSpan } from '../core/span.ts';
+import type { AttributeValue, KspanSpan } from '../core/index.ts';
 
 interface JaegerTag {
   readonly key: string;

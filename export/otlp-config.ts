@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { UserError } from '../cli/user-error.ts';
+import { UserError } from '../common/user-error.ts';
 import { parseOtlpEndpoint } from './otlp-endpoint.ts';
 import { parseHeaders } from './parse-headers.ts';
 

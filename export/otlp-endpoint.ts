@@ -1,4 +1,4 @@
-import { UserError } from '../cli/user-error.ts';
+import { UserError } from '../common/user-error.ts';
 
 /** Checks an OTLP endpoint given by `name` (a flag or a variable) is an http(s) URL; returns it parsed. */
 export function parseOtlpEndpoint(text: string, name: string): URL {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { replay } from '../core/replay.ts';
-import { ev, obj } from '../core/test-support/records.ts';
+import { replay } from '../core/index.ts';
+import { ev, obj } from '../core/test-support/index.ts';
 import { resolveOtlpConfig } from './otlp-config.ts';
 import { createOtlpTraceExporter, exportOnce, parseHeaders } from './otlp-exporter.ts';
 import { FakeCollector } from './test-support/fake-collector.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KspanSpan } from '../core/span.ts';
+import type { KspanSpan } from '../core/index.ts';
 import { encodeTraceRequest } from './otlp-json.ts';
 import { OtlpJsonLines } from './otlp-json-lines.ts';
 

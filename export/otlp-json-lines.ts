@@ -1,5 +1,4 @@
-import type { KspanSpan } from '../core/span.ts';
-import type { SpanSink } from '../core/span-sink.ts';
+import type { KspanSpan, SpanSink } from '../core/index.ts';
 import { encodeTraceRequest } from './otlp-json.ts';
 
 /** Spans per line, at least; a trace is never split across lines. */

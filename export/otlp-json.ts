@@ -1,6 +1,6 @@
-import type { AttributeValue, KspanSpan } from '../core/span.ts';
-import type { SpanResources } from './span-resources.ts';
+import type { AttributeValue, KspanSpan } from '../core/index.ts';
 import { KSPAN_SCOPE, PLAIN_RESOURCES } from './to-readable-span.ts';
+import type { SpanResources } from './span-resources.ts';
 
 // The OTLP/JSON encoding of ExportTraceServiceRequest (opentelemetry-proto, JSON mapping): hex IDs, times as
 // decimal strings of nanoseconds, enums as numbers. Written straight from the core's spans, field for field

@@ -1,11 +1,12 @@
 import { SpanKind, SpanStatusCode, TraceFlags, type HrTime } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { KspanSpan } from '../core/span.ts';
+import type { KspanSpan } from '../core/index.ts';
+import { KSPAN_VERSION } from '../common/version.ts';
 import { SpanResources } from './span-resources.ts';
 
 /** The instrumentation scope kspan's spans carry. */
-export const KSPAN_SCOPE = { name: 'kspan', version: '0.1.0' } as const;
+export const KSPAN_SCOPE = { name: 'kspan', version: KSPAN_VERSION } as const;
 
 function hr(us: number): HrTime {
   const seconds = Math.floor(us / 1_000_000);

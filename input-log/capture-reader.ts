@@ -1,8 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import type { InputRecord } from '../core/input-record.ts';
-import type { KubeObject } from '../core/kube.ts';
-import { parseTimeUs } from '../core/time.ts';
+import { parseTimeUs, type InputRecord, type KubeObject } from '../core/index.ts';
 import { InputLogError } from './input-log-error.ts';
 import { parseMachineYaml, UNSUPPORTED } from './machine-yaml.ts';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import type { InputRecord } from '../core/input-record.ts';
+import type { InputRecord } from '../core/index.ts';
 import { parseNdjsonLine } from './ndjson-reader.ts';
 import { toKspanCapture } from './capture-writer.ts';
 import { parseMachineYaml, UNSUPPORTED } from './machine-yaml.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseNdjsonLine, readNdjson } from './ndjson-reader.ts';
 import { NdjsonLogWriter } from './ndjson-writer.ts';
-import type { InputRecord } from '../core/input-record.ts';
+import type { InputRecord } from '../core/index.ts';
 
 describe('parseNdjsonLine', () => {
   it.each([

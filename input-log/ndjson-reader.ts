@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { InputRecord } from '../core/input-record.ts';
+import type { InputRecord } from '../core/index.ts';
 import { InputLogError } from './input-log-error.ts';
 import { isInputRecord } from './record-envelope.ts';
 import type * as RecordSchema from './record-schema.ts';

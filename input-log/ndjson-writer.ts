@@ -1,4 +1,4 @@
-import type { InputRecord } from '../core/input-record.ts';
+import type { InputRecord } from '../core/index.ts';
 
 /** Anything with a `write(string)`: a file stream, process.stdout, an array collector. */
 export interface TextOut {

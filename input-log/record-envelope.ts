@@ -1,4 +1,4 @@
-import { parseTimeUs } from '../core/time.ts';
+import { parseTimeUs } from '../core/index.ts';
 
 function isPayload(v: unknown): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

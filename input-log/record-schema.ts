@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseTimeUs } from '../core/time.ts';
+import { parseTimeUs } from '../core/index.ts';
 
 /** RFC 3339 receive time. */
 const receiveTime = z.string().refine((s) => parseTimeUs(s) !== undefined);

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { writeSpans } from '../cli/span-output.ts';
-import { UserError } from '../cli/user-error.ts';
-import type { KspanSpan } from '../core/span.ts';
-import { printTrees } from '../core/tree-printer.ts';
+import { UserError } from '../common/user-error.ts';
+import { printTrees, type KspanSpan } from '../core/index.ts';
 import { writeHtmlReport } from './html-output.ts';
 
 const SPAN: KspanSpan = {

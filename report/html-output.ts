@@ -1,5 +1,5 @@
 import { writeOutputFile } from '../cli/output-file.ts';
-import type { KspanSpan } from '../core/span.ts';
+import type { KspanSpan } from '../core/index.ts';
 import { renderHtmlReport } from './html-report.ts';
 import type { ReportComparison } from './report-data.ts';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { KspanSpan } from '../core/span.ts';
+import type { KspanSpan } from '../core/index.ts';
 import { reportTraces, type ReportComparison, type ReportData } from './report-data.ts';
 
 /** Options of the HTML report. */

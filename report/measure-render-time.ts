@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { KspanSpan } from '../core/span.ts';
+import type { KspanSpan } from '../core/index.ts';
 import { launchChromium } from './headless-chromium.ts';
 import { renderHtmlReport } from './html-report.ts';
 

@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { listScenarios } from '../cli/scenarios-command.ts';
-import type { InputRecord } from '../core/input-record.ts';
-import { replay } from '../core/replay.ts';
-import type { KspanSpan } from '../core/span.ts';
-import { printTrees } from '../core/tree-printer.ts';
+import { printTrees, replay, type InputRecord, type KspanSpan } from '../core/index.ts';
 import { parseNdjsonLine } from '../input-log/ndjson-reader.ts';
 import { reportTraces, type ReportTrace } from './report-data.ts';
 

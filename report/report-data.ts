@@ -1,5 +1,4 @@
-import type { AttributeValue, KspanSpan } from '../core/span.ts';
-import { compareSpans } from '../core/tree-printer.ts';
+import { compareSpans, type AttributeValue, type KspanSpan } from '../core/index.ts';
 
 /** One span as the page draws it: a row of its trace, in tree (depth-first) order. Times relative to the trace. */
 export interface ReportSpan {

@@ -2,10 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { stripGoldenHeader } from '../cli/golden-header.ts';
 import { listScenarios } from '../cli/scenarios-command.ts';
-import type { InputRecord } from '../core/input-record.ts';
-import { replay } from '../core/replay.ts';
-import { redeliver } from '../core/test-support/jitter.ts';
-import { printTrees } from '../core/tree-printer.ts';
+import { ENGINE_DEFAULTS, printTrees, replay, type InputRecord } from '../core/index.ts';
+import { redeliver } from '../core/test-support/index.ts';
 import { parseNdjsonLine } from '../input-log/ndjson-reader.ts';
 
 const scenarios = await listScenarios();
@@ -17,7 +15,7 @@ function load(path: string): InputRecord[] {
 }
 
 function tree(records: readonly InputRecord[]): string {
-  return printTrees(replay(records, { windowMs: 5000 }).spans, { rules: true });
+  return printTrees(replay(records, { windowMs: ENGINE_DEFAULTS.windowMs }).spans, { rules: true });
 }
 
 describe('scenarios replay to their golden trees', () => {

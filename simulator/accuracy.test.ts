@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KspanSpan } from '../core/span.ts';
+import type { KspanSpan } from '../core/index.ts';
 import { scoreRun, truthKeyOf } from './accuracy.ts';
 import type { Truth } from './story.ts';
 

@@ -1,4 +1,4 @@
-import type { KspanSpan } from '../core/span.ts';
+import type { KspanSpan } from '../core/index.ts';
 import type { Truth } from './story.ts';
 
 /** A span whose parent is not the true one. */

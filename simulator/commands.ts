@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { parseDurationMs } from '../cli/duration.ts';
-import { UserError } from '../cli/user-error.ts';
-import { printTrees } from '../core/tree-printer.ts';
+import { parseDurationMs } from '../common/duration.ts';
+import { UserError } from '../common/user-error.ts';
+import { printTrees } from '../core/index.ts';
 import { toOtlpJson } from '../export/otlp-json.ts';
 import { formatAccuracy, formatProfileSummary, measureAccuracy, type AccuracyReport } from './accuracy-run.ts';
 import { toKspanCapture } from '../input-log/capture-writer.ts';
@@ -10,6 +10,7 @@ import { realEngine } from './engine-runner.ts';
 import { toNdjson } from './ndjson.ts';
 import { eraProfiles, profileNamed, PROFILES, type K8sProfile } from './k8s-profile.ts';
 import { scenarioNamed, SCENARIOS } from './scenario-catalog.ts';
+import { DEFAULT_ENGINE_FLAGS } from '../common/engine-flags.ts';
 
 const OUTPUTS = ['tree', 'ndjson', 'kspan-capture', 'otlp-json', 'html'] as const;
 
@@ -57,7 +58,7 @@ export function registerSimulatorCommands(program: Command): void {
     .option('--duplicates <rate>', 'share of events delivered twice', rateArg, 0)
     .option('--late-objects <rate>', 'share of object snapshots arriving late', rateArg, 0)
     .option('--missing-pods <rate>', 'share of deleted Pods never described', rateArg, 0)
-    .option('--window <duration>', 'engine window (tree, otlp-json)', '5s')
+    .option('--window <duration>', 'engine window (tree, otlp-json)', DEFAULT_ENGINE_FLAGS.window)
     .option('--k8s-version <version>', VERSION_HELP.replace('(s)', '').replace(', or all', ''), 'default')
     .option('-o, --output <format>', `output: ${OUTPUTS.join(' | ')}`, 'tree')
     .option('-O, --output-file <file>', 'with --output html: write the page to this file')
@@ -103,7 +104,7 @@ export function registerSimulatorCommands(program: Command): void {
     .description('measure causal accuracy of the engine against simulator ground truth')
     .option('--seeds <n>', 'seeds per scenario', intArg, 100)
     .option('--jitter <duration>', 'delivery jitter window', '3s')
-    .option('--window <duration>', 'engine window', '5s')
+    .option('--window <duration>', 'engine window', DEFAULT_ENGINE_FLAGS.window)
     .option('--duplicates <rate>', 'share of events delivered twice', rateArg, 0.02)
     .option('--late-objects <rate>', 'share of object snapshots arriving late', rateArg, 0)
     .option('--missing-pods <rate>', 'share of deleted Pods never described', rateArg, 0)

@@ -1,4 +1,4 @@
-import type { InputRecord } from '../core/input-record.ts';
+import type { InputRecord } from '../core/index.ts';
 import { Rng } from './prng.ts';
 import type { Happening, Story } from './story.ts';
 import { rfc3339Micro } from './timestamps.ts';

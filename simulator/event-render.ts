@@ -1,4 +1,4 @@
-import type { KubeEvent } from '../core/kube.ts';
+import type { KubeEvent } from '../core/index.ts';
 import type { Cause } from './story.ts';
 import { refOf, type SimObject } from './sim-object.ts';
 import { rfc3339, rfc3339Micro } from './timestamps.ts';

@@ -1,4 +1,4 @@
-import type { InputRecord } from '../core/input-record.ts';
+import type { InputRecord } from '../core/index.ts';
 import { deliver } from './delivery.ts';
 import { SCENARIOS } from './scenario-catalog.ts';
 import { parseUs, rfc3339Micro } from './timestamps.ts';

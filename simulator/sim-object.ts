@@ -1,4 +1,4 @@
-import type { KubeObject } from '../core/kube.ts';
+import type { KubeObject } from '../core/index.ts';
 import { rfc3339 } from './timestamps.ts';
 
 /** One managedFields entry while the simulation runs (mutable time and fields). */

@@ -1,4 +1,4 @@
-import type { KubeEvent, KubeObject } from '../core/kube.ts';
+import type { KubeEvent, KubeObject } from '../core/index.ts';
 
 /** An event write as it happened in the cluster (true time, not receive time). */
 export interface EventHappening {

@@ -1,4 +1,4 @@
-import type { KubeEvent, KubeObject, ObjectReference } from '../core/kube.ts';
+import type { KubeEvent, KubeObject, ObjectReference } from '../core/index.ts';
 import { renderEvent, type EventApi, type EventHandle } from './event-render.ts';
 import { nameSuffix, uuid } from './names.ts';
 import { Rng } from './prng.ts';

@@ -1,6 +1,4 @@
-import type { InputRecord } from '../../core/input-record.ts';
-import type { KubeEvent } from '../../core/kube.ts';
-import type { KspanSpan } from '../../core/span.ts';
+import type { InputRecord, KspanSpan, KubeEvent } from '../../core/index.ts';
 import { involvedObjectOf, occurrenceOf } from '../event-fields.ts';
 import type { SpanEngine } from '../span-engine.ts';
 

@@ -1,4 +1,4 @@
-import type { KspanSpan } from '../../core/span.ts';
+import type { KspanSpan } from '../../core/index.ts';
 
 /** A small finished span (tests): `name` in trace `trace`. */
 export function kspanSpan(name: string, trace = 'a'.repeat(32), spanId = '0'.repeat(16)): KspanSpan {

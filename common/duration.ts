@@ -11,3 +11,12 @@ export function parseDurationMs(text: string, flag: string): number {
   }
   return Math.round(Number(m[1]) * (UNITS[m[2]] ?? 1));
 }
+
+/** Writes milliseconds in the largest unit that divides them exactly (`5s`, `5m`, `1h`, `1500ms`): parseDurationMs reads it back. */
+export function formatDurationMs(ms: number): string {
+  for (const unit of ['h', 'm', 's'] as const) {
+    const size = UNITS[unit] as number;
+    if (ms !== 0 && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
