@@ -17,6 +17,7 @@ COPY --chown=root:root package.json ./
 COPY --chown=root:root bin ./bin
 COPY --chown=root:root cli ./cli
 COPY --chown=root:root core ./core
+COPY --chown=root:root common ./common
 COPY --chown=root:root driver ./driver
 COPY --chown=root:root export ./export
 COPY --chown=root:root input-log ./input-log

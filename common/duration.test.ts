@@ -9,13 +9,12 @@ describe('parseDurationMs', () => {
     ['1.5s', 1500],
     ['2m', 120_000],
     ['1h', 3_600_000],
-    ['250', 250],
     [' 5s ', 5000],
   ])('reads %j as %d ms', (text, ms) => {
     expect(parseDurationMs(text, '--window')).toBe(ms);
   });
 
-  it.each(['', '5 s', '-1s', '5d', 'abc'])('refuses %j with a one-line user error naming the flag', (text) => {
+  it.each(['', '5 s', '-1s', '5d', 'abc', '250'])('refuses %j with a one-line user error naming the flag', (text) => {
     expect(() => parseDurationMs(text, '--idle')).toThrow(UserError);
     expect(() => parseDurationMs(text, '--idle')).toThrow(/^--idle: expected a duration like 5s/);
   });
