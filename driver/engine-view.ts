@@ -1,4 +1,10 @@
-import { TOP_LEVEL_SPAN_ANNOTATION, type KubeEvent, type KubeObject, type ManagedFieldsEntry, type ObjectMeta } from '../core/index.ts';
+import {
+  TOP_LEVEL_SPAN_ANNOTATION,
+  type KubeEvent,
+  type KubeObject,
+  type ManagedFieldsEntry,
+  type ObjectMeta,
+} from '../core/index.ts';
 
 /** Annotations the engine reads; every other one is left out (last-applied-configuration can hold secrets). */
 const ENGINE_ANNOTATIONS = [TOP_LEVEL_SPAN_ANNOTATION] as const;

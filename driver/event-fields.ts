@@ -1,4 +1,10 @@
-import { eventTimeUs, type CoreV1Event, type EventsV1Event, type KubeEvent, type ObjectReference } from '../core/index.ts';
+import {
+  eventTimeUs,
+  type CoreV1Event,
+  type EventsV1Event,
+  type KubeEvent,
+  type ObjectReference,
+} from '../core/index.ts';
 
 /** The involved object of either Event API (`regarding` or `involvedObject`). */
 export function involvedObjectOf(event: KubeEvent): ObjectReference | undefined {
