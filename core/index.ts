@@ -27,7 +27,7 @@ export type {
 } from './kube.ts';
 export type { AttributeValue, KspanSpan, KspanSpanEvent } from './span.ts';
 export type { SpanSink } from './span-sink.ts';
-export { printTrees, type TreeOptions } from './tree-printer.ts';
+export { compareSpans, printTrees, type TreeOptions } from './tree-printer.ts';
 export { formatTimeUs, parseTimeUs } from './time.ts';
 export { eventTimeUs, isEventsV1 } from './event-time.ts';
 export { CLUSTER_SCOPED_KINDS, isClusterScoped } from './cluster-scoped.ts';
