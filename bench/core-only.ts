@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { Engine, type InputRecord } from '../core/index.ts';
+import { Engine, ENGINE_DEFAULTS, type InputRecord } from '../core/index.ts';
 
 /**
  * The core's own rate: the log is read and parsed as in parse-only, and only the engine's push() and
@@ -26,7 +26,7 @@ function* records(file: string): Generator<InputRecord> {
 let spans = 0;
 let events = 0;
 let inEngine = 0;
-const engine = new Engine({ windowMs: 5000, sink: { emit: () => void spans++ } });
+const engine = new Engine({ windowMs: ENGINE_DEFAULTS.windowMs, sink: { emit: () => void spans++ } });
 const started = performance.now();
 for (const r of records(path)) {
   if (r.type === 'event') events++;
