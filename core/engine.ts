@@ -14,6 +14,7 @@ import { RecentSpans } from './recent-spans.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
 import { recordRepeat } from './repeat-occurrence.ts';
 import { retarget } from './retarget-rules.ts';
+import { closeEarlierScalings, ScaleLedger, scaleCapacity } from './scale-ledger.ts';
 import { buildSpan } from './span-builder.ts';
 import { TraceAssembler } from './trace-assembler.ts';
 import { parseTimeUs } from './time.ts';
@@ -32,6 +33,7 @@ export class Engine {
   private readonly maxRepeatEvents: number;
   private readonly objects = new ObjectStore();
   private readonly recent = new RecentSpans();
+  private readonly scales = new ScaleLedger();
   private readonly buffer = new ReorderBuffer<PendingEvent>(comparePending);
   private readonly traces: TraceAssembler;
   private readonly dedupe: OccurrenceDedupe;
@@ -179,6 +181,10 @@ export class Engine {
     if (node !== undefined) this.objects.assignNode(objKey, node);
     const { trace, parent, externalParentId } = this.traces.traceFor(choice, event.timeUs);
     const about = this.recent.aboutObject(objKey);
+    // A scaling's share of children: |to − from|, with `from` read from the ledger when the message has none.
+    const s = target.scale;
+    const capacity =
+      s === undefined ? undefined : scaleCapacity(s.to, this.scales.sizeBefore(objKey, s, event.timeUs, this.objects));
     const span = buildSpan(
       p,
       {
@@ -189,9 +195,14 @@ export class Engine {
         actorKey,
         objectKey: objKey,
         previousAboutObject: about[about.length - 1],
+        ...(capacity === undefined ? {} : { scaleCapacity: capacity }),
       },
       this.diagnostics,
     );
+    if (s !== undefined) {
+      this.scales.record(objKey, s.to);
+      closeEarlierScalings(this.recent, objKey, actorKey, s.direction, Math.floor(span.startUs / 1_000_000));
+    }
     // Lifecycle: a span stays open until the next event on the same actor→object pair ends it.
     const previous = this.recent.latestOfPair(actorKey, objKey);
     if (previous !== undefined && previous.trace === trace && !previous.emitted && previous.endedByNextUs === undefined)

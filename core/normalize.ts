@@ -20,6 +20,8 @@ function toEventObject(ref: ObjectReference | undefined, fallbackNamespace: stri
     name: ref.name,
     uid: typeof ref.uid === 'string' && ref.uid !== '' ? ref.uid : undefined,
     apiVersion: typeof ref.apiVersion === 'string' ? ref.apiVersion : undefined,
+    resourceVersion:
+      typeof ref.resourceVersion === 'string' && ref.resourceVersion !== '' ? ref.resourceVersion : undefined,
   };
 }
 

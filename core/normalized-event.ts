@@ -5,6 +5,8 @@ export interface EventObject {
   readonly name: string;
   readonly uid?: string;
   readonly apiVersion?: string;
+  /** The object's `resourceVersion` when the reporter recorded the event (the version it acted on). */
+  readonly resourceVersion?: string;
 }
 
 /** Both Event APIs in one shape. Times are microseconds since the epoch. */

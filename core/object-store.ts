@@ -15,6 +15,8 @@ export interface GenerationInfo {
   readonly replicas?: number;
   /** The change had no managedFields time: `sinceUs` is when its snapshot arrived, late by up to the delivery delay. */
   readonly approximate?: boolean;
+  /** The smallest `metadata.resourceVersion` seen at this generation (integer etcd revisions only). */
+  revision?: number;
 }
 
 /** How late a snapshot may arrive after the change it shows (delivery delay), for untimed changes. */
@@ -170,7 +172,12 @@ export class ObjectStore {
     const gens = state.generations;
     let index = gens.length;
     while (index > 0 && (gens[index - 1] as GenerationInfo).generation > generation) index--;
-    if (index > 0 && (gens[index - 1] as GenerationInfo).generation === generation) return;
+    const revision = revisionOf(meta.resourceVersion);
+    const same = gens[index - 1];
+    if (index > 0 && same !== undefined && same.generation === generation) {
+      if (revision !== undefined && (same.revision === undefined || revision < same.revision)) same.revision = revision;
+      return;
+    }
     const previous = gens[index - 1];
     const change = specChange(meta.managedFields, previous?.sinceUs);
     // Untimed change: the creation for a first generation, else when the snapshot came, in whole seconds like
@@ -189,6 +196,7 @@ export class ObjectStore {
       operation: change.operation,
       replicas,
       approximate: change.timeUs === undefined && previous !== undefined,
+      ...(revision === undefined ? {} : { revision }),
     });
     if (gens.length > MAX_GENERATIONS) gens.shift();
   }
@@ -218,7 +226,19 @@ export class ObjectStore {
    * Changes carry whole-second times, so several generations can tie within one second: then the one whose
    * `spec.replicas` equals `replicasHint` (the size a scaling event reports) wins.
    */
-  generationAt(state: ObjectState, timeUs: number, replicasHint?: number): GenerationInfo | undefined {
+  generationAt(
+    state: ObjectState,
+    timeUs: number,
+    replicasHint?: number,
+    refRevision?: number,
+  ): GenerationInfo | undefined {
+    // An event names the object as its reporter saw it (involvedObject.resourceVersion): that snapshot's
+    // generation is the one it acted on, whatever the clocks say (objects without managedFields times).
+    if (refRevision !== undefined) {
+      let byRevision: GenerationInfo | undefined;
+      for (const g of state.generations) if (g.revision !== undefined && g.revision <= refRevision) byRevision = g;
+      if (byRevision !== undefined) return byRevision;
+    }
     let pick: GenerationInfo | undefined;
     let index = -1;
     state.generations.forEach((g, i) => {

@@ -5,6 +5,7 @@ import { pairKeyOf } from './recent-spans.ts';
 import { eventAttributes } from './span-attributes.ts';
 import type { SpanState, TraceState } from './span-state.ts';
 import type { RuleId } from './correlation-rule.ts';
+import { scaleCapacity } from './scale-ledger.ts';
 import { refineWithinSecond } from './within-second.ts';
 
 /** Where the new span goes, once its parent was chosen and its trace opened. */
@@ -18,6 +19,8 @@ export interface SpanPlace {
   readonly objectKey: string;
   /** The newest span about the same object, for the within-second refinement. */
   readonly previousAboutObject: SpanState | undefined;
+  /** For a scaling: how many children it accounts for (see ScaleLedger); unbounded when unknown. */
+  readonly scaleCapacity?: number;
 }
 
 /**
@@ -62,11 +65,7 @@ export function buildSpan(p: PendingEvent, place: SpanPlace, diagnostics: Diagno
     scale:
       s === undefined
         ? undefined
-        : {
-            direction: s.direction,
-            capacity: s.from === undefined ? Number.POSITIVE_INFINITY : Math.abs(s.to - s.from),
-            used: 0,
-          },
+        : { direction: s.direction, capacity: place.scaleCapacity ?? scaleCapacity(s.to, s.from), used: 0 },
     droppedRepeats: 0,
     emitted: false,
   };

@@ -42,7 +42,7 @@ export interface SpanState {
   readonly eventUid?: string;
   count: number;
   /** For a scaling span: the direction and how many child creations/deletions it still accounts for. */
-  readonly scale?: { readonly direction: 'up' | 'down'; readonly capacity: number; used: number };
+  readonly scale?: { readonly direction: 'up' | 'down'; capacity: number; used: number };
   /** Repetitions not kept as span events (beyond the cap). */
   droppedRepeats: number;
   /** Handed to the sink already: no longer changes, but can still parent late children. */

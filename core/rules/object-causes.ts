@@ -1,15 +1,13 @@
 import type { NormalizedEvent } from '../normalized-event.ts';
+import { stopsForGood } from '../retarget-rules.ts';
 import type { RecentSpans } from '../recent-spans.ts';
 import type { SpanState } from '../span-state.ts';
 
 /** Controller reasons that record a child's removal. */
 const DELETION_REASONS = new Set(['SuccessfulDelete']);
-/** Kubelet messages that stop a Pod for good. */
-const TERMINATION = /^Stopping container /;
-
-/** True for a kubelet `Killing` that stops a container for good (the Pod is going away). */
+/** True for a kubelet `Killing` that stops a container for good (the Pod is going away), in any era's wording. */
 export function isTermination(event: NormalizedEvent): boolean {
-  return event.reason === 'Killing' && TERMINATION.test(event.message);
+  return stopsForGood(event);
 }
 
 /** The open spans by other actors about an object that could have caused an event about it. */

@@ -1,5 +1,6 @@
 import type { FallbackRule, RuleInput } from '../correlation-rule.ts';
 import { ownerChain } from '../owner-chain.ts';
+import { revisionOf } from '../revision.ts';
 
 /** The synthesized span of the root owner's generation at the event's time; always answers. */
 export const rootObject: FallbackRule = {
@@ -29,7 +30,9 @@ export const rootObject: FallbackRule = {
     }
     // A scaling reports the size it was asked for: it tells apart generations changed within one second.
     const hint = target.scale !== undefined && chain.length === 1 ? target.scale.to : undefined;
-    const g = objects.generationAt(root, event.timeUs, hint);
+    // The reporter's view of the root (the resourceVersion it names) tells the generation when the actor is the root.
+    const refRevision = root.key === actorKey ? revisionOf(event.regarding.resourceVersion) : undefined;
+    const g = objects.generationAt(root, event.timeUs, hint, refRevision);
     const generation = g?.generation ?? 0;
     return {
       rule: 'root-object',
