@@ -1,4 +1,5 @@
 import type { Diagnostics } from './diagnostics.ts';
+import type { EventMemory } from './event-memory.ts';
 import type { NormalizedEvent } from './normalized-event.ts';
 import type { ObjectStore } from './object-store.ts';
 import type { RecentSpans } from './recent-spans.ts';
@@ -7,10 +8,12 @@ import type { SpanState } from './span-state.ts';
 
 /** Ids of the correlation rules, recorded on every span as `kspan.rule`. */
 export type RuleId =
+  | 'earlier-occurrence'
   | 'node-cause'
   | 'observed-child'
   | 'garbage-collection'
   | 'object-cause'
+  | 'remembered-object-cause'
   | 'actor-cause'
   | 'owner-chain'
   | 'top-level-annotation'
@@ -39,7 +42,12 @@ export type ParentChoice =
       /** The child takes one of the parent scaling's slots ("from 2 to 4" accounts for two); booked after the choice. */
       readonly claimsScaleSlot?: true;
     }
-  | { readonly rule: RuleId; readonly external: { readonly traceId: string; readonly spanId: string } }
+  | {
+      readonly rule: RuleId;
+      readonly external: { readonly traceId: string; readonly spanId: string };
+      /** The span this one continues (a later occurrence of the same Event), recorded as `kspan.continues`. */
+      readonly continues?: string;
+    }
   | { readonly rule: RuleId; readonly root: RootRef };
 
 /** What a rule looks at. Rules only read it; `diagnostics` is the one thing they may write to. */
@@ -50,6 +58,8 @@ export interface RuleInput {
   readonly objectKey: string;
   readonly recent: RecentSpans;
   readonly objects: ObjectStore;
+  /** What was exported already: Events' first spans and objects' creations (see EventMemory). */
+  readonly memory: EventMemory;
   readonly diagnostics: Diagnostics;
 }
 

@@ -11,6 +11,10 @@ export const ENGINE_DEFAULTS = {
   retainMs: 900_000,
   /** A trace older than this is emitted even if still active (a crash loop). */
   maxTraceMs: 3_600_000,
+  /** How long the API server keeps an Event after its last update (kube-apiserver --event-ttl). */
+  eventTtlMs: 3_600_000,
+  /** Events (and, apart, objects) the compact index of exported spans remembers. */
+  eventMemoryCapacity: 100_000,
   /** Repetitions of one event kept as span events; more are counted. */
   maxRepeatEvents: 32,
   /** Event occurrences remembered to drop re-deliveries. */

@@ -9,8 +9,15 @@ export interface EngineOptions {
   readonly idleMs?: number;
   /** Emitted spans stay candidate parents this long after their trace's last span, so late effects join it. Default 15 min. */
   readonly retainMs?: number;
-  /** A trace older than this is emitted even if still active (a crash loop); later events start a new segment. Default 1 h. */
+  /** A trace older than this is emitted even if still active (a crash loop); later occurrences continue it. Default 1 h. */
   readonly maxTraceMs?: number;
+  /**
+   * How long the API server keeps an Event after its last update (kube-apiserver `--event-ttl`): a later
+   * occurrence (or an object's later event) joins what was exported this long after. Default 1 h.
+   */
+  readonly eventTtlMs?: number;
+  /** Events (and, apart, objects) the compact index of exported spans remembers. Default 100,000. */
+  readonly eventMemoryCapacity?: number;
   /** Repetitions of one event kept as span events; more are counted. Default 32. */
   readonly maxRepeatEvents?: number;
   /** Event occurrences remembered to drop re-deliveries. Default 200,000. */

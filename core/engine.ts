@@ -1,6 +1,7 @@
 import { correlate } from './correlation-rules.ts';
 import { Diagnostics } from './diagnostics.ts';
 import { ENGINE_DEFAULTS } from './engine-defaults.ts';
+import { EventMemory } from './event-memory.ts';
 import type { EngineOptions, EngineStats } from './engine-options.ts';
 import type { InputRecord } from './input-record.ts';
 import type { KubeEvent } from './kube.ts';
@@ -37,6 +38,7 @@ export class Engine {
   private readonly buffer = new ReorderBuffer<PendingEvent>(comparePending);
   private readonly traces: TraceAssembler;
   private readonly dedupe: OccurrenceDedupe;
+  private readonly memory: EventMemory;
   private watermarkUs = Number.NEGATIVE_INFINITY;
   /** The newest placed event's time: the clock that decides when traces are emitted. */
   private eventClockUs = Number.NEGATIVE_INFINITY;
@@ -51,6 +53,10 @@ export class Engine {
     this.idleUs = (options.idleMs ?? d.idleMs) * 1000;
     this.maxRepeatEvents = options.maxRepeatEvents ?? d.maxRepeatEvents;
     this.dedupe = new OccurrenceDedupe(options.dedupeCapacity ?? d.dedupeCapacity);
+    this.memory = new EventMemory({
+      ttlUs: (options.eventTtlMs ?? d.eventTtlMs) * 1000,
+      capacity: options.eventMemoryCapacity ?? d.eventMemoryCapacity,
+    });
     this.objectRetentionUs = (options.objectRetentionMs ?? d.objectRetentionMs) * 1000;
     this.traces = new TraceAssembler({
       sink: options.sink,
@@ -140,6 +146,7 @@ export class Engine {
       if (this.watermarkUs >= this.nextPruneUs) {
         const nowUs = this.watermarkUs - this.windowUs;
         this.objects.prune(nowUs - 2 * this.idleUs, nowUs - this.objectRetentionUs);
+        this.memory.prune(this.eventClockUs);
         this.nextPruneUs = this.watermarkUs + 60_000_000;
       }
     }
@@ -161,13 +168,14 @@ export class Engine {
       this.eventClockUs = event.timeUs;
       this.traces.flushIdle(this.eventClockUs);
     }
+    const actorKey = objectKey(target.actor);
+    const objKey = objectKey(target.object);
+    this.memory.touch(event.uid, objKey, event.timeUs);
     const existing = this.recent.ofEvent(event.uid);
     if (existing !== undefined && !existing.emitted) {
       recordRepeat(existing, event, this.maxRepeatEvents);
       return;
     }
-    const actorKey = objectKey(target.actor);
-    const objKey = objectKey(target.object);
     const choice = correlate({
       event,
       target,
@@ -175,6 +183,7 @@ export class Engine {
       objectKey: objKey,
       recent: this.recent,
       objects: this.objects,
+      memory: this.memory,
       diagnostics: this.diagnostics,
     });
     const node = NODE_ASSIGNMENT.nodeOf(event, target);
@@ -196,6 +205,7 @@ export class Engine {
         objectKey: objKey,
         previousAboutObject: about[about.length - 1],
         ...(capacity === undefined ? {} : { scaleCapacity: capacity }),
+        ...('continues' in choice && choice.continues !== undefined ? { continues: choice.continues } : {}),
       },
       this.diagnostics,
     );
@@ -208,5 +218,6 @@ export class Engine {
     if (previous !== undefined && previous.trace === trace && !previous.emitted && previous.endedByNextUs === undefined)
       previous.endedByNextUs = span.startUs;
     this.traces.add(span);
+    this.memory.remember(span, event.reason === 'SuccessfulDelete');
   }
 }

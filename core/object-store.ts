@@ -90,6 +90,8 @@ export class ObjectStore {
   private readonly assigned = new Map<string, string>();
   /** Keys of deleted objects, in the order their deletion was seen. */
   private deletions: string[] = [];
+  /** Objects whose name a newer object took (a StatefulSet or Pod created again), by uid; bounded. */
+  private readonly replaced = new Map<string, ObjectState>();
 
   /** Records a snapshot received at `atUs`; returns false for an object without kind, name or uid. */
   upsert(obj: KubeObject, atUs: number, deleted: boolean): boolean {
@@ -112,8 +114,18 @@ export class ObjectStore {
       state.createdUs !== undefined &&
       createdUs < state.createdUs
     ) {
-      // A late snapshot of a namesake that was already replaced (a StatefulSet Pod recreated): ignore it.
+      // A late snapshot of a namesake that was already replaced (a StatefulSet Pod recreated): only its deletion counts.
+      const old = this.replaced.get(meta.uid);
+      const gone = parseTimeUs(meta.deletionTimestamp) ?? (deleted ? atUs : undefined);
+      if (old !== undefined && gone !== undefined) old.deletedAtUs = Math.min(old.deletedAtUs ?? gone, gone);
       return true;
+    }
+    if (state !== undefined && state.uid !== meta.uid) {
+      // The name is taken again: the older object is gone, and kept apart for the events that still name it.
+      state.deletedAtUs ??= Math.min(atUs, createdUs ?? atUs);
+      this.replaced.delete(state.uid);
+      this.replaced.set(state.uid, state);
+      if (this.replaced.size > 10_000) this.replaced.delete(this.replaced.keys().next().value as string);
     }
     if (state === undefined || state.uid !== meta.uid) {
       // A new object (or one recreated under the same name, like a StatefulSet's pod).
@@ -214,6 +226,14 @@ export class ObjectStore {
   /** The node a Pod runs on, if known. */
   nodeOf(podKey: string): string | undefined {
     return this.byKey.get(podKey)?.nodeName ?? this.assigned.get(podKey);
+  }
+
+  /** The object named `key` with this uid: the current one, or a namesake it replaced. */
+  getByUid(key: string, uid: string): ObjectState | undefined {
+    const current = this.byKey.get(key);
+    if (current?.uid === uid) return current;
+    const old = this.replaced.get(uid);
+    return old?.key === key ? old : undefined;
   }
 
   /** The object named `key`, if described. */

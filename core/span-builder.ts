@@ -21,6 +21,8 @@ export interface SpanPlace {
   readonly previousAboutObject: SpanState | undefined;
   /** For a scaling: how many children it accounts for (see ScaleLedger); unbounded when unknown. */
   readonly scaleCapacity?: number;
+  /** The first span of the same Event, when this span continues it (a later occurrence after export). */
+  readonly continues?: string;
 }
 
 /**
@@ -35,7 +37,9 @@ export function buildSpan(p: PendingEvent, place: SpanPlace, diagnostics: Diagno
   // (a StatefulSet Pod recreated) depending on delivery timing.
   const attributes = eventAttributes(event, target, target.object.uid);
   attributes['kspan.rule'] = place.rule;
-  let startUs = event.count > 1 ? event.firstUs : event.timeUs;
+  // A continuation covers the occurrences from this one on; a first span, the whole series it sees.
+  let startUs = event.count > 1 && place.continues === undefined ? event.firstUs : event.timeUs;
+  if (place.continues !== undefined) attributes['kspan.continues'] = place.continues;
   if (!event.precise) startUs = refineWithinSecond(startUs, parent, place.previousAboutObject);
   if (parent !== undefined && startUs < parent.startUs) {
     attributes['kspan.clamped'] = true;

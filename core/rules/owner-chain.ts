@@ -5,8 +5,8 @@ import { ownerChain } from '../owner-chain.ts';
 export const ownerCause: CorrelationRule = {
   id: 'owner-chain',
   description: 'walking ownerReferences up from the actor: the newest open span about an owner',
-  find({ recent, objects, actorKey, diagnostics }) {
-    const chain = ownerChain(actorKey, objects, diagnostics);
+  find({ recent, objects, actorKey, target, diagnostics }) {
+    const chain = ownerChain(actorKey, objects, diagnostics, target.actor.uid);
     for (const owner of chain.slice(1)) {
       const span = recent.latestCauseOf(owner.key, owner.key, owner.key);
       if (span !== undefined) return { rule: 'owner-chain', span };

@@ -7,7 +7,7 @@ export const rootObject: FallbackRule = {
   id: 'root-object',
   description: "the synthesized root span of the root owner's generation at the event's time",
   find({ objects, actorKey, objectKey, event, target, diagnostics }: RuleInput) {
-    let chain = ownerChain(actorKey, objects);
+    let chain = ownerChain(actorKey, objects, undefined, target.actor.uid);
     if (chain.length === 0 && objectKey !== actorKey) chain = ownerChain(objectKey, objects);
     const root = chain[chain.length - 1];
     if (root === undefined) {

@@ -1,0 +1,136 @@
+import type { SpanState } from './span-state.ts';
+
+/** Where a later occurrence of an Event continues: its first span's trace and parent. */
+export interface OccurrenceRef {
+  readonly traceId: string;
+  /** The first span of the Event (a continuation links to it in `kspan.continues`). */
+  readonly spanId: string;
+  readonly parentSpanId: string;
+  lastUs: number;
+}
+
+/** The newest span by another actor about an object: the creation (or deletion) its own later events hang under. */
+export interface CauseRef {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly actorKey: string;
+  readonly startUs: number;
+}
+
+interface CauseSlots {
+  other?: CauseRef;
+  deletion?: CauseRef;
+  lastUs: number;
+}
+
+/** Settings of an EventMemory (microseconds of event time). */
+export interface EventMemoryOptions {
+  /** How long the API server keeps an Event after its last update (kube-apiserver --event-ttl, 1 h). */
+  readonly ttlUs: number;
+  /** Most Events (and, apart, objects) remembered; the least recently seen go first. */
+  readonly capacity: number;
+}
+
+/**
+ * A compact index of what the engine already exported, so that what happens much later still finds its
+ * place: a later occurrence of an Event (a crash loop's `BackOff` an hour on, a `FailedScheduling` series
+ * written every 30 min) joins its first span's trace under the same parent, and an object's own later events
+ * (a Pod scheduled after 40 min Pending) find the span that created it. Entries hold IDs, not spans, and live
+ * as long as the API server would keep the Event (the TTL after its last occurrence); both maps are kept in
+ * last-seen order, so expiry reads only their stale front, and are bounded by `capacity`.
+ */
+export class EventMemory {
+  private readonly occurrences = new Map<string, OccurrenceRef>();
+  private readonly causes = new Map<string, CauseSlots>();
+  private readonly options: EventMemoryOptions;
+
+  constructor(options: EventMemoryOptions) {
+    this.options = options;
+  }
+
+  /** Records a span just built from an event (a continuation keeps its Event's first entry). */
+  remember(span: SpanState, deletion: boolean): void {
+    const parentSpanId = span.parent?.spanId ?? span.externalParentId;
+    const uid = span.eventUid;
+    if (uid !== undefined && parentSpanId !== undefined && !this.occurrences.has(uid))
+      bump(this.occurrences, uid, {
+        traceId: span.trace.traceId,
+        spanId: span.spanId,
+        parentSpanId,
+        lastUs: span.lastUs,
+      });
+    if (span.actorKey !== span.objectKey) this.rememberCause(span, deletion);
+    this.bound();
+  }
+
+  private rememberCause(span: SpanState, deletion: boolean): void {
+    const slots = this.causes.get(span.objectKey) ?? { lastUs: span.lastUs };
+    const ref = { traceId: span.trace.traceId, spanId: span.spanId, actorKey: span.actorKey, startUs: span.startUs };
+    if (deletion) slots.deletion = ref;
+    else slots.other = ref;
+    slots.lastUs = Math.max(slots.lastUs, span.lastUs);
+    bump(this.causes, span.objectKey, slots);
+  }
+
+  /** An event was placed: its Event and its object are still alive at `timeUs`. */
+  touch(eventUid: string, objectKey: string, timeUs: number): void {
+    const occurrence = this.occurrences.get(eventUid);
+    if (occurrence !== undefined && timeUs > occurrence.lastUs) {
+      occurrence.lastUs = timeUs;
+      bump(this.occurrences, eventUid, occurrence);
+    }
+    const slots = this.causes.get(objectKey);
+    if (slots !== undefined && timeUs > slots.lastUs) {
+      slots.lastUs = timeUs;
+      bump(this.causes, objectKey, slots);
+    }
+  }
+
+  /** The Event's first span, if the API server still keeps the Event at `timeUs`. */
+  occurrence(eventUid: string, timeUs: number): OccurrenceRef | undefined {
+    const ref = this.occurrences.get(eventUid);
+    return ref !== undefined && timeUs - ref.lastUs <= this.options.ttlUs ? ref : undefined;
+  }
+
+  /**
+   * The remembered cause of an object's own event at `timeUs`: its deletion for a stop, else its creation;
+   * none when the object was created after that span (a namesake) or nothing about it happened within the TTL.
+   */
+  objectCause(objectKey: string, timeUs: number, stops: boolean, createdUs?: number): CauseRef | undefined {
+    const slots = this.causes.get(objectKey);
+    if (slots === undefined || timeUs - slots.lastUs > this.options.ttlUs) return undefined;
+    const ref = (stops ? slots.deletion : undefined) ?? slots.other ?? slots.deletion;
+    if (ref === undefined || (createdUs !== undefined && ref.startUs + 5_000_000 < createdUs)) return undefined;
+    return ref;
+  }
+
+  /** Forgets what the API server no longer keeps at `nowUs`. */
+  prune(nowUs: number): void {
+    const before = nowUs - this.options.ttlUs;
+    for (const [k, v] of this.occurrences) {
+      if (v.lastUs >= before) break;
+      this.occurrences.delete(k);
+    }
+    for (const [k, v] of this.causes) {
+      if (v.lastUs >= before) break;
+      this.causes.delete(k);
+    }
+  }
+
+  /** Entries held (Events, objects). */
+  get size(): { readonly events: number; readonly objects: number } {
+    return { events: this.occurrences.size, objects: this.causes.size };
+  }
+
+  private bound(): void {
+    const { capacity } = this.options;
+    while (this.occurrences.size > capacity) this.occurrences.delete(this.occurrences.keys().next().value as string);
+    while (this.causes.size > capacity) this.causes.delete(this.causes.keys().next().value as string);
+  }
+}
+
+/** Moves the entry to the end (most recently seen). */
+function bump<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+}
