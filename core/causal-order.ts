@@ -47,6 +47,8 @@ const REASON_ORDER: Readonly<Record<string, number>> = {
 /** The rank of an event within its second: lower happens first. */
 export function causalRank(event: NormalizedEvent, target: Retargeted): number {
   // A controller reporting what it saw a child do comes after the child's own events of that second.
+  // An Event that starts what follows (`topLevelSpan`) comes before everything of its second.
+  if (event.topLevel === true) return -1;
   if (target.observes === true) return (KIND_DEPTH[target.object.kind] ?? 2) * 100 + 99;
   const depth = KIND_DEPTH[target.actor.kind] ?? 2;
   const reason = REASON_ORDER[event.reason] ?? 90;

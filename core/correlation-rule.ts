@@ -8,6 +8,7 @@ import type { SpanState } from './span-state.ts';
 
 /** Ids of the correlation rules, recorded on every span as `kspan.rule`. */
 export type RuleId =
+  | 'top-level-event'
   | 'earlier-occurrence'
   | 'node-cause'
   | 'observed-child'
@@ -48,7 +49,12 @@ export type ParentChoice =
       /** The span this one continues (a later occurrence of the same Event), recorded as `kspan.continues`. */
       readonly continues?: string;
     }
-  | { readonly rule: RuleId; readonly root: RootRef };
+  | {
+      readonly rule: RuleId;
+      readonly root: RootRef;
+      /** The span heads the root's trace: the synthesized root span becomes its child (a `topLevelSpan` Event). */
+      readonly heads?: true;
+    };
 
 /** What a rule looks at. Rules only read it; `diagnostics` is the one thing they may write to. */
 export interface RuleInput {

@@ -1,6 +1,7 @@
 import type { CorrelationRule, ParentChoice, RuleInput } from './correlation-rule.ts';
 import { actorCause } from './rules/actor-cause.ts';
 import { earlierOccurrence } from './rules/earlier-occurrence.ts';
+import { topLevelEvent } from './rules/top-level-event.ts';
 import { rememberedObjectCause } from './rules/remembered-object-cause.ts';
 import { garbageCollection } from './rules/garbage-collection.ts';
 import { nodeCause } from './rules/node-cause.ts';
@@ -15,6 +16,7 @@ import { topLevelAnnotation } from './rules/top-level-annotation.ts';
  * the one source of truth: the engine tries it, docs/causality.md is generated from it.
  */
 export const CORRELATION_RULES: readonly CorrelationRule[] = [
+  topLevelEvent,
   earlierOccurrence,
   nodeCause,
   observedChild,

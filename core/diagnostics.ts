@@ -13,6 +13,10 @@ export const DIAGNOSTIC_CODES = {
   'bad-annotation': 'a kspan.io/topLevelSpan annotation that is not a W3C traceparent; ignored',
   'malformed-object': 'an object record without kind, name or uid; ignored',
   'clamped-start': 'a child span whose timestamp preceded its parent; its start was clamped',
+  'late-top-level-event':
+    'a topLevelSpan Event whose change was exported already (or headed by another); it joined the trace as a child',
+  'implausible-event-time':
+    'an event time far from when it was received (a clock or data error); the receive time was used instead',
 } as const;
 
 /** One of the diagnostic codes. */

@@ -2,6 +2,7 @@ import { correlate } from './correlation-rules.ts';
 import { Diagnostics } from './diagnostics.ts';
 import { ENGINE_DEFAULTS } from './engine-defaults.ts';
 import { EventMemory } from './event-memory.ts';
+import { withPlausibleTime, type TimeLimits } from './plausible-time.ts';
 import type { EngineOptions, EngineStats } from './engine-options.ts';
 import type { InputRecord } from './input-record.ts';
 import type { KubeEvent } from './kube.ts';
@@ -39,6 +40,7 @@ export class Engine {
   private readonly traces: TraceAssembler;
   private readonly dedupe: OccurrenceDedupe;
   private readonly memory: EventMemory;
+  private readonly timeLimits: TimeLimits;
   private watermarkUs = Number.NEGATIVE_INFINITY;
   /** The newest placed event's time: the clock that decides when traces are emitted. */
   private eventClockUs = Number.NEGATIVE_INFINITY;
@@ -53,6 +55,8 @@ export class Engine {
     this.idleUs = (options.idleMs ?? d.idleMs) * 1000;
     this.maxRepeatEvents = options.maxRepeatEvents ?? d.maxRepeatEvents;
     this.dedupe = new OccurrenceDedupe(options.dedupeCapacity ?? d.dedupeCapacity);
+    // An Event listed at start-up may be as old as the Event TTL; clocks disagree by seconds, not minutes.
+    this.timeLimits = { aheadUs: 15 * 60_000_000, behindUs: ((options.eventTtlMs ?? d.eventTtlMs) + 3_600_000) * 1000 };
     this.memory = new EventMemory({
       ttlUs: (options.eventTtlMs ?? d.eventTtlMs) * 1000,
       capacity: options.eventMemoryCapacity ?? d.eventMemoryCapacity,
@@ -126,8 +130,11 @@ export class Engine {
 
   /** Steps 1 and 2: normalize, retarget; then the event waits in the reorder window. */
   private enqueue(raw: KubeEvent, atUs: number | undefined): void {
-    const event = normalizeEvent(raw, atUs ?? 0, this.diagnostics);
-    if (event === undefined) return;
+    const normalized = normalizeEvent(raw, atUs ?? 0, this.diagnostics);
+    if (normalized === undefined) return;
+    const event = atUs === undefined ? normalized : withPlausibleTime(normalized, atUs, this.timeLimits);
+    if (event !== normalized)
+      this.diagnostics.add('implausible-event-time', `${event.namespace}/${event.name} ${event.reason}`);
     this.buffer.push(pendingEventOf(event, retarget(event), atUs ?? event.timeUs));
   }
 
@@ -170,10 +177,10 @@ export class Engine {
     }
     const actorKey = objectKey(target.actor);
     const objKey = objectKey(target.object);
-    this.memory.touch(event.uid, objKey, event.timeUs);
     const existing = this.recent.ofEvent(event.uid);
     if (existing !== undefined && !existing.emitted) {
       recordRepeat(existing, event, this.maxRepeatEvents);
+      this.memory.touch(event.uid, objKey, event.timeUs);
       return;
     }
     const choice = correlate({
@@ -188,7 +195,14 @@ export class Engine {
     });
     const node = NODE_ASSIGNMENT.nodeOf(event, target);
     if (node !== undefined) this.objects.assignNode(objKey, node);
-    const { trace, parent, externalParentId } = this.traces.traceFor(choice, event.timeUs);
+    const placed = this.traces.traceFor(choice, event.timeUs);
+    const { trace, externalParentId } = placed;
+    // A `topLevelSpan` Event heads its change's trace: the synthesized root goes under it, if not exported yet.
+    const root = 'heads' in choice && choice.heads === true ? placed.parent : undefined;
+    const heads = root !== undefined && !root.emitted && root.parent === undefined;
+    if (root !== undefined && !heads)
+      this.diagnostics.add('late-top-level-event', `${event.namespace}/${event.name} ${event.reason}`);
+    const parent = heads ? undefined : placed.parent;
     const about = this.recent.aboutObject(objKey);
     // A scaling's share of children: |to − from|, with `from` read from the ledger when the message has none.
     const s = target.scale;
@@ -209,6 +223,14 @@ export class Engine {
       },
       this.diagnostics,
     );
+    if (heads) {
+      if (root.startUs < span.startUs) {
+        span.attributes['kspan.clamped'] = true;
+        span.attributes['kspan.original_start_us'] = span.startUs;
+        span.startUs = root.startUs;
+      }
+      root.parent = span;
+    }
     if (s !== undefined) {
       this.scales.record(objKey, s.to);
       closeEarlierScalings(this.recent, objKey, actorKey, s.direction, Math.floor(span.startUs / 1_000_000));
@@ -218,6 +240,8 @@ export class Engine {
     if (previous !== undefined && previous.trace === trace && !previous.emitted && previous.endedByNextUs === undefined)
       previous.endedByNextUs = span.startUs;
     this.traces.add(span);
+    // After the choice: what the memory answered was as of before this event.
     this.memory.remember(span, event.reason === 'SuccessfulDelete');
+    this.memory.touch(event.uid, objKey, event.timeUs);
   }
 }

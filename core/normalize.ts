@@ -2,7 +2,7 @@ import type { Diagnostics } from './diagnostics.ts';
 import { isClusterScoped } from './cluster-scoped.ts';
 import { eventTimeFields, isEventsV1, precedenceTimeUs } from './event-time.ts';
 import type { KubeEvent, ObjectReference } from './kube.ts';
-import type { EventObject, NormalizedEvent } from './normalized-event.ts';
+import { TOP_LEVEL_EVENT_ANNOTATION, type EventObject, type NormalizedEvent } from './normalized-event.ts';
 import { parseTimeUs } from './time.ts';
 
 function toEventObject(ref: ObjectReference | undefined, fallbackNamespace: string): EventObject | undefined {
@@ -106,6 +106,7 @@ export function normalizeEvent(
     timeUs,
     firstUs,
     precise,
+    ...(meta.annotations?.[TOP_LEVEL_EVENT_ANNOTATION] === 'true' ? { topLevel: true as const } : {}),
     count: typeof count === 'number' && count >= 1 ? Math.floor(count) : 1,
     resourceVersion: typeof meta.resourceVersion === 'string' ? meta.resourceVersion : undefined,
   };

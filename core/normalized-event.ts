@@ -9,6 +9,9 @@ export interface EventObject {
   readonly resourceVersion?: string;
 }
 
+/** The Event annotation that makes an Event the root of what follows (Go kspan's convention; Flux v1 `Sync`). */
+export const TOP_LEVEL_EVENT_ANNOTATION = 'topLevelSpan';
+
 /** Both Event APIs in one shape. Times are microseconds since the epoch. */
 export interface NormalizedEvent {
   readonly uid: string;
@@ -35,6 +38,8 @@ export interface NormalizedEvent {
   /** Occurrence count: `count`, `series.count` or `deprecatedCount`; at least 1. */
   readonly count: number;
   readonly resourceVersion?: string;
+  /** Annotated `topLevelSpan: "true"`: the root of the trace of what follows. */
+  readonly topLevel?: true;
 }
 
 /** `Kind/namespace/name`: how the core names an object (names are unique per kind and namespace at a time). */

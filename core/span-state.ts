@@ -21,7 +21,8 @@ export interface TraceState {
 export interface SpanState {
   readonly spanId: string;
   readonly trace: TraceState;
-  readonly parent?: SpanState;
+  /** Set once; a synthesized root span may get one later: the `topLevelSpan` Event that started its change. */
+  parent?: SpanState;
   /** Parent span ID when the parent lives outside the core (a `topLevelSpan` annotation). */
   readonly externalParentId?: string;
   readonly name: string;
