@@ -14,8 +14,12 @@ function load(path: string): InputRecord[] {
     .flatMap((line, i) => parseNdjsonLine(line, path, i + 1) ?? []);
 }
 
-function tree(records: readonly InputRecord[]): string {
-  return printTrees(replay(records, { windowMs: ENGINE_DEFAULTS.windowMs }).spans, { rules: true });
+/** The bundled inputs were delivered with 3 s of jitter already (simulator GOLDEN_JITTER_MS). */
+const RECORDED_JITTER_MS = 3000;
+const REDELIVERY_JITTER_MS = 3000;
+
+function tree(records: readonly InputRecord[], windowMs: number = ENGINE_DEFAULTS.windowMs): string {
+  return printTrees(replay(records, { windowMs }).spans, { rules: true });
 }
 
 describe('scenarios replay to their golden trees', () => {
@@ -42,9 +46,11 @@ describe('any delivery order within the window gives the same tree', () => {
     const records = load(s.input);
     const expected = tree(records);
     for (const seed of seeds) {
-      const shuffled = redeliver(records, seed, 3000);
+      const shuffled = redeliver(records, seed, REDELIVERY_JITTER_MS);
       expect(shuffled.map((r) => r.at)).not.toEqual(records.map((r) => r.at));
-      expect(tree(shuffled), `seed ${seed}`).toBe(expected);
+      // Delayed twice (as recorded, then again), a record can be up to 6 s late: a window of delay + 1 s, as
+      // shared/DESIGN.md asks, must still give the tree the default window gives the recorded order.
+      expect(tree(shuffled, RECORDED_JITTER_MS + REDELIVERY_JITTER_MS + 1000), `seed ${seed}`).toBe(expected);
     }
   });
 });
