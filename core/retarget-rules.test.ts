@@ -134,3 +134,17 @@ describe('kubelet stops of every era', () => {
     expect(stopsForGood(event('Pod', 'Started', 'Stopping container app'))).toBe(false);
   });
 });
+
+describe('related', () => {
+  it('retargets an events.k8s.io Event naming its child as related (not a Node)', () => {
+    const base = event('Job', 'SuccessfulDelete', 'Deleted pod');
+    const withPod = {
+      ...base,
+      api: 'events.k8s.io/v1' as const,
+      related: { kind: 'Pod', namespace: 'default', name: 'p-1' },
+    };
+    expect(retarget(withPod)).toMatchObject({ rule: 'related', object: { kind: 'Pod', name: 'p-1' } });
+    const withNode = { ...base, related: { kind: 'Node', namespace: '', name: 'n1' } };
+    expect(retarget(withNode).object).toMatchObject({ kind: 'Job' });
+  });
+});

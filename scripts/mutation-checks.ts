@@ -1,0 +1,157 @@
+/**
+ * Mutation checks: each entry breaks one rule or bound of the core on purpose, in a scratch copy of the
+ * repository, and runs the core's tests there. A mutation the tests do not notice ("survived") is a rule
+ * nothing guards. `node scripts/mutation-checks.ts [id…]`; prints one line per mutation and exits 1 if any
+ * survived. Slow (one test run per mutation): not part of npm test.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+interface Mutation {
+  readonly id: string;
+  readonly file: string;
+  readonly find: string;
+  readonly replace: string;
+}
+
+export const MUTATIONS: readonly Mutation[] = [
+  {
+    id: 'swap object-cause and actor-cause',
+    file: 'core/correlation-rules.ts',
+    find: '  objectCause,\n  rememberedObjectCause,\n  actorCause,',
+    replace: '  actorCause,\n  rememberedObjectCause,\n  objectCause,',
+  },
+  {
+    id: 'swap node-cause and garbage-collection',
+    file: 'core/correlation-rules.ts',
+    find: '  nodeCause,\n  observedChild,\n  garbageCollection,',
+    replace: '  garbageCollection,\n  observedChild,\n  nodeCause,',
+  },
+  {
+    id: 'no object pruning',
+    file: 'core/object-store.ts',
+    find: '  prune(deletedBeforeUs: number, staleBeforeUs: number): void {',
+    replace:
+      '  prune(deletedBeforeUs: number, staleBeforeUs: number): void {\n    if (deletedBeforeUs === deletedBeforeUs) return;',
+  },
+  {
+    id: 'no one-hour trace limit',
+    file: 'core/trace-assembler.ts',
+    find: 'const tooOld = nowUs - trace.openedUs >= maxTraceUs;',
+    replace: 'const tooOld = maxTraceUs < 0;',
+  },
+  {
+    id: 'no repeat cap',
+    file: 'core/repeat-occurrence.ts',
+    find: 'if (span.events.length < maxRepeatEvents) {',
+    replace: 'if (maxRepeatEvents === maxRepeatEvents) {',
+  },
+  {
+    id: 'no related retarget',
+    file: 'core/retarget-rules.ts',
+    find: "return { actor, object: event.related, rule: 'related' };",
+    replace: '// (removed)',
+  },
+  {
+    id: 'no earlier-occurrence rule',
+    file: 'core/correlation-rules.ts',
+    find: '  topLevelEvent,\n  earlierOccurrence,',
+    replace: '  topLevelEvent,',
+  },
+  {
+    id: 'no remembered-object-cause rule',
+    file: 'core/correlation-rules.ts',
+    find: '  objectCause,\n  rememberedObjectCause,',
+    replace: '  objectCause,',
+  },
+  {
+    id: 'no top-level-event rule',
+    file: 'core/correlation-rules.ts',
+    find: '  topLevelEvent,\n',
+    replace: '',
+  },
+  {
+    id: 'no Event TTL in the memory',
+    file: 'core/event-memory.ts',
+    find: 'return ref !== undefined && timeUs - ref.lastUs <= this.options.ttlUs ? ref : undefined;',
+    replace: 'return ref;',
+  },
+  {
+    id: 'no scale ledger (from unknown without "from")',
+    file: 'core/scale-ledger.ts',
+    find: '    const known = this.sizes.get(setKey);',
+    replace: '    if (setKey !== "") return undefined;\n    const known = this.sizes.get(setKey);',
+  },
+  {
+    id: 'no generation by resourceVersion',
+    file: 'core/object-store.ts',
+    find: '    if (refRevision !== undefined) {',
+    replace: '    if (refRevision === -1) {',
+  },
+  {
+    id: 'no old-kubelet stop wording',
+    file: 'core/retarget-rules.ts',
+    find: '|Killing container with id \\S+?: ?Need to kill Pod',
+    replace: '',
+  },
+  {
+    id: 'no "to N from M" wording',
+    file: 'core/retarget-rules.ts',
+    find: 'to (\\d+)(?: from (\\d+))?',
+    replace: 'to (\\d+)()',
+  },
+  {
+    id: 'no implausible-time guard',
+    file: 'core/plausible-time.ts',
+    find: 'if (t <= receivedUs + limits.aheadUs && t >= receivedUs - limits.behindUs) return event;',
+    replace: 'return event;',
+  },
+  {
+    id: 'owners by name, not uid',
+    file: 'core/owner-chain.ts',
+    find: 'let next = objects.getByUid(owner.key, owner.ref.uid);',
+    replace: 'let next = objects.get(owner.key);',
+  },
+];
+
+const ROOT = join(import.meta.dirname, '..');
+const TESTS = ['core', 'scenarios', 'simulator/accuracy.test.ts'];
+
+function check(m: Mutation): { survived: boolean; failed: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'kspan-mutant-'));
+  try {
+    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT })
+      .toString()
+      .split('\n')
+      .filter((f) => f !== '' && !f.startsWith('node_modules/'));
+    for (const f of files) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    const path = join(dir, m.file);
+    const source = readFileSync(path, 'utf8');
+    if (!source.includes(m.find))
+      throw new Error(`mutation "${m.id}" does not apply: ${m.file} has no ${JSON.stringify(m.find)}`);
+    writeFileSync(path, source.replace(m.find, m.replace));
+    const run = spawnSync('npx', ['vitest', 'run', ...TESTS, '--reporter=dot'], { cwd: dir, encoding: 'utf8' });
+    const out = `${run.stdout}${run.stderr}`;
+    const failed = [...new Set([...out.matchAll(/FAIL\s+(\S+\.test\.ts)/g)].map((x) => x[1] ?? ''))];
+    return { survived: run.status === 0, failed };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const only = process.argv.slice(2);
+  let survivors = 0;
+  for (const m of MUTATIONS) {
+    if (only.length > 0 && !only.some((o) => m.id.includes(o))) continue;
+    const r = check(m);
+    if (r.survived) survivors++;
+    process.stdout.write(
+      `${r.survived ? 'SURVIVED' : 'killed  '}  ${m.id}${r.failed.length > 0 ? `  (${r.failed.join(', ')})` : ''}\n`,
+    );
+  }
+  process.exitCode = survivors > 0 ? 1 : 0;
+}
