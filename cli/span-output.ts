@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { printTrees, type KspanSpan, type SpanSink } from '../core/index.ts';
-import { parseOtlpEndpoint } from '../export/otlp-endpoint.ts';
 import { otlpEndpointConfigured, resolveOtlpConfig, type OtlpConfig } from '../export/otlp-config.ts';
 import { parseHeaders } from '../export/parse-headers.ts';
 import { goldenHeader, readGoldenHeader, stripGoldenHeader } from './golden-header.ts';

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { parseDurationMs } from '../common/duration.ts';
 import { UserError } from '../common/user-error.ts';
-import { parseOtlpEndpoint } from '../export/otlp-endpoint.ts';
 import { resolveOtlpConfig, type OtlpConfig } from '../export/otlp-config.ts';
 import { parseHeaders } from '../export/parse-headers.ts';
 import { LOG_LEVELS, type LogLevel } from './logger.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { replay } from '../core/replay.ts';
+import { replay } from '../core/index.ts';
 import { parseNdjsonLine } from '../input-log/ndjson-reader.ts';
 import { resolveOtlpConfig } from './otlp-config.ts';
 import { createOtlpTraceExporter, exportOnce } from './otlp-exporter.ts';

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { InputRecord } from '../core/input-record.ts';
+import type { InputRecord } from '../core/index.ts';
 import { toCoreV1Event } from './core-v1-event.ts';
 
 /** RFC 3339 with nanoseconds, as Go's time.Time marshals: the header's `time`. */

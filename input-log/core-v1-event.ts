@@ -1,4 +1,4 @@
-import type { CoreV1Event, EventsV1Event, KubeEvent } from '../core/kube.ts';
+import type { CoreV1Event, EventsV1Event, KubeEvent } from '../core/index.ts';
 
 /**
  * An Event as the core/v1 API serves it, whichever API it was read through: an events.k8s.io/v1 body is
