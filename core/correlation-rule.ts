@@ -5,6 +5,7 @@ import type { ObjectStore } from './object-store.ts';
 import type { RecentSpans } from './recent-spans.ts';
 import type { Retargeted } from './retarget-rules.ts';
 import type { SpanState } from './span-state.ts';
+import type { SpecChange } from './spec-diff.ts';
 
 /** Ids of the correlation rules, recorded on every span as `kspan.rule`. */
 export type RuleId =
@@ -33,6 +34,8 @@ export interface RootRef {
   readonly sinceUs?: number;
   readonly manager: string;
   readonly operation: string;
+  /** What the change did to the spec, when the generation before it is known. */
+  readonly changes?: readonly SpecChange[];
 }
 
 /** Where an event's span hangs. */

@@ -38,3 +38,4 @@ export type { CorrelationRule, RuleId } from './correlation-rule.ts';
 export { NODE_ASSIGNMENT } from './node-assignment.ts';
 export { RETARGET_RULES, type RetargetRule } from './retarget-rules.ts';
 export { TOP_LEVEL_SPAN_ANNOTATION } from './rules/top-level-annotation.ts';
+export { redactSpec } from './spec-diff.ts';

@@ -1,6 +1,7 @@
 import type { KubeObject, ManagedFieldsEntry, OwnerReference } from './kube.ts';
 import { objectKey } from './normalized-event.ts';
 import { revisionOf } from './revision.ts';
+import { summarizeSpec, type SpecSummary } from './spec-diff.ts';
 import { parseTimeUs } from './time.ts';
 
 /** One spec generation of an object, and the change that made it. */
@@ -17,6 +18,8 @@ export interface GenerationInfo {
   readonly approximate?: boolean;
   /** The smallest `metadata.resourceVersion` seen at this generation (integer etcd revisions only). */
   revision?: number;
+  /** A bounded summary of this generation's `spec`, kept for objects without a controller (roots of traces). */
+  readonly spec?: SpecSummary;
 }
 
 /** How late a snapshot may arrive after the change it shows (delivery delay), for untimed changes. */
@@ -209,6 +212,8 @@ export class ObjectStore {
       replicas,
       approximate: change.timeUs === undefined && previous !== undefined,
       ...(revision === undefined ? {} : { revision }),
+      // Only roots say what changed; a controlled object (a Pod, a ReplicaSet) keeps no spec.
+      ...(state.owners.some((o) => o.controller === true) ? {} : { spec: summarizeSpec(obj.spec) }),
     });
     if (gens.length > MAX_GENERATIONS) gens.shift();
   }

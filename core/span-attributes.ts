@@ -49,6 +49,8 @@ export function rootAttributes(root: RootRef, segment: number): Record<string, A
   attrs['kspan.root'] = true;
   attrs['kspan.rule'] = 'root-object';
   if (segment > 0) attrs['kspan.segment'] = segment;
+  if (root.changes !== undefined && root.changes.length > 0)
+    attrs['kspan.changes'] = root.changes.map((c) => c.text).join('; ');
   return attrs;
 }
 

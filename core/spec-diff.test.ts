@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffSpecs, MAX_SUMMARY_PATHS, summarizeSpec } from './spec-diff.ts';
+import { diffSpecs, MAX_SUMMARY_PATHS, redactSpec, summarizeSpec } from './spec-diff.ts';
 
 /** A Deployment spec with one container unless `containers` says otherwise. */
 function deployment(
@@ -153,5 +153,34 @@ describe('diffSpecs', () => {
   it('never throws on odd specs', () => {
     for (const spec of [null, 1, 'x', [], { template: 1 }, { template: { spec: { containers: [null, 1, {}] } } }])
       expect(() => diffSpecs(summarizeSpec(spec), summarizeSpec(deployment()))).not.toThrow();
+  });
+});
+
+describe('redactSpec', () => {
+  const spec = deployment({
+    env: { PASSWORD: 'hunter2', DEBUG: '1' },
+    containers: undefined,
+  });
+  const withArgs = deployment({ containers: [{ name: 'app', image: 'a:1', args: ['--password=hunter2'] }] });
+
+  it.each([
+    ['env values', spec],
+    ['args', withArgs],
+  ])('takes out %s', (_name, s) => {
+    expect(JSON.stringify(s)).toContain('hunter2');
+    expect(JSON.stringify(redactSpec(s))).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['same summary', spec, spec],
+    ['an image change', deployment(), deployment({ image: 'nginx:1.26' })],
+    ['an env change', deployment({ env: { A: '1' } }), deployment({ env: { B: '1' } })],
+    [
+      'an args change',
+      withArgs,
+      deployment({ containers: [{ name: 'app', image: 'a:1', args: ['--password=other'] }] }),
+    ],
+  ])('tells the same changes as the original spec: %s', (_name, a, b) => {
+    expect(texts(redactSpec(a), redactSpec(b))).toEqual(texts(a, b));
   });
 });

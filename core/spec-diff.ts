@@ -180,3 +180,33 @@ export function diffSpecs(before: SpecSummary, after: SpecSummary): SpecChange[]
     };
   });
 }
+
+function redactContainer(c: unknown): unknown {
+  if (!isRecord(c)) return c;
+  const out: Record<string, unknown> = { ...c };
+  if (Array.isArray(c.env)) out.env = c.env.map((e) => (isRecord(e) ? { name: e.name } : null));
+  if (c.command !== undefined) out.command = digest(c.command);
+  if (c.args !== undefined) out.args = digest(c.args);
+  return out;
+}
+
+function redact(value: unknown, depth: number): unknown {
+  if (!isRecord(value) || depth > 12) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] =
+      (k === 'containers' || k === 'initContainers') && Array.isArray(v)
+        ? v.map(redactContainer)
+        : redact(v, depth + 1);
+  }
+  return out;
+}
+
+/**
+ * A spec with what may be secret taken out, for a driver to keep and record: environment variables by name only
+ * (no `value`, no `valueFrom`), command and args as digests. `summarizeSpec` of it equals that of the original
+ * in every change it can tell.
+ */
+export function redactSpec(spec: unknown): unknown {
+  return redact(spec, 0);
+}

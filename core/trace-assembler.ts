@@ -6,6 +6,7 @@ import { rootAttributes } from './span-attributes.ts';
 import type { SpanSink } from './span-sink.ts';
 import type { SpanState, TraceState } from './span-state.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
+import { changeEvents } from './root-changes.ts';
 
 /** Settings of a TraceAssembler (microseconds of receive time). */
 export interface TraceAssemblerOptions {
@@ -116,7 +117,7 @@ export class TraceAssembler {
       lastUs: startUs,
       serviceName: root.manager,
       attributes,
-      events: [],
+      events: changeEvents(root.changes ?? [], startUs),
       error: false,
       actorKey: `${root.kind}/${root.namespace}/${root.name}`,
       objectKey: `root:${root.key}`,

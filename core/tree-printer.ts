@@ -10,6 +10,8 @@ export interface TreeOptions {
   readonly traceIds?: boolean;
   /** Show a root span's generation (default true). */
   readonly generations?: boolean;
+  /** Show what a root span's change did to the spec, `{image nginx:1.25 → nginx:1.26}` (default true). */
+  readonly changes?: boolean;
   /** Mark spans whose start was clamped to their parent's (default true). */
   readonly clampMarks?: boolean;
   /** Rewrites each span's label (e.g. generated name suffixes), after it is built. */
@@ -47,6 +49,8 @@ function label(span: KspanSpan, rootStartUs: number, options: TreeOptions): stri
     const ns = a['k8s.namespace.name'];
     parts.push(`${typeof ns === 'string' ? `${ns}/` : ''}${String(a['k8s.object.name'])}`);
     if (options.generations !== false) parts.push(`gen ${String(a['k8s.object.generation'])}`);
+    const changes = a['kspan.changes'];
+    if (options.changes !== false && typeof changes === 'string' && changes !== '') parts.push(`{${changes}}`);
   } else {
     const message = a['k8s.event.message'];
     if (typeof message === 'string' && message !== '') parts.push(JSON.stringify(message));

@@ -80,7 +80,7 @@ describe('objectForEngine', () => {
           { manager: 'kube-controller-manager', operation: 'Update', subresource: 'status' },
         ],
       },
-      spec: { replicas: 3 },
+      spec: { replicas: 3, template: { spec: { containers: [{ env: [{ name: 'PASSWORD' }] }] } } },
     });
     expect(JSON.stringify(objectForEngine(deployment, { kind: 'Deployment' }))).not.toContain('hunter2');
   });

@@ -1,4 +1,5 @@
 import {
+  redactSpec,
   TOP_LEVEL_SPAN_ANNOTATION,
   type KubeEvent,
   type KubeObject,
@@ -12,7 +13,9 @@ const ENGINE_ANNOTATIONS = [TOP_LEVEL_SPAN_ANNOTATION] as const;
 /**
  * What the engine reads of an object, and nothing else: kind, apiVersion, identity, generation and times,
  * owners, the annotations it uses, managedFields reduced to who changed the spec when, and the two spec fields
- * its rules use (`spec.nodeName` for node-cause, `spec.replicas` to tell same-second generations apart). The
+ * its rules use (`spec.nodeName` for node-cause, `spec.replicas` to tell same-second generations apart); an object
+ * without a controller (a trace's root) keeps its whole spec, redacted (`redactSpec`: env vars by name, command and
+ * args as digests), for the root span's "what changed". The
  * cache holds this (a pod's full spec and status are large) and `--record` writes this.
  */
 export function objectForEngine(
@@ -22,8 +25,13 @@ export function objectForEngine(
   const kind = typeof raw.kind === 'string' ? raw.kind : fallback.kind;
   const apiVersion = typeof raw.apiVersion === 'string' ? raw.apiVersion : fallback.apiVersion;
   const rawSpec = raw.spec;
-  const spec: Record<string, unknown> = {};
-  if (rawSpec !== null && typeof rawSpec === 'object') {
+  let spec: Record<string, unknown> = {};
+  const owners = (raw.metadata as { ownerReferences?: unknown } | undefined)?.ownerReferences;
+  const controlled = Array.isArray(owners) && owners.some((o) => (o as { controller?: unknown })?.controller === true);
+  if (!controlled && rawSpec !== null && typeof rawSpec === 'object') {
+    // A root (a Deployment, a StatefulSet…): its spec, redacted, so the engine can say what a change did.
+    spec = redactSpec(rawSpec) as Record<string, unknown>;
+  } else if (rawSpec !== null && typeof rawSpec === 'object') {
     const { nodeName, replicas } = rawSpec as { nodeName?: unknown; replicas?: unknown };
     if (typeof nodeName === 'string') spec.nodeName = nodeName;
     if (typeof replicas === 'number') spec.replicas = replicas;

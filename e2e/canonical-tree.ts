@@ -54,6 +54,9 @@ export function canonicalTrees(spans: readonly KspanSpan[]): string {
     times: false,
     rules: false,
     generations: false,
+    // Not yet in the e2e goldens: what changed needs both generations' snapshots, recorded by kspan run since
+    // engine-view keeps roots' redacted specs; to be switched on with the next e2e golden update.
+    changes: false,
     clampMarks: false,
     normalize,
   });

@@ -1,6 +1,7 @@
 import type { FallbackRule, RuleInput } from '../correlation-rule.ts';
 import { ownerChain } from '../owner-chain.ts';
 import { revisionOf } from '../revision.ts';
+import { rootChanges } from '../root-changes.ts';
 
 /** The synthesized span of the root owner's generation at the event's time; always answers. */
 export const rootObject: FallbackRule = {
@@ -34,6 +35,7 @@ export const rootObject: FallbackRule = {
     const refRevision = root.key === actorKey ? revisionOf(event.regarding.resourceVersion) : undefined;
     const g = objects.generationAt(root, event.timeUs, hint, refRevision);
     const generation = g?.generation ?? 0;
+    const changes = g === undefined ? [] : rootChanges(root, g);
     return {
       rule: 'root-object',
       root: {
@@ -47,6 +49,7 @@ export const rootObject: FallbackRule = {
         ...(g !== undefined && g.approximate !== true ? { sinceUs: g.sinceUs } : {}),
         manager: g?.manager ?? 'unknown',
         operation: g?.operation ?? 'Update',
+        ...(changes.length > 0 ? { changes } : {}),
       },
     };
   },

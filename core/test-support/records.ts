@@ -21,6 +21,7 @@ export function obj(
     manager?: string;
     annotations?: Record<string, string>;
     changedAt?: number;
+    spec?: unknown;
   } = {},
 ): ObjectRecord {
   const object: KubeObject = {
@@ -55,6 +56,7 @@ export function obj(
         },
       ],
     },
+    ...(opts.spec !== undefined ? { spec: opts.spec } : {}),
   };
   return { type: 'object', at: t(at), object };
 }

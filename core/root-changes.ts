@@ -1,0 +1,31 @@
+import type { GenerationInfo, ObjectState } from './object-store.ts';
+import { diffSpecs, type SpecChange } from './spec-diff.ts';
+
+/**
+ * What generation `g` of a root object changed in its spec: the diff from the generation just before it. Empty
+ * when that one is not known (a first generation, a gap, an object described only from this generation on).
+ */
+export function rootChanges(state: ObjectState, g: GenerationInfo): SpecChange[] {
+  const i = state.generations.indexOf(g);
+  const previous = i > 0 ? state.generations[i - 1] : undefined;
+  if (previous === undefined || previous.generation !== g.generation - 1) return [];
+  if (previous.spec === undefined || g.spec === undefined) return [];
+  return diffSpecs(previous.spec, g.spec);
+}
+
+/** The changes as span events of the root span, one each, at the change's time: OTLP backends list them. */
+export function changeEvents(
+  changes: readonly SpecChange[],
+  timeUs: number,
+): { name: string; timeUs: number; attributes: Record<string, string> }[] {
+  return changes.map((c) => ({
+    name: 'spec.changed',
+    timeUs,
+    attributes: {
+      'kspan.change.field': c.field,
+      ...(c.from !== undefined ? { 'kspan.change.from': c.from } : {}),
+      ...(c.to !== undefined ? { 'kspan.change.to': c.to } : {}),
+      'kspan.change': c.text,
+    },
+  }));
+}
