@@ -7,6 +7,7 @@ import { ENGINE_DEFAULTS, printTrees, replay, type InputRecord, type KspanSpan }
 import { parseNdjsonLine } from '../input-log/ndjson-reader.ts';
 import { canonicalTrees } from './canonical-tree.ts';
 import { startInfrastructure } from './infra/create-infrastructure.ts';
+import type { AccessQuestion } from './infra/cluster-api.ts';
 import type { StartedInfrastructure } from './infra/e2e-infrastructure.ts';
 import { freePort } from './infra/free-port.ts';
 import { waitFor } from './infra/wait-for.ts';
@@ -14,7 +15,9 @@ import { spansFromJaeger } from './jaeger-query.ts';
 import { KspanProcess } from './kspan-process.ts';
 import { serviceAccountKubeconfig } from './service-account-kubeconfig.ts';
 
-const GOLDEN = join(import.meta.dirname, 'golden');
+/** An older control plane (`npm run test:e2e -- --kube-minor 1.27`) has goldens of its own, in golden/<minor>/. */
+const KUBE_MINOR = process.env.KSPAN_E2E_KUBE_MINOR ?? '';
+const GOLDEN = join(import.meta.dirname, 'golden', KUBE_MINOR);
 const DEPLOY = join(import.meta.dirname, '..', 'deploy');
 const UPDATE = process.env.KSPAN_E2E_UPDATE === '1';
 /** Where to keep the recorded live input log as a new scenario (set by `npm run test:e2e -- --save-scenario`). */
@@ -74,8 +77,9 @@ const hasSpan =
 beforeAll(async () => {
   infra = await startInfrastructure();
   work = await mkdtemp(join(tmpdir(), 'kspan-e2e-run-'));
+  process.stderr.write(`e2e: control plane ${infra.kubeVersion}\n`);
   for (const f of ['namespace.yaml', 'serviceaccount.yaml', 'rbac.yaml'])
-    await infra.kubectl(['apply', '-f', join(DEPLOY, f)]);
+    await infra.cluster.apply(await readFile(join(DEPLOY, f), 'utf8'));
   const kubeconfig = join(work, 'kspan-sa.kubeconfig');
   await serviceAccountKubeconfig(infra, 'kspan', 'kspan', kubeconfig);
   kspan = await KspanProcess.start({
@@ -95,11 +99,11 @@ afterAll(async () => {
 }, 120_000);
 
 describe('kspan run against a real control plane, traces read back from Jaeger', () => {
-  const k = (args: string[], timeoutMs = 60_000) => (infra as StartedInfrastructure).kubectl(args, { timeoutMs });
+  const api = () => (infra as StartedInfrastructure).cluster;
 
   it('create a Deployment of 2 replicas', async () => {
-    await k(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2']);
-    await k(['rollout', 'status', 'deployment/web', '--timeout=120s'], 130_000);
+    await api().createDeployment('web', 'nginx:1.27', 2);
+    await api().waitForRollout('web', 120_000);
     await golden(
       'create-deployment',
       canonicalTrees(await settledTraces('web', [1], (s) => s.filter((x) => x.name === 'Pod.Started').length >= 2)),
@@ -107,10 +111,10 @@ describe('kspan run against a real control plane, traces read back from Jaeger',
   });
 
   it('scale it to 4 and back to 2', async () => {
-    await k(['scale', 'deployment/web', '--replicas=4']);
-    await k(['rollout', 'status', 'deployment/web', '--timeout=120s'], 130_000);
+    await api().scaleDeployment('web', 4);
+    await api().waitForRollout('web', 120_000);
     await settledTraces('web', [2], (s) => s.filter((x) => x.name === 'Pod.Started').length >= 2);
-    await k(['scale', 'deployment/web', '--replicas=2']);
+    await api().scaleDeployment('web', 2);
     await golden(
       'scale-up-and-down',
       canonicalTrees(await settledTraces('web', [2, 3], (s) => s.filter((x) => x.name === 'Pod.Killing').length >= 2)),
@@ -118,8 +122,8 @@ describe('kspan run against a real control plane, traces read back from Jaeger',
   });
 
   it('roll out a new image', async () => {
-    await k(['set', 'image', 'deployment/web', 'nginx=nginx:1.28']);
-    await k(['rollout', 'status', 'deployment/web', '--timeout=180s'], 190_000);
+    await api().setImage('web', 'nginx', 'nginx:1.28');
+    await api().waitForRollout('web', 180_000);
     await golden(
       'rolling-update',
       canonicalTrees(
@@ -135,7 +139,7 @@ describe('kspan run against a real control plane, traces read back from Jaeger',
   });
 
   it('a bad image that never pulls', async () => {
-    await k(['create', 'deployment', 'broken', '--image=registry.invalid/does-not-exist:1', '--replicas=1']);
+    await api().createDeployment('broken', 'registry.invalid/does-not-exist:1', 1);
     // Let the kubelet (kwok stages) fail and back off a few times.
     await new Promise((r) => setTimeout(r, 30_000));
     const spans = await settledTraces('broken', [1], hasSpan('Pod.BackOff'));
@@ -146,7 +150,7 @@ describe('kspan run against a real control plane, traces read back from Jaeger',
   });
 
   it("delete it: the pods stop under the Deployment's trace", async () => {
-    await k(['delete', 'deployment', 'web', 'broken', '--wait=true', '--timeout=120s'], 130_000);
+    await api().deleteDeployments(['web', 'broken'], 120_000);
     const spans = await settledTraces(
       'web',
       [4],
@@ -180,37 +184,39 @@ describe('kspan run against a real control plane, traces read back from Jaeger',
   });
 
   it('deploy/ is accepted by the API server, and its RBAC grants what kspan needs and no more', async () => {
-    await k(['apply', '-k', DEPLOY, '--dry-run=server']);
-    const sa = 'system:serviceaccount:kspan:kspan';
-    const can = async (...args: string[]): Promise<string> => {
-      try {
-        return (await k(['auth', 'can-i', ...args, `--as=${sa}`])).trim();
-      } catch (err) {
-        // `kubectl auth can-i` prints "no" and exits 1 when the answer is no.
-        return /exit code 1\b/.test(String((err as Error).message)) ? 'no' : String((err as Error).message);
-      }
-    };
-    for (const allowed of [
-      ['watch', 'events.events.k8s.io'],
-      ['list', 'events'],
-      ['watch', 'pods'],
-      ['get', 'replicasets.apps'],
-      ['watch', 'deployments.apps'],
-      ['get', 'leases.coordination.k8s.io/kspan', '-n', 'kspan'],
-      ['get', 'namespaces/kube-system'],
-    ]) {
-      expect(await can(...allowed), allowed.join(' ')).toBe('yes');
-    }
-    for (const denied of [
-      ['list', 'secrets'],
-      ['create', 'pods'],
-      ['delete', 'events'],
-      ['update', 'deployments.apps'],
-      ['update', 'leases.coordination.k8s.io/kube-scheduler', '-n', 'kube-system'],
-      ['get', 'namespaces/default'],
-      ['list', 'namespaces'],
-    ]) {
-      expect(await can(...denied), denied.join(' ')).toBe('no');
+    await api().applyKustomization(DEPLOY, { dryRun: true });
+    const can = (q: AccessQuestion) => api().serviceAccountCan('kspan', 'kspan', q);
+    const allowed: AccessQuestion[] = [
+      { verb: 'watch', group: 'events.k8s.io', resource: 'events' },
+      { verb: 'list', resource: 'events' },
+      { verb: 'watch', resource: 'pods' },
+      { verb: 'get', group: 'apps', resource: 'replicasets' },
+      { verb: 'watch', group: 'apps', resource: 'deployments' },
+      { verb: 'get', group: 'coordination.k8s.io', resource: 'leases', name: 'kspan', namespace: 'kspan' },
+      // The cluster's identity (k8s.cluster.uid) is the kube-system namespace's uid.
+      { verb: 'get', resource: 'namespaces', name: 'kube-system' },
+    ];
+    const denied: AccessQuestion[] = [
+      { verb: 'list', resource: 'secrets' },
+      { verb: 'create', resource: 'pods' },
+      { verb: 'delete', resource: 'events' },
+      { verb: 'update', group: 'apps', resource: 'deployments' },
+      {
+        verb: 'update',
+        group: 'coordination.k8s.io',
+        resource: 'leases',
+        name: 'kube-scheduler',
+        namespace: 'kube-system',
+      },
+      { verb: 'get', resource: 'namespaces', name: 'default' },
+      { verb: 'list', resource: 'namespaces' },
+    ];
+    // Without a namespace the question is cluster-wide: what kspan's watches of all namespaces need.
+    for (const q of allowed) expect(await can(q), JSON.stringify(q)).toBe(true);
+    // Denied cluster-wide and in the namespace kubectl would have asked about (`default`).
+    for (const q of denied) {
+      expect(await can(q), JSON.stringify(q)).toBe(false);
+      expect(await can({ namespace: 'default', ...q }), `${JSON.stringify(q)} in default`).toBe(false);
     }
   });
 

@@ -1,9 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { StartedInfrastructure } from './infra/e2e-infrastructure.ts';
-
-interface RawKubeconfig {
-  readonly clusters: readonly { readonly name: string; readonly cluster: Record<string, unknown> }[];
-}
 
 /**
  * A kubeconfig that authenticates as kspan's own ServiceAccount (a token from the TokenRequest API),
@@ -15,14 +11,25 @@ export async function serviceAccountKubeconfig(
   name: string,
   path: string,
 ): Promise<void> {
-  const token = (await infra.kubectl(['create', 'token', name, '-n', namespace, '--duration=2h'])).trim();
-  const admin = JSON.parse(await infra.kubectl(['config', 'view', '--raw', '--minify', '-o', 'json'])) as RawKubeconfig;
-  const cluster = admin.clusters[0];
-  if (cluster === undefined) throw new Error('the admin kubeconfig names no cluster');
+  const token = await infra.cluster.createToken(namespace, name, 2 * 3600);
+  const cluster = infra.cluster.kubeConfig.getCurrentCluster();
+  if (cluster === null) throw new Error('the admin kubeconfig names no cluster');
+  const caData =
+    cluster.caData ?? (cluster.caFile !== undefined ? (await readFile(cluster.caFile)).toString('base64') : undefined);
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: cluster.name, cluster: cluster.cluster }],
+    clusters: [
+      {
+        name: cluster.name,
+        cluster: {
+          server: cluster.server,
+          ...(caData !== undefined ? { 'certificate-authority-data': caData } : {}),
+          ...(cluster.skipTLSVerify ? { 'insecure-skip-tls-verify': true } : {}),
+          ...(cluster.tlsServerName !== undefined ? { 'tls-server-name': cluster.tlsServerName } : {}),
+        },
+      },
+    ],
     users: [{ name: `${namespace}-${name}`, user: { token } }],
     contexts: [{ name: 'kspan', context: { cluster: cluster.name, user: `${namespace}-${name}` } }],
     'current-context': 'kspan',

@@ -11,7 +11,6 @@ export interface E2eBinaries {
   readonly kubeApiserver: string;
   readonly kubeControllerManager: string;
   readonly kubeScheduler: string;
-  readonly kubectl: string;
   readonly kwok: string;
   readonly kwokctl: string;
 }
@@ -23,17 +22,24 @@ export const buildScriptPath = fileURLToPath(new URL('./build.sh', import.meta.u
 export interface EnsureBinariesOptions {
   /** Receives build.sh's progress lines (stderr); default: process.stderr. */
   readonly onProgress?: (line: string) => void;
+  /**
+   * An older control plane from versions.json `.minors` (e.g. `1.27`): its kube-apiserver,
+   * kube-controller-manager and kube-scheduler replace the pinned ones (etcd, kwok, Jaeger stay).
+   */
+  readonly kubeMinor?: string;
 }
 
 /**
  * Returns the cached binaries, building the missing ones with build.sh first (seconds when
  * cached; a cold build compiles Kubernetes and Jaeger from source and takes many minutes).
- * `KSPAN_E2E_BIN_DIR` points at a ready directory and skips build.sh entirely.
+ * `KSPAN_E2E_BIN_DIR` points at a ready directory and skips build.sh for the default set.
  */
 export async function ensureBinaries(options: EnsureBinariesOptions = {}): Promise<E2eBinaries> {
   const presetDir = process.env.KSPAN_E2E_BIN_DIR;
-  const dir = presetDir !== undefined && presetDir !== '' ? presetDir : await runBuildScript(options);
-  const binaries = binariesIn(dir);
+  const dir = presetDir !== undefined && presetDir !== '' ? presetDir : await runBuildScript([], options);
+  const minorDir =
+    options.kubeMinor === undefined ? undefined : await runBuildScript(['minor', options.kubeMinor], options);
+  const binaries = binariesIn(dir, minorDir);
   for (const [name, path] of Object.entries(binaries) as [string, string][]) {
     if (name === 'dir') continue;
     try {
@@ -45,23 +51,27 @@ export async function ensureBinaries(options: EnsureBinariesOptions = {}): Promi
   return binaries;
 }
 
-function binariesIn(dir: string): E2eBinaries {
+function binariesIn(dir: string, controlPlaneDir = dir): E2eBinaries {
   return {
     dir,
     jaeger: join(dir, 'jaeger'),
     etcd: join(dir, 'etcd'),
-    kubeApiserver: join(dir, 'kube-apiserver'),
-    kubeControllerManager: join(dir, 'kube-controller-manager'),
-    kubeScheduler: join(dir, 'kube-scheduler'),
-    kubectl: join(dir, 'kubectl'),
+    kubeApiserver: join(controlPlaneDir, 'kube-apiserver'),
+    kubeControllerManager: join(controlPlaneDir, 'kube-controller-manager'),
+    kubeScheduler: join(controlPlaneDir, 'kube-scheduler'),
     kwok: join(dir, 'kwok'),
     kwokctl: join(dir, 'kwokctl'),
   };
 }
 
-async function runBuildScript(options: EnsureBinariesOptions): Promise<string> {
+async function runBuildScript(args: readonly string[], options: EnsureBinariesOptions): Promise<string> {
   const onProgress = options.onProgress ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const child = execa('bash', [buildScriptPath], { reject: false, stderr: 'pipe', stdout: 'pipe', lines: false });
+  const child = execa('bash', [buildScriptPath, ...args], {
+    reject: false,
+    stderr: 'pipe',
+    stdout: 'pipe',
+    lines: false,
+  });
   child.stderr?.setEncoding('utf8');
   let pending = '';
   child.stderr?.on('data', (chunk: string) => {
@@ -72,7 +82,9 @@ async function runBuildScript(options: EnsureBinariesOptions): Promise<string> {
   });
   const result = await child;
   if (result.exitCode !== 0) {
-    throw new Error(`${buildScriptPath} failed with exit code ${result.exitCode}; see the output above`);
+    throw new Error(
+      `${buildScriptPath} ${args.join(' ')} failed with exit code ${result.exitCode}; see the output above`,
+    );
   }
   const dir = String(result.stdout).trim().split('\n').pop();
   if (dir === undefined || dir === '') throw new Error(`${buildScriptPath} printed no bin directory`);

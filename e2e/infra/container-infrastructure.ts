@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import type { E2eInfrastructure, StartedInfrastructure } from './e2e-infrastructure.ts';
-import { createKubectlRunner } from './kubectl-runner.ts';
+import { createClusterApi } from './cluster-api.ts';
 import { settleAll } from './settle-all.ts';
 import { loadVersions } from './versions.ts';
-import { waitFor } from './wait-for.ts';
 
 const otlpGrpcPort = 4317;
 const queryPort = 16686;
@@ -16,8 +15,6 @@ const queryPort = 16686;
 export interface ContainerInfrastructureOptions {
   /** The kind binary; default KSPAN_E2E_KIND or `kind` on PATH. */
   readonly kindBinary?: string;
-  /** The kubectl binary; default KSPAN_E2E_KUBECTL or `kubectl` on PATH. */
-  readonly kubectlBinary?: string;
 }
 
 /**
@@ -28,14 +25,18 @@ export interface ContainerInfrastructureOptions {
 export class ContainerInfrastructure implements E2eInfrastructure {
   readonly runtime = 'containers' as const;
   readonly #kind: string;
-  readonly #kubectl: string;
 
   constructor(options: ContainerInfrastructureOptions = {}) {
     this.#kind = options.kindBinary ?? process.env.KSPAN_E2E_KIND ?? 'kind';
-    this.#kubectl = options.kubectlBinary ?? process.env.KSPAN_E2E_KUBECTL ?? 'kubectl';
   }
 
   async start(): Promise<StartedInfrastructure> {
+    const minor = process.env.KSPAN_E2E_KUBE_MINOR;
+    if (minor !== undefined && minor !== '') {
+      throw new Error(
+        `KSPAN_E2E_KUBE_MINOR=${minor} selects an older control plane built from source, which only the local runtime runs (KSPAN_E2E_INFRA=local)`,
+      );
+    }
     const versions = loadVersions();
     const workDir = await mkdtemp(join(tmpdir(), 'kspan-e2e-kind-'));
     const kubeconfigPath = join(workDir, 'kubeconfig');
@@ -72,19 +73,16 @@ export class ContainerInfrastructure implements E2eInfrastructure {
         ),
       ]);
       if (jaeger === undefined) throw new Error('unreachable');
-      const kubectl = createKubectlRunner(this.#kubectl, kubeconfigPath);
-      await waitFor(() => kubectl(['get', 'serviceaccount', 'default', '-n', 'default', '-o', 'name']), {
-        what: 'the default ServiceAccount',
-        timeoutMs: 60_000,
-        intervalMs: 500,
-      });
+      const api = createClusterApi(kubeconfigPath);
+      await api.waitForServiceAccount('default', 'default', 60_000);
       const host = jaeger.getHost();
       return {
         runtime: 'containers',
         kubeconfigPath,
         jaegerOtlpGrpcEndpoint: `http://${host}:${jaeger.getMappedPort(otlpGrpcPort)}`,
         jaegerQueryUrl: `http://${host}:${jaeger.getMappedPort(queryPort)}`,
-        kubectl,
+        cluster: api,
+        kubeVersion: await api.serverVersion(),
         stop,
         [Symbol.asyncDispose]: stop,
       };

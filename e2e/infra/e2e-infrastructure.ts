@@ -1,13 +1,7 @@
+import type { ClusterApi } from './cluster-api.ts';
+
 /** Which implementation provides the e2e cluster and trace backend. */
 export type InfrastructureRuntime = 'local' | 'containers';
-
-/** Options for one kubectl call. */
-export interface KubectlOptions {
-  /** Written to kubectl's standard input (e.g. a manifest for `apply -f -`). */
-  readonly input?: string;
-  /** Milliseconds before the call is killed; default 60 000. */
-  readonly timeoutMs?: number;
-}
 
 /** A running cluster plus Jaeger; `stop()` (or `await using`) tears both down. */
 export interface StartedInfrastructure extends AsyncDisposable {
@@ -18,8 +12,10 @@ export interface StartedInfrastructure extends AsyncDisposable {
   readonly jaegerOtlpGrpcEndpoint: string;
   /** Base URL of Jaeger's query service (HTTP API and UI), e.g. `http://127.0.0.1:16686`. */
   readonly jaegerQueryUrl: string;
-  /** Runs kubectl against the cluster and resolves with its stdout; rejects with its stderr. */
-  kubectl(args: readonly string[], options?: KubectlOptions): Promise<string>;
+  /** The cluster's API with the admin credentials of `kubeconfigPath`. */
+  readonly cluster: ClusterApi;
+  /** The control plane's version as its API server reports it (`/version` gitVersion), e.g. `v1.36.1`. */
+  readonly kubeVersion: string;
   /** Tears everything down; safe to call more than once. */
   stop(): Promise<void>;
 }

@@ -133,7 +133,6 @@ function kwokctlEnv(binaries: E2eBinaries, workDir: string, kubeVersion: string)
     PATH: `${binaries.dir}:${process.env.PATH ?? ''}`,
     KWOK_WORKDIR: workDir,
     KWOK_KUBE_VERSION: kubeVersion,
-    KWOK_KUBECTL_BINARY: binaries.kubectl,
     KWOK_RUNTIME: 'binary',
   };
 }

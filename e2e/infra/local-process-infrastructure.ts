@@ -2,14 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBinaries, type EnsureBinariesOptions } from './binary-cache.ts';
+import { createClusterApi } from './cluster-api.ts';
 import type { E2eInfrastructure, StartedInfrastructure } from './e2e-infrastructure.ts';
 import { fakeNodesManifest } from './fake-nodes.ts';
 import { startJaegerProcess, type RunningJaeger } from './jaeger-process.ts';
-import { createKubectlRunner } from './kubectl-runner.ts';
 import { createKwokCluster, type KwokCluster } from './kwok-cluster.ts';
 import { settleAll } from './settle-all.ts';
-import { loadVersions } from './versions.ts';
-import { waitFor } from './wait-for.ts';
+import { kubeVersionFor } from './versions.ts';
 
 /** Options for {@link LocalProcessInfrastructure}. */
 export interface LocalProcessInfrastructureOptions extends EnsureBinariesOptions {
@@ -18,6 +17,9 @@ export interface LocalProcessInfrastructureOptions extends EnsureBinariesOptions
   /** Keep the work directory (configs, component logs) after stop; default: KSPAN_E2E_KEEP=1. */
   readonly keepWorkDir?: boolean;
 }
+
+/** The environment variable that selects an older control plane (versions.json `.minors`), e.g. `1.27`. */
+export const kubeMinorEnvVar = 'KSPAN_E2E_KUBE_MINOR';
 
 /**
  * Docker-free infrastructure: Jaeger and a kwok cluster (etcd, kube-apiserver,
@@ -33,8 +35,10 @@ export class LocalProcessInfrastructure implements E2eInfrastructure {
   }
 
   async start(): Promise<StartedInfrastructure> {
-    const binaries = await ensureBinaries(this.#options);
-    const versions = loadVersions();
+    const envMinor = process.env[kubeMinorEnvVar];
+    const kubeMinor = this.#options.kubeMinor ?? (envMinor !== undefined && envMinor !== '' ? envMinor : undefined);
+    const kubeVersion = kubeVersionFor(kubeMinor);
+    const binaries = await ensureBinaries({ ...this.#options, kubeMinor });
     const workDir = await mkdtemp(join(tmpdir(), 'kspan-e2e-'));
     const keep = this.#options.keepWorkDir ?? process.env.KSPAN_E2E_KEEP === '1';
     let jaeger: RunningJaeger | undefined;
@@ -54,27 +58,26 @@ export class LocalProcessInfrastructure implements E2eInfrastructure {
         startJaegerProcess({ binary: binaries.jaeger, workDir }).then((j) => (jaeger = j)),
         createKwokCluster({
           binaries,
-          kubeVersion: versions.go.kubernetes.version,
+          kubeVersion,
           workDir,
           name: `kspan-e2e-${process.pid}-${Date.now().toString(36)}`,
         }).then((c) => (cluster = c)),
       ]);
       if (jaeger === undefined || cluster === undefined) throw new Error('unreachable');
-      const kubectl = createKubectlRunner(binaries.kubectl, cluster.kubeconfigPath);
-      await kubectl(['apply', '-f', '-'], { input: fakeNodesManifest(this.#options.nodes ?? 2) });
-      await kubectl(['wait', '--for=condition=Ready', 'node', '--all', '--timeout=60s'], { timeoutMs: 70_000 });
+      const api = createClusterApi(cluster.kubeconfigPath);
+      await api.apply(fakeNodesManifest(this.#options.nodes ?? 2));
+      await api.waitForNodesReady(this.#options.nodes ?? 2, 60_000);
       // Pods cannot be created before the controller manager has made the default ServiceAccount.
-      await waitFor(() => kubectl(['get', 'serviceaccount', 'default', '-n', 'default', '-o', 'name']), {
-        what: 'the default ServiceAccount',
-        timeoutMs: 60_000,
-        intervalMs: 500,
-      });
+      await api.waitForServiceAccount('default', 'default', 60_000);
+      const served = await api.serverVersion();
+      if (served !== kubeVersion) throw new Error(`the API server reports ${served}, expected ${kubeVersion}`);
       const started: StartedInfrastructure = {
         runtime: 'local',
         kubeconfigPath: cluster.kubeconfigPath,
         jaegerOtlpGrpcEndpoint: jaeger.otlpGrpcEndpoint,
         jaegerQueryUrl: jaeger.queryUrl,
-        kubectl,
+        cluster: api,
+        kubeVersion: served,
         stop,
         [Symbol.asyncDispose]: stop,
       };

@@ -31,17 +31,7 @@ async function timed<T>(label: string, step: () => Promise<T>): Promise<T> {
 }
 
 async function listEvents(infra: StartedInfrastructure): Promise<EventSummary[]> {
-  const list = JSON.parse(await infra.kubectl(['get', 'events', '-A', '-o', 'json'])) as {
-    items: Array<{
-      reason?: string;
-      message?: string;
-      count?: number;
-      source?: { component?: string };
-      reportingComponent?: string;
-      involvedObject: { kind?: string; name?: string };
-    }>;
-  };
-  return list.items.map((e) => ({
+  return (await infra.cluster.listEvents()).map((e) => ({
     reason: e.reason ?? '',
     component: e.source?.component || e.reportingComponent || '',
     kind: e.involvedObject.kind ?? '',
@@ -100,11 +90,11 @@ async function main(): Promise<void> {
   try {
     console.error(`[smoke] kubeconfig ${infra.kubeconfigPath}`);
     console.error(`[smoke] jaeger otlp ${infra.jaegerOtlpGrpcEndpoint}, query ${infra.jaegerQueryUrl}`);
-    console.log(await infra.kubectl(['get', 'nodes', '-o', 'wide']));
+    console.log(`control plane ${infra.kubeVersion}`);
 
     await timed('deployment events (create → Started)', async () => {
-      await infra.kubectl(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2']);
-      await infra.kubectl(['run', 'broken', '--image=registry.invalid/does-not-exist:1.0', '--restart=Never']);
+      await infra.cluster.createDeployment('web', 'nginx:1.27', 2);
+      await infra.cluster.createPod('broken', 'registry.invalid/does-not-exist:1.0');
       await waitForEvents(infra, ['deployment-controller/ScalingReplicaSet'], 'web');
       await waitForEvents(
         infra,
@@ -118,18 +108,20 @@ async function main(): Promise<void> {
         ],
         'web-',
       );
-      await infra.kubectl(['rollout', 'status', 'deployment/web', '--timeout=60s'], { timeoutMs: 70_000 });
+      await infra.cluster.waitForRollout('web', 60_000);
     });
     await timed('bad image events (Failed, BackOff)', () =>
       waitForEvents(infra, ['kubelet/Pulling', 'kubelet/Failed', 'kubelet/BackOff'], 'broken'),
     );
     await timed('deletion events (Killing)', async () => {
-      await infra.kubectl(['scale', 'deployment/web', '--replicas=1']);
+      await infra.cluster.scaleDeployment('web', 1);
       await waitForEvents(infra, ['replicaset-controller/SuccessfulDelete', 'kubelet/Killing'], 'web-');
     });
 
-    console.log(await infra.kubectl(['get', 'events', '-A', '-o', 'wide', '--sort-by=.lastTimestamp']));
-    const backOff = (await listEvents(infra)).find((e) => e.name === 'broken' && e.reason === 'BackOff');
+    const events = await listEvents(infra);
+    for (const e of events)
+      console.log(`${e.component.padEnd(22)} ${e.kind}/${e.name} ${e.reason} x${e.count}: ${e.message}`);
+    const backOff = events.find((e) => e.name === 'broken' && e.reason === 'BackOff');
     console.log(`BackOff on pod/broken: count=${backOff?.count}, message=${JSON.stringify(backOff?.message)}`);
 
     await timed('OTLP trace round trip', async () => {

@@ -8,6 +8,8 @@ export interface E2eVersions {
     readonly etcd: { readonly module: string; readonly version: string };
     readonly kwok: { readonly module: string; readonly version: string };
   };
+  /** Older control planes, by minor (`1.27`): build.sh minor <M.N>. */
+  readonly minors: Readonly<Record<string, { readonly version: string; readonly stagingVersion: string } | string>>;
   readonly containers: {
     readonly jaegerImage: string;
     readonly kindVersion: string;
@@ -19,4 +21,17 @@ export interface E2eVersions {
 export function loadVersions(): E2eVersions {
   const path = new URL('./versions.json', import.meta.url);
   return JSON.parse(readFileSync(path, 'utf8')) as E2eVersions;
+}
+
+/** The Kubernetes version of the control plane: the pinned one, or that of an older minor from `.minors`. */
+export function kubeVersionFor(minor: string | undefined, versions: E2eVersions = loadVersions()): string {
+  if (minor === undefined) return versions.go.kubernetes.version;
+  const spec = versions.minors[minor];
+  if (spec === undefined || typeof spec === 'string') {
+    const known = Object.entries(versions.minors)
+      .filter(([, v]) => typeof v !== 'string')
+      .map(([k]) => k);
+    throw new Error(`unknown Kubernetes minor '${minor}' (versions.json .minors has ${known.join(', ')})`);
+  }
+  return spec.version;
 }
