@@ -369,7 +369,10 @@ build_minor() {
   # computed from the zip the module proxy served.
   local nosum; nosum=$(jq -r '.noSumDb // [] | join(",")' <<<"$spec")
   local pkgs=() n; for n in "${names[@]}"; do pkgs+=("$kube_module/cmd/$n"); done
-  GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}$nosum" go_build "kubernetes-$minor" "$dir" "$bin" "$ldflags_base$(kube_version_ldflags "$version")" "${pkgs[@]}"
+  # Build tags, e.g. providerless: leaves out the in-tree cloud providers (and the Azure, GCE, vSphere
+  # SDKs they link) that releases before 1.31 still carry; a kwok cluster has no cloud.
+  local tags; tags=$(jq -r '.tags // [] | join(",")' <<<"$spec")
+  GOFLAGS="$GOFLAGS${tags:+ -tags=$tags}" GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}$nosum" go_build "kubernetes-$minor" "$dir" "$bin" "$ldflags_base$(kube_version_ldflags "$version")" "${pkgs[@]}"
   echo "$bin"
 }
 

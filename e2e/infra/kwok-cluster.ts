@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { E2eBinaries } from './binary-cache.ts';
 import { freePorts } from './free-port.ts';
+import { kwokStagesFor } from './kubelet-wording.ts';
 
 /** The kwok Stages that make fake nodes Ready and make pods emit the kubelet's events. */
 export const kwokStagesPath = fileURLToPath(new URL('./kwok-stages.yaml', import.meta.url));
@@ -50,6 +51,9 @@ export async function createKwokCluster(options: KwokClusterOptions): Promise<Kw
     },
   };
   const kwokctlConfigPath = join(workDir, 'kwokctl.yaml');
+  // The kubelet's messages as the chosen control plane's kubelet words them.
+  const stagesPath = join(workDir, 'kwok-stages.yaml');
+  await writeFile(stagesPath, await kwokStagesFor(kwokStagesPath, options.kubeVersion));
   const [apiserver, etcd, etcdPeer, controllerManager, scheduler, kwokController] = (await freePorts(6)) as [
     number,
     number,
@@ -72,7 +76,7 @@ export async function createKwokCluster(options: KwokClusterOptions): Promise<Kw
     '--config',
     kwokctlConfigPath,
     '--config',
-    kwokStagesPath,
+    stagesPath,
     '--kubeconfig',
     kubeconfigPath,
     '--kube-apiserver-port',
