@@ -19,7 +19,8 @@
 # - One wrapper module requires every component, so Go's version selection picks ONE version of
 #   each shared dependency (client-go, grpc, otel, x/net, ...): a package compiled for etcd is reused
 #   by kwok, the control plane and Jaeger from the Go build cache instead of compiled again at a
-#   slightly different version.
+#   slightly different version. (Jaeger builds from a copy that keeps the few dependencies whose newer
+#   releases dropped an API it calls at its own version: jaeger_own_versions.)
 # - Jaeger is built from a main of our own that links only what the suite uses (OTLP receiver,
 #   batch processor, memory storage, jaeger_query, healthcheckv2), not cmd/jaeger with its Kafka,
 #   Prometheus, tail-sampling, Zipkin, AWS-auth... components. The Jaeger code is unmodified.
@@ -317,11 +318,25 @@ build_kubectl() {
   go_build kubectl "$wrapper_dir" "$default_bin" "$ldflags_base$(kube_version_ldflags "$kube_version")" "$kube_module/cmd/kubectl"
 }
 
+# Dependencies whose newer releases (selected because Kubernetes requires them) dropped an API that
+# Jaeger calls: Jaeger is built with the version its own go.mod requires. otelhttp: WithRouteTag is
+# gone in v0.65.0 (Kubernetes v1.36.1), Jaeger v1.76.0 calls it (cmd/query/app/apiv3).
+jaeger_own_versions=(go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp)
+
 build_jaeger() {
   all_present "$default_bin" jaeger && { log "jaeger: cached"; return; }
   default_wrapper
-  strip_es_typed_api "$wrapper_dir"
-  go_build jaeger "$wrapper_dir" "$default_bin" "$ldflags_base -X $jaeger_module/internal/version.latestVersion=$(pin .go.jaeger.release)" ./jaeger
+  # A copy of the wrapper, so that these edits do not reach the other components.
+  local dir="$tmp_root/default-jaeger" m v
+  cp -r "$wrapper_dir" "$dir"
+  local gomod; gomod=$(module_gomod "$jaeger_module" "$jaeger_version")
+  for m in "${jaeger_own_versions[@]}"; do
+    v=$( (cd "$(dirname "$gomod")" && go mod edit -json "$gomod") | jq -er --arg m "$m" '.Require[] | select(.Path == $m) | .Version') \
+      || die "jaeger: $jaeger_module@$jaeger_version does not require $m any more; drop it from jaeger_own_versions"
+    (cd "$dir" && go mod edit -replace="$m=$m@$v")
+  done
+  strip_es_typed_api "$dir"
+  go_build jaeger "$dir" "$default_bin" "$ldflags_base -X $jaeger_module/internal/version.latestVersion=$(pin .go.jaeger.release)" ./jaeger
 }
 
 build_kind() {
