@@ -13,7 +13,7 @@ function span(traceId: string, spanId: string, name: string, startUs: number, pa
     startUs,
     endUs: startUs + 10,
     serviceName: 'svc',
-    attributes: { 'k8s.event.message': name },
+    attributes: { 'kspan.event.message': name },
     events: [],
     status: 'unset',
   };

@@ -46,18 +46,18 @@ describe('engine bounds', () => {
     // Repeats every 2 min keep the trace from ever being idle for 5 min.
     for (const r of [...rollout, ...backOff(90 * MIN, 120)]) engine.push(r);
     expect(emitted.length).toBeGreaterThan(0);
-    const first = emitted.find((s) => s.attributes['k8s.event.uid'] === 'b1');
+    const first = emitted.find((s) => s.attributes['kspan.event.uid'] === 'b1');
     expect(first?.endUs ?? Infinity).toBeLessThanOrEqual(Date.UTC(2024, 4, 5, 16, 22) * 1000 + 62 * MIN * 1e6);
     engine.close();
   });
 
   it('keeps at most maxRepeatEvents repetitions as span events and counts the rest', () => {
     const { spans } = replay([...rollout, ...backOff(99 * 10, 10)]);
-    const span = spans.find((s) => s.attributes['k8s.event.uid'] === 'b1');
+    const span = spans.find((s) => s.attributes['kspan.event.uid'] === 'b1');
     // 100 occurrences: the first is the span, 99 repetitions, 32 shown.
     expect(span?.events).toHaveLength(32);
     expect(span?.attributes['kspan.repeats_not_shown']).toBe(67);
-    expect(span?.attributes['k8s.event.count']).toBe(100);
+    expect(span?.attributes['kspan.event.count']).toBe(100);
   });
 
   it('forgets exported Events after the Event TTL (memory follows the cluster, not history)', () => {
@@ -74,7 +74,7 @@ describe('engine bounds', () => {
       again.push(r);
     again.close();
     engine.close();
-    const [, second] = spans.filter((s) => s.attributes['k8s.event.uid'] === 'c1');
+    const [, second] = spans.filter((s) => s.attributes['kspan.event.uid'] === 'c1');
     expect(second?.attributes['kspan.rule']).not.toBe('earlier-occurrence');
   });
 });

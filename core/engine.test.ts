@@ -15,7 +15,7 @@ const deployment = [
 ];
 
 function byEvent(spans: readonly KspanSpan[], uid: string): KspanSpan {
-  const s = spans.find((x) => x.attributes['k8s.event.uid'] === uid);
+  const s = spans.find((x) => x.attributes['kspan.event.uid'] === uid);
   if (s === undefined) throw new Error(`no span for event ${uid}`);
   return s;
 }
@@ -262,7 +262,7 @@ describe('lifecycle', () => {
     const { spans } = replay(records);
     const backoffs = spans.filter((s) => s.name === 'Pod.BackOff');
     expect(backoffs).toHaveLength(1);
-    expect(backoffs[0]).toMatchObject({ status: 'error', attributes: { 'k8s.event.count': 30 } });
+    expect(backoffs[0]).toMatchObject({ status: 'error', attributes: { 'kspan.event.count': 30 } });
     expect(backoffs[0]?.events).toHaveLength(29);
     expect((backoffs[0]?.endUs ?? 0) - (backoffs[0]?.startUs ?? 0)).toBe(29_000_000);
   });
@@ -379,13 +379,13 @@ describe('bad input never crashes the engine', () => {
     engine.push(ev(1, 's1', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 0 to 1'));
     engine.close();
     expect(engine.diagnostics.total).toBeGreaterThan(0);
-    expect(spans.some((s) => s.attributes['k8s.event.uid'] === 's1')).toBe(true);
+    expect(spans.some((s) => s.attributes['kspan.event.uid'] === 's1')).toBe(true);
   });
 
   it('a duplicate delivery is dropped and counted', () => {
     const e = ev(1, 's1', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 0 to 1');
     const { spans, diagnostics } = replay([...deployment, e, e, { ...e, at: '2024-05-05T16:22:03.000Z' }]);
-    expect(spans.filter((s) => s.attributes['k8s.event.uid'] === 's1')).toHaveLength(1);
+    expect(spans.filter((s) => s.attributes['kspan.event.uid'] === 's1')).toHaveLength(1);
     expect(diagnostics.duplicate).toBe(2);
   });
 });

@@ -223,6 +223,11 @@ export class Engine {
       },
       this.diagnostics,
     );
+    // A Pod's node, once known (its spec, or the scheduler's assignment): `k8s.node.name` on all its spans.
+    if (target.object.kind === 'Pod' && span.attributes['k8s.node.name'] === undefined) {
+      const podNode = this.objects.nodeOf(objKey);
+      if (podNode !== undefined) span.attributes['k8s.node.name'] = podNode;
+    }
     if (heads) {
       if (root.startUs < span.startUs) {
         span.attributes['kspan.clamped'] = true;

@@ -19,7 +19,7 @@ const rollout = [
 ];
 
 function spansOf(spans: readonly KspanSpan[], uid: string): KspanSpan[] {
-  return spans.filter((x) => x.attributes['k8s.event.uid'] === uid);
+  return spans.filter((x) => x.attributes['kspan.event.uid'] === uid);
 }
 
 function one(spans: readonly KspanSpan[], uid: string): KspanSpan {

@@ -22,6 +22,7 @@ function toEventObject(ref: ObjectReference | undefined, fallbackNamespace: stri
     apiVersion: typeof ref.apiVersion === 'string' ? ref.apiVersion : undefined,
     resourceVersion:
       typeof ref.resourceVersion === 'string' && ref.resourceVersion !== '' ? ref.resourceVersion : undefined,
+    fieldPath: typeof ref.fieldPath === 'string' && ref.fieldPath !== '' ? ref.fieldPath : undefined,
   };
 }
 

@@ -7,6 +7,8 @@ export interface EventObject {
   readonly apiVersion?: string;
   /** The object's `resourceVersion` when the reporter recorded the event (the version it acted on). */
   readonly resourceVersion?: string;
+  /** The part of the object the event is about (`spec.containers{app}`: a container). */
+  readonly fieldPath?: string;
 }
 
 /** The Event annotation that makes an Event the root of what follows (Go kspan's convention; Flux v1 `Sync`). */

@@ -7,16 +7,16 @@ import type { SpanState } from './span-state.ts';
  */
 export function recordRepeat(span: SpanState, event: NormalizedEvent, maxRepeatEvents: number): void {
   span.count = Math.max(span.count, event.count);
-  span.attributes['k8s.event.count'] = span.count;
-  if (event.message !== '' && event.message !== span.attributes['k8s.event.message'])
-    span.attributes['k8s.event.last_message'] = event.message;
+  span.attributes['kspan.event.count'] = span.count;
+  if (event.message !== '' && event.message !== span.attributes['kspan.event.message'])
+    span.attributes['kspan.event.last_message'] = event.message;
   span.lastUs = Math.max(span.lastUs, event.timeUs);
   span.trace.lastUs = Math.max(span.trace.lastUs, event.timeUs);
   if (span.events.length < maxRepeatEvents) {
     span.events.push({
       name: 'repeated',
       timeUs: Math.max(event.timeUs, span.startUs),
-      attributes: { 'k8s.event.count': event.count },
+      attributes: { 'kspan.event.count': event.count },
     });
   } else {
     span.droppedRepeats += 1;

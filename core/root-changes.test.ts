@@ -63,7 +63,7 @@ describe('what changed, on the root span', () => {
   ])('$name', ({ gens, changes }) => {
     const root = rootOf(gens);
     expect(root.attributes['kspan.changes']).toBe(changes);
-    expect(root.attributes['k8s.field_manager']).toBe('kubectl');
+    expect(root.attributes['kspan.field_manager']).toBe('kubectl');
     const events = root.events.filter((e) => e.name === 'spec.changed').map((e) => e.attributes['kspan.change']);
     expect(events).toEqual(changes === undefined ? [] : changes.split('; '));
   });

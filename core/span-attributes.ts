@@ -30,28 +30,37 @@ function describe(attrs: Record<string, AttributeValue>, o: EventObject, uid: st
   if (uid !== undefined) attrs[keys.uid] = uid;
 }
 
-/** `k8s.namespace.name`, the semantic-convention name/uid of the object's kind, and `k8s.object.*`. */
+/** `k8s.namespace.name`, the semantic-convention name/uid of the object's kind, and `kspan.object.*`. */
 function describeObject(attrs: Record<string, AttributeValue>, o: EventObject, uid: string | undefined): void {
   if (o.namespace !== '') attrs['k8s.namespace.name'] = o.namespace;
   describe(attrs, o, uid);
-  attrs['k8s.object.kind'] = o.kind;
-  attrs['k8s.object.name'] = o.name;
-  if (uid !== undefined) attrs['k8s.object.uid'] = uid;
+  attrs['kspan.object.kind'] = o.kind;
+  attrs['kspan.object.name'] = o.name;
+  if (uid !== undefined) attrs['kspan.object.uid'] = uid;
 }
 
 /** Attributes of a synthesized root span: the root object at its generation, and the change that made it. */
 export function rootAttributes(root: RootRef, segment: number): Record<string, AttributeValue> {
   const attrs: Record<string, AttributeValue> = {};
   describeObject(attrs, root, root.uid);
-  attrs['k8s.object.generation'] = root.generation;
-  attrs['k8s.field_manager'] = root.manager;
-  attrs['k8s.operation'] = root.operation;
+  attrs['kspan.object.generation'] = root.generation;
+  attrs['kspan.field_manager'] = root.manager;
+  attrs['kspan.operation'] = root.operation;
   attrs['kspan.root'] = true;
   attrs['kspan.rule'] = 'root-object';
   if (segment > 0) attrs['kspan.segment'] = segment;
   if (root.changes !== undefined && root.changes.length > 0)
     attrs['kspan.changes'] = root.changes.map((c) => c.text).join('; ');
   return attrs;
+}
+
+/** A container named by a field path: `spec.containers{app}`, `spec.initContainers{init}`, `spec.ephemeralContainers{debug}`. */
+const CONTAINER_FIELD_PATH = /^spec\.(?:containers|initContainers|ephemeralContainers)\{([^}]+)\}/;
+
+/** The container an event is about (`k8s.container.name`), from its object's field path. */
+export function containerOf(o: EventObject): string | undefined {
+  if (o.kind !== 'Pod' || o.fieldPath === undefined) return undefined;
+  return CONTAINER_FIELD_PATH.exec(o.fieldPath)?.[1];
 }
 
 /** Attributes of an event's span: semantic conventions for the objects, the event's own fields, and kspan's. */
@@ -65,18 +74,21 @@ export function eventAttributes(
   if (object !== actor) describe(attrs, actor, actor.uid);
   describeObject(attrs, object, objectUid);
   if (object !== actor) {
-    attrs['k8s.actor.kind'] = actor.kind;
-    attrs['k8s.actor.name'] = actor.name;
+    attrs['kspan.actor.kind'] = actor.kind;
+    attrs['kspan.actor.name'] = actor.name;
   }
-  attrs['k8s.event.uid'] = event.uid;
-  attrs['k8s.event.name'] = event.name;
-  attrs['k8s.event.reason'] = event.reason;
-  attrs['k8s.event.type'] = event.type;
-  attrs['k8s.event.message'] = event.message;
-  attrs['k8s.event.count'] = event.count;
-  attrs['k8s.event.api'] = event.api;
-  if (event.action !== undefined) attrs['k8s.event.action'] = event.action;
-  if (event.instance !== '') attrs['k8s.event.reporting_instance'] = event.instance;
+  attrs['kspan.event.uid'] = event.uid;
+  attrs['kspan.event.name'] = event.name;
+  attrs['kspan.event.reason'] = event.reason;
+  attrs['kspan.event.type'] = event.type;
+  attrs['kspan.event.message'] = event.message;
+  attrs['kspan.event.count'] = event.count;
+  attrs['kspan.event.api'] = event.api;
+  if (event.action !== undefined) attrs['kspan.event.action'] = event.action;
+  const container = containerOf(object);
+  if (container !== undefined) attrs['k8s.container.name'] = container;
+  else if (object.fieldPath !== undefined) attrs['kspan.object.field_path'] = object.fieldPath;
+  if (event.instance !== '') attrs['kspan.event.reporting_instance'] = event.instance;
   // The kubelet reports its node name as the instance.
   if (event.component === 'kubelet' && event.instance !== '' && attrs['k8s.node.name'] === undefined)
     attrs['k8s.node.name'] = event.instance;

@@ -25,7 +25,7 @@ export interface TreeOptions {
 }
 
 function text(a: KspanSpan): string {
-  const m = a.attributes['k8s.event.message'];
+  const m = a.attributes['kspan.event.message'];
   return typeof m === 'string' ? m : '';
 }
 
@@ -47,15 +47,15 @@ function label(span: KspanSpan, rootStartUs: number, options: TreeOptions): stri
   const parts = [span.name, span.serviceName];
   if (a['kspan.root'] === true) {
     const ns = a['k8s.namespace.name'];
-    parts.push(`${typeof ns === 'string' ? `${ns}/` : ''}${String(a['k8s.object.name'])}`);
-    if (options.generations !== false) parts.push(`gen ${String(a['k8s.object.generation'])}`);
+    parts.push(`${typeof ns === 'string' ? `${ns}/` : ''}${String(a['kspan.object.name'])}`);
+    if (options.generations !== false) parts.push(`gen ${String(a['kspan.object.generation'])}`);
     const changes = a['kspan.changes'];
     if (options.changes !== false && typeof changes === 'string' && changes !== '') parts.push(`{${changes}}`);
   } else {
-    const message = a['k8s.event.message'];
+    const message = a['kspan.event.message'];
     if (typeof message === 'string' && message !== '') parts.push(JSON.stringify(message));
   }
-  const count = a['k8s.event.count'];
+  const count = a['kspan.event.count'];
   if (typeof count === 'number' && count > 1) parts.push(`×${count}`);
   if (span.status === 'error') parts.push('[error]');
   if (options.clampMarks !== false && a['kspan.clamped'] === true) parts.push('[clamped]');

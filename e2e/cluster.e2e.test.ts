@@ -54,12 +54,14 @@ async function settledTraces(
   return waitFor(
     async () => {
       const all = await spansFromJaeger((infra as StartedInfrastructure).jaegerQueryUrl);
-      const roots = all.filter((r) => r.attributes['kspan.root'] === true && r.attributes['k8s.object.name'] === name);
-      const wanted = roots.filter((r) => generations.includes(Number(r.attributes['k8s.object.generation'])));
+      const roots = all.filter(
+        (r) => r.attributes['kspan.root'] === true && r.attributes['kspan.object.name'] === name,
+      );
+      const wanted = roots.filter((r) => generations.includes(Number(r.attributes['kspan.object.generation'])));
       const traceIds = new Set(wanted.map((r) => r.traceId));
       const mine = all.filter((s) => traceIds.has(s.traceId));
       const complete =
-        new Set(wanted.map((r) => Number(r.attributes['k8s.object.generation']))).size === generations.length &&
+        new Set(wanted.map((r) => Number(r.attributes['kspan.object.generation']))).size === generations.length &&
         done(mine);
       const stable = complete && mine.length === previous;
       previous = complete ? mine.length : -1;

@@ -1,6 +1,7 @@
 import { detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_NAMESPACE, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { ATTR_K8S_CLUSTER_NAME, ATTR_K8S_CLUSTER_UID } from '@opentelemetry/semantic-conventions/incubating';
+import { KSPAN_VERSION } from '../common/version.ts';
 
 /** The cluster the spans describe (given or discovered: these win over `OTEL_RESOURCE_ATTRIBUTES`). */
 export interface ClusterIdentity {
@@ -28,7 +29,7 @@ export class SpanResources {
   constructor(cluster: ClusterIdentity = {}, detected: Resource = resourceFromAttributes({})) {
     const defaults = resourceFromAttributes({
       [ATTR_SERVICE_NAMESPACE]: 'kubernetes',
-      [ATTR_SERVICE_VERSION]: '0.1.0',
+      [ATTR_SERVICE_VERSION]: KSPAN_VERSION,
     });
     const identity = resourceFromAttributes({
       ...(cluster.name !== undefined && cluster.name !== '' ? { [ATTR_K8S_CLUSTER_NAME]: cluster.name } : {}),

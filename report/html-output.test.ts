@@ -14,7 +14,7 @@ const SPAN: KspanSpan = {
   startUs: 1_000_000,
   endUs: 2_000_000,
   serviceName: 'kubectl',
-  attributes: { 'kspan.root': true, 'k8s.object.name': 'web', 'k8s.object.generation': 1 },
+  attributes: { 'kspan.root': true, 'kspan.object.name': 'web', 'kspan.object.generation': 1 },
   events: [],
   status: 'unset',
 };

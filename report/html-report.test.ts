@@ -57,13 +57,13 @@ describe('renderHtmlReport', () => {
   const html = renderHtmlReport(spans, { title: 'title with <b>tags</b> & "quotes"' });
 
   it('keeps an untrusted Event message as data: no markup of it reaches the page', () => {
-    const message = spans.map((s) => s.attributes['k8s.event.message']).find((m) => String(m).includes('</script>'));
+    const message = spans.map((s) => s.attributes['kspan.event.message']).find((m) => String(m).includes('</script>'));
     expect(message).toBeDefined();
     expect(html.match(/<script/g)).toHaveLength(2); // the data element and the page's own script
     expect(html).not.toContain('<img');
     expect(html).not.toContain('document.title="pwned"');
     const data = embedded(html);
-    const all = data.traces.flatMap((t) => t.spans.map((s) => s.a['k8s.event.message']));
+    const all = data.traces.flatMap((t) => t.spans.map((s) => s.a['kspan.event.message']));
     expect(all).toContain(message);
   });
 

@@ -159,7 +159,7 @@ describe('filters and tree', () => {
           JSON.parse(document.getElementById('kspan-data')?.textContent ?? '') as {
             traces: { spans: { a: Record<string, unknown> }[] }[];
           }
-        ).traces.filter((t) => t.spans.some((s) => s.a['k8s.event.reason'] === 'NodeNotReady')).length,
+        ).traces.filter((t) => t.spans.some((s) => s.a['kspan.event.reason'] === 'NodeNotReady')).length,
     );
     expect(withReason).toBeGreaterThan(0);
     expect(withReason).toBeLessThan(all);

@@ -34,9 +34,9 @@ function span(
     status: 'unset',
   };
 }
-const rootSpan = span('R', undefined, { 'kspan.root': true, 'k8s.object.uid': 'd1', 'k8s.object.generation': 1 });
+const rootSpan = span('R', undefined, { 'kspan.root': true, 'kspan.object.uid': 'd1', 'kspan.object.generation': 1 });
 const ev = (id: string, parent: string | undefined, uid: string, trace = 't1', rule = 'x') =>
-  span(id, parent, { 'k8s.event.uid': uid, 'kspan.rule': rule }, trace);
+  span(id, parent, { 'kspan.event.uid': uid, 'kspan.rule': rule }, trace);
 
 describe('scoreRun', () => {
   it.each([

@@ -51,8 +51,9 @@ export function emptyScore(): RunScore {
 /** The truth key of a span: its Event UID, or `root:<uid>:<generation>` for a synthesized root. */
 export function truthKeyOf(span: KspanSpan): string | undefined {
   const a = span.attributes;
-  if (a['kspan.root'] === true) return `root:${String(a['k8s.object.uid'])}:${String(a['k8s.object.generation'] ?? 0)}`;
-  const uid = a['k8s.event.uid'];
+  if (a['kspan.root'] === true)
+    return `root:${String(a['kspan.object.uid'])}:${String(a['kspan.object.generation'] ?? 0)}`;
+  const uid = a['kspan.event.uid'];
   return typeof uid === 'string' ? uid : undefined;
 }
 

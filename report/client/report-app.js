@@ -76,11 +76,13 @@
     const r = t.spans[0];
     const a = r.a;
     const obj =
-      a['k8s.object.name'] !== undefined
-        ? `${a['k8s.namespace.name'] ? `${a['k8s.namespace.name']}/` : ''}${a['k8s.object.name']}`
+      a['kspan.object.name'] !== undefined
+        ? `${a['k8s.namespace.name'] ? `${a['k8s.namespace.name']}/` : ''}${a['kspan.object.name']}`
         : '';
     const gen =
-      a['kspan.root'] === true && a['k8s.object.generation'] !== undefined ? ` gen ${a['k8s.object.generation']}` : '';
+      a['kspan.root'] === true && a['kspan.object.generation'] !== undefined
+        ? ` gen ${a['kspan.object.generation']}`
+        : '';
     return `${r.n}  ${obj}${gen}`;
   }
 
@@ -100,8 +102,8 @@
     for (const s of t.spans) {
       const a = s.a;
       if (typeof a['k8s.namespace.name'] === 'string') t.ns.add(a['k8s.namespace.name']);
-      if (typeof a['k8s.object.kind'] === 'string') t.kinds.add(a['k8s.object.kind']);
-      if (typeof a['k8s.event.reason'] === 'string') t.reasons.add(a['k8s.event.reason']);
+      if (typeof a['kspan.object.kind'] === 'string') t.kinds.add(a['kspan.object.kind']);
+      if (typeof a['kspan.event.reason'] === 'string') t.reasons.add(a['kspan.event.reason']);
       if (s.e) t.errors++;
     }
   }
@@ -109,7 +111,7 @@
   function searchText(s) {
     if (s.q === undefined) {
       const a = s.a;
-      s.q = [s.n, s.s, s.id, str(a['k8s.event.message']), str(a['k8s.object.name']), str(a['k8s.namespace.name'])]
+      s.q = [s.n, s.s, s.id, str(a['kspan.event.message']), str(a['kspan.object.name']), str(a['k8s.namespace.name'])]
         .join('\n')
         .toLowerCase();
     }
@@ -232,8 +234,8 @@
   function spanMatches(s, q) {
     const a = s.a;
     if (nsSel.value !== '' && a['k8s.namespace.name'] !== nsSel.value) return false;
-    if (kindSel.value !== '' && a['k8s.object.kind'] !== kindSel.value) return false;
-    if (reasonSel.value !== '' && a['k8s.event.reason'] !== reasonSel.value) return false;
+    if (kindSel.value !== '' && a['kspan.object.kind'] !== kindSel.value) return false;
+    if (reasonSel.value !== '' && a['kspan.event.reason'] !== reasonSel.value) return false;
     return q === '' || searchText(s).includes(q);
   }
 
@@ -322,7 +324,7 @@
     const t = current;
     head.append(el('h2', '', t.label));
     const root = t.spans[0];
-    const manager = root.a['k8s.field_manager'];
+    const manager = root.a['kspan.field_manager'];
     head.append(
       el(
         'div',
@@ -421,7 +423,7 @@
       tw.title = collapsed.has(i) ? `expand (${s.x - i - 1} below)` : 'collapse';
     }
     label.append(tw, el('span', 'nm', s.n));
-    const count = s.a['k8s.event.count'];
+    const count = s.a['kspan.event.count'];
     if (typeof count === 'number' && count > 1) label.append(el('span', 'rep', `×${count}`));
     label.append(el('span', 'svc', s.s));
     const lane = el('div', 'lane');
@@ -499,7 +501,7 @@
       details.append(r);
     }
     if (s.e) details.append(el('p', 'status-error', `error${s.sm ? `: ${s.sm}` : ''}`));
-    const message = s.a['k8s.event.message'];
+    const message = s.a['kspan.event.message'];
     if (typeof message === 'string' && message !== '') details.append(el('p', 'message', message));
     const changes = s.a['kspan.changes'];
     if (typeof changes === 'string' && changes !== '') {
@@ -509,13 +511,13 @@
       details.append(ol);
     }
     const repeats = s.ev.filter((e) => e.n === 'repeated');
-    const count = s.a['k8s.event.count'];
+    const count = s.a['kspan.event.count'];
     if (repeats.length > 0 || (typeof count === 'number' && count > 1)) {
       details.append(el('strong', '', `Repeats ×${typeof count === 'number' ? count : repeats.length + 1}`));
       const ol = el('ol', 'repeats');
       ol.append(el('li', '', `+${dur(s.t0)}  first`));
       for (const e of repeats) {
-        const c = e.a['k8s.event.count'];
+        const c = e.a['kspan.event.count'];
         ol.append(
           el('li', '', `+${dur(e.t)}  ${iso(current.startUs + e.t)}${typeof c === 'number' ? `  count ${c}` : ''}`),
         );
@@ -574,7 +576,7 @@
       return;
     }
     const s = current.spans[Number(row.dataset.index)];
-    const message = str(s.a['k8s.event.message']);
+    const message = str(s.a['kspan.event.message']);
     const rule = str(s.a['kspan.rule']);
     tooltip.textContent = `${s.n} · ${s.s} · +${dur(s.t0)} · ${dur(s.t1 - s.t0)}${rule ? ` · rule ${rule}` : ''}${message ? `\n${message}` : ''}`;
     tooltip.style.whiteSpace = 'pre-wrap';
