@@ -3,7 +3,7 @@ import { UserError } from '../common/user-error.ts';
 import { DEFAULT_ENGINE_FLAGS } from '../common/engine-flags.ts';
 import { OTLP_PROTOCOLS } from '../export/otlp-config.ts';
 import type { ProductionRun } from './production-run.ts';
-import { DEFAULT_SHUTDOWN_GRACE, parseRunOptions, type RunFlags } from './run-options.ts';
+import { DEFAULT_SHUTDOWN_GRACE, DEFAULT_UI_MAX_SPANS, parseRunOptions, type RunFlags } from './run-options.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -72,6 +72,12 @@ export function registerRunCommand(program: Command): void {
       "SIGTERM to exit, flushing every span held; keep below the Pod's terminationGracePeriodSeconds",
       DEFAULT_SHUTDOWN_GRACE,
     )
+    .option(
+      '--ui',
+      'also serve /ui on the --metrics-addr port: the HTML timeline of the most recent traces (off by default: it shows event messages to whoever reaches the port)',
+      false,
+    )
+    .option('--ui-max-spans <n>', `spans of recent traces /ui keeps (default ${DEFAULT_UI_MAX_SPANS})`)
     .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stderr)', 'info')
     .action(async (flags: RunFlags) => {
       const options = parseRunOptions(flags);

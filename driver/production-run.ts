@@ -21,6 +21,7 @@ import { JsonLogger, type Logger } from './logger.ts';
 import type { RandomSource } from './random-source.ts';
 import type { RunOptions } from './run-options.ts';
 import { SpanExportQueue } from './span-export-queue.ts';
+import { RecentTraces } from './recent-traces.ts';
 import { StatusServer } from './status-server.ts';
 
 /** Edges a test (or an embedding program) may replace; production uses the defaults. */
@@ -134,9 +135,11 @@ export class ProductionRun {
       metrics.isLeader.set(1);
     }
     const ledger = this.ledger;
+    const recent = options.uiMaxSpans === undefined ? undefined : new RecentTraces(options.uiMaxSpans);
     const sink = {
       emit: (span: Parameters<ExportLedger['emit']>[0]) => {
         metrics.spansEmitted.inc();
+        recent?.add(span);
         ledger.emit(span);
       },
     };
@@ -161,7 +164,12 @@ export class ProductionRun {
       recorder: this.recordStream === undefined ? undefined : new NdjsonLogWriter(this.recordStream),
       random: edges.random,
     }));
-    this.status = new StatusServer({ registry: metrics.registry, ready: () => this.readiness(driver), logger });
+    this.status = new StatusServer({
+      registry: metrics.registry,
+      ready: () => this.readiness(driver),
+      logger,
+      ...(recent === undefined ? {} : { ui: () => recentTracesPage(recent, this.options.identity) }),
+    });
   }
 
   /** True when this replica can export now; otherwise why not (the /readyz body). */
@@ -246,4 +254,12 @@ export class ProductionRun {
     })();
     return this.stopping;
   }
+}
+
+/** The HTML report of the recent traces (report/ loads only when the page is first asked for). */
+async function recentTracesPage(recent: RecentTraces, identity: string): Promise<string> {
+  const { renderHtmlReport } = await import('../report/html-report.ts');
+  return renderHtmlReport(recent.spans(), {
+    title: `kspan run ${identity}: the ${recent.traceCount} most recent traces (${recent.size} spans)`,
+  });
 }

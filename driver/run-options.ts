@@ -30,6 +30,8 @@ export interface RunFlags {
   readonly maxQueueSize?: string;
   readonly maxQueueBytes: string;
   readonly shutdownGrace: string;
+  readonly ui?: boolean;
+  readonly uiMaxSpans?: string;
 }
 
 /** Validated settings of a production run. */
@@ -58,6 +60,8 @@ export interface RunOptions {
   readonly maxQueueBytes: number;
   /** SIGTERM to exit: keep below the Pod's terminationGracePeriodSeconds. */
   readonly shutdownGraceMs: number;
+  /** Serve the HTML report of recent traces at /ui on the status port, holding at most this many spans (off: undefined). */
+  readonly uiMaxSpans?: number;
 }
 
 /** `--shutdown-grace` default: below the Deployment's terminationGracePeriodSeconds (30 s), which a test checks. */
@@ -84,6 +88,11 @@ export function parseRunOptions(flags: RunFlags, env: NodeJS.ProcessEnv = proces
   if (maxQueueSize !== undefined && (!Number.isInteger(maxQueueSize) || maxQueueSize <= 0))
     throw new UserError(`--max-queue-size: expected a positive integer, got ${JSON.stringify(flags.maxQueueSize)}`);
   const maxQueueBytes = parseBytes(flags.maxQueueBytes, '--max-queue-bytes');
+  const uiMaxSpans = Number(flags.uiMaxSpans ?? DEFAULT_UI_MAX_SPANS);
+  if (!Number.isInteger(uiMaxSpans) || uiMaxSpans <= 0)
+    throw new UserError(`--ui-max-spans: expected a positive integer, got ${JSON.stringify(flags.uiMaxSpans)}`);
+  if (flags.uiMaxSpans !== undefined && flags.ui !== true)
+    throw new UserError('--ui-max-spans needs --ui (the page of recent traces is off by default)');
   let headers: Record<string, string> = {};
   if (flags.otlpHeadersFile !== undefined) {
     let text: string;
@@ -132,8 +141,12 @@ export function parseRunOptions(flags: RunFlags, env: NodeJS.ProcessEnv = proces
     maxQueueSize,
     maxQueueBytes,
     shutdownGraceMs: parseDurationMs(flags.shutdownGrace, '--shutdown-grace'),
+    ...(flags.ui === true ? { uiMaxSpans } : {}),
   };
 }
+
+/** Spans `--ui` keeps for its page by default: whole recent traces, about 10 MB. */
+export const DEFAULT_UI_MAX_SPANS = 5000;
 
 const BYTE_UNITS: Record<string, number> = { '': 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
 

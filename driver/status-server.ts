@@ -11,10 +11,12 @@ export interface StatusServerOptions {
   readonly ready: () => boolean | string;
   /** `/healthz` answers 200 while this is true (default: always). */
   readonly healthy?: () => boolean;
+  /** `/ui` answers this page when given (`kspan run --ui`); 404 otherwise. */
+  readonly ui?: () => Promise<string>;
   readonly logger: Logger;
 }
 
-/** `/metrics` (Prometheus), `/healthz` (liveness) and `/readyz` (readiness) over plain HTTP. */
+/** `/metrics` (Prometheus), `/healthz` (liveness), `/readyz` (readiness) and, with `--ui`, `/ui` over plain HTTP. */
 export class StatusServer {
   private readonly options: StatusServerOptions;
   private readonly server: http.Server;
@@ -55,8 +57,13 @@ export class StatusServer {
         res
           .writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' })
           .end(ok ? 'ready\n' : `not ready: ${typeof ready === 'string' ? ready : 'initial list not synced yet'}\n`);
+      } else if (path === '/ui' && this.options.ui !== undefined) {
+        const page = await this.options.ui();
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
       } else {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
+        const paths =
+          this.options.ui === undefined ? '/metrics, /healthz or /readyz' : '/ui, /metrics, /healthz or /readyz';
+        res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: try ${paths}\n`);
       }
     } catch (err) {
       this.options.logger.error('status endpoint failed', { path, error: (err as Error).message });

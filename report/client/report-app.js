@@ -25,9 +25,11 @@
     if (ms < 1) return `${Math.round(us)}µs`;
     if (ms < 1000) return `${Math.round(ms)}ms`;
     const s = ms / 1000;
-    if (s < 120) return `${s.toFixed(s < 10 ? 3 : 1)}s`;
-    const m = Math.floor(s / 60);
-    return `${m}m${String(Math.round(s - m * 60)).padStart(2, '0')}s`;
+    if (s < 60) return `${s.toFixed(s < 10 ? 3 : 1)}s`;
+    // Whole seconds first, so 119.6 s reads 2m00s, never 1m60s.
+    const total = Math.round(s);
+    const m = Math.floor(total / 60);
+    return `${m}m${String(total - m * 60).padStart(2, '0')}s`;
   }
 
   function iso(us) {
