@@ -31,7 +31,76 @@ function backOff(forS: number, everyS: number): InputRecord[] {
   return out;
 }
 
+/** A steady cluster for `seconds`: each second a new Pod (its own root), scheduled and started, and a tick. */
+function steady(seconds: number): InputRecord[] {
+  const out: InputRecord[] = [];
+  for (let s = 0; s < seconds; s++) {
+    out.push(
+      obj(s, 'Pod', `p-${s}`),
+      ev(s, `sch-${s}`, 'Pod', `p-${s}`, 'Scheduled', `Successfully assigned default/p-${s} to n1`, {
+        component: 'default-scheduler',
+      }),
+      ev(s, `st-${s}`, 'Pod', `p-${s}`, 'Started', 'Started container app', { component: 'kubelet' }),
+      tick(s + 0.5),
+    );
+  }
+  return out;
+}
+
+/** Short windows (same ratios as the defaults), so that a few thousand seconds cover every bound many times. */
+const SHORT = {
+  idleMs: 30_000,
+  retainMs: 90_000,
+  maxTraceMs: 360_000,
+  eventTtlMs: 360_000,
+  objectRetentionMs: 720_000,
+} as const;
+
 describe('engine bounds', () => {
+  it('holds no more state after eight times as long a steady stream (every structure is bounded by time)', () => {
+    const sizes = (seconds: number): Record<string, number> => {
+      const engine = new Engine({ sink: { emit: () => undefined }, ...SHORT });
+      for (const r of steady(seconds)) engine.push(r);
+      return { ...engine.stats() };
+    };
+    // Both lengths are whole multiples of every window, so that generations are at the same phase.
+    const short = sizes(1_440);
+    const long = sizes(8 * 1_440);
+    for (const [k, v] of Object.entries(long)) {
+      expect.soft(v, k).toBeLessThanOrEqual(Math.ceil((short[k] as number) * 1.05) + 2);
+    }
+    // The stream does fill them: the bound is what keeps them from growing.
+    expect(short.retainedSpans).toBeGreaterThan(100);
+    expect(short.forgottenRoots).toBeGreaterThan(100);
+  });
+
+  it('forgets a root whose trace was forgotten once the object retention has passed', () => {
+    const engine = new Engine({ sink: { emit: () => undefined }, ...SHORT });
+    for (const r of steady(3)) engine.push(r);
+    for (let s = 4; s <= 400; s += 10) engine.push(tick(s));
+    expect(engine.stats().forgottenRoots).toBe(3);
+    for (let s = 410; s <= 1_200; s += 10) engine.push(tick(s));
+    expect(engine.stats().forgottenRoots).toBe(0);
+  });
+
+  it('holds at most maxHeldSpans spans in a flood of unrelated events, and still emits every one', () => {
+    const emitted: KspanSpan[] = [];
+    const engine = new Engine({ sink: { emit: (s) => emitted.push(s) }, maxHeldSpans: 200 });
+    let most = 0;
+    for (let i = 0; i < 3_000; i++) {
+      // 100 events a second, each about a Pod no record describes: a trace (root and span) of its own.
+      engine.push(ev(i / 100, `flood-${i}`, 'Pod', `flood-${i}`, 'BackOff', 'Back-off restarting failed container'));
+      const { openSpans, retainedSpans } = engine.stats();
+      most = Math.max(most, openSpans + retainedSpans);
+    }
+    expect(most).toBeLessThanOrEqual(200);
+    expect(engine.diagnostics.counts['span-capacity']).toBeGreaterThan(1_000);
+    expect(engine.stats().dueEntries).toBeLessThanOrEqual(4 * 200 + 64);
+    engine.close();
+    expect(emitted).toHaveLength(6_000);
+    expect(new Set(emitted.map((s) => s.spanId)).size).toBe(6_000);
+  });
+
   it('forgets objects not described again within the retention (pruning)', () => {
     const engine = new Engine({ sink: { emit: () => undefined }, objectRetentionMs: 3_600_000 });
     for (let i = 0; i < 50; i++) engine.push(obj(0, 'Pod', `p-${i}`));

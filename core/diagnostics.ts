@@ -15,6 +15,8 @@ export const DIAGNOSTIC_CODES = {
   'clamped-start': 'a child span whose timestamp preceded its parent; its start was clamped',
   'late-top-level-event':
     'a topLevelSpan Event whose change was exported already (or headed by another); it joined the trace as a child',
+  'span-capacity':
+    'a trace emitted and forgotten before its time because the engine held its maximum of spans (a flood of unrelated events)',
   'implausible-event-time':
     'an event time far from when it was received (a clock or data error); the receive time was used instead',
 } as const;

@@ -21,4 +21,6 @@ export const ENGINE_DEFAULTS = {
   dedupeCapacity: 200_000,
   /** An object not described again for this long is forgotten. */
   objectRetentionMs: 7_200_000,
+  /** Spans held at most (open or retained); beyond, the oldest traces are emitted and forgotten early. */
+  maxHeldSpans: 100_000,
 } as const;

@@ -24,6 +24,11 @@ export interface EngineOptions {
   readonly dedupeCapacity?: number;
   /** An object not described again for this long is forgotten (drivers re-describe what they still use). Default 2 h. */
   readonly objectRetentionMs?: number;
+  /**
+   * Most spans held (not emitted yet, or retained as candidate parents); beyond, the oldest traces are emitted and
+   * forgotten early (diagnostic `span-capacity`), so a flood cannot grow memory past it. Default 100,000.
+   */
+  readonly maxHeldSpans?: number;
 }
 
 /** What the engine holds right now. */
@@ -31,5 +36,16 @@ export interface EngineStats {
   readonly pendingEvents: number;
   readonly openTraces: number;
   readonly openSpans: number;
+  /** Emitted spans still held as candidate parents. */
+  readonly retainedSpans: number;
+  /** Root objects whose trace was forgotten, remembered to number their next segment. */
+  readonly forgottenRoots: number;
+  /** Entries of the queue of when traces are due (some stale). */
+  readonly dueEntries: number;
+  /** Exported Events and objects the EventMemory remembers. */
+  readonly rememberedEvents: number;
+  readonly rememberedObjects: number;
+  /** Event occurrences remembered to drop re-deliveries. */
+  readonly dedupedOccurrences: number;
   readonly objects: number;
 }

@@ -54,7 +54,10 @@ export class Engine {
     this.windowUs = (options.windowMs ?? d.windowMs) * 1000;
     this.idleUs = (options.idleMs ?? d.idleMs) * 1000;
     this.maxRepeatEvents = options.maxRepeatEvents ?? d.maxRepeatEvents;
-    this.dedupe = new OccurrenceDedupe(options.dedupeCapacity ?? d.dedupeCapacity);
+    this.dedupe = new OccurrenceDedupe(
+      options.dedupeCapacity ?? d.dedupeCapacity,
+      (options.eventTtlMs ?? d.eventTtlMs) * 1000,
+    );
     // An Event listed at start-up may be as old as the Event TTL; clocks disagree by seconds, not minutes.
     this.timeLimits = { aheadUs: 15 * 60_000_000, behindUs: ((options.eventTtlMs ?? d.eventTtlMs) + 3_600_000) * 1000 };
     this.memory = new EventMemory({
@@ -68,6 +71,9 @@ export class Engine {
       idleUs: this.idleUs,
       retainUs: Math.max(this.idleUs, (options.retainMs ?? d.retainMs) * 1000),
       maxTraceUs: (options.maxTraceMs ?? d.maxTraceMs) * 1000,
+      maxHeldSpans: options.maxHeldSpans ?? d.maxHeldSpans,
+      forgetUs: this.objectRetentionUs,
+      diagnostics: this.diagnostics,
     });
   }
 
@@ -124,6 +130,12 @@ export class Engine {
       pendingEvents: this.buffer.size,
       openTraces: this.traces.openCount,
       openSpans: this.traces.openSpanCount,
+      retainedSpans: this.traces.retainedSpanCount,
+      forgottenRoots: this.traces.forgottenRootCount,
+      dueEntries: this.traces.dueCount,
+      rememberedEvents: this.memory.size.events,
+      rememberedObjects: this.memory.size.objects,
+      dedupedOccurrences: this.dedupe.size,
       objects: this.objects.size,
     };
   }
@@ -176,7 +188,7 @@ export class Engine {
       this.traces.flushIdle(this.eventClockUs);
     }
     const actorKey = objectKey(target.actor);
-    const objKey = objectKey(target.object);
+    const objKey = target.object === target.actor ? actorKey : objectKey(target.object);
     const existing = this.recent.ofEvent(event.uid);
     if (existing !== undefined && !existing.emitted) {
       recordRepeat(existing, event, this.maxRepeatEvents);
@@ -248,5 +260,6 @@ export class Engine {
     // After the choice: what the memory answered was as of before this event.
     this.memory.remember(span, event.reason === 'SuccessfulDelete');
     this.memory.touch(event.uid, objKey, event.timeUs);
+    this.traces.shed();
   }
 }

@@ -13,15 +13,16 @@ function fmix(h: number, length: number): number {
   return h >>> 0;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Character codes of the lower-case hex digits. */
+const DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/** One ID's char codes, reused: fromCharCode makes a flat string (a concatenation makes a rope, held twice as a key). */
+const codes: number[] = [];
 
-function word(h: number): string {
-  return (
-    (HEX[h >>> 24] as string) +
-    (HEX[(h >>> 16) & 0xff] as string) +
-    (HEX[(h >>> 8) & 0xff] as string) +
-    (HEX[h & 0xff] as string)
-  );
+function put(h: number, at: number): void {
+  for (let i = 7; i >= 0; i--) {
+    codes[at + i] = DIGITS[h & 15] as number;
+    h >>>= 4;
+  }
 }
 
 /** `words` 32-bit hashes of the text, each with its own seed, in one pass over the text. */
@@ -55,10 +56,19 @@ function hex(parts: readonly (string | number)[], words: 2 | 4): string {
   const a = fmix(h1, n);
   const b = fmix(h2, n);
   // An all-zero ID is invalid in OpenTelemetry; astronomically unlikely, but keep it impossible.
-  if (words === 2) return word(a) + word((a | b) === 0 ? 1 : b);
+  put(a, 0);
+  if (words === 2) {
+    put((a | b) === 0 ? 1 : b, 8);
+    codes.length = 16;
+    return String.fromCharCode.apply(null, codes);
+  }
   const c = fmix(h3, n);
   const d = fmix(h4, n);
-  return word(a) + word(b) + word(c) + word((a | b | c | d) === 0 ? 1 : d);
+  put(b, 8);
+  put(c, 16);
+  put((a | b | c | d) === 0 ? 1 : d, 24);
+  codes.length = 32;
+  return String.fromCharCode.apply(null, codes);
 }
 
 /** A 32-hex-digit trace ID from its parts. */

@@ -7,15 +7,25 @@ interface Seen {
 
 /**
  * The occurrences of Events already placed, so that a re-delivery (a watch re-list, a duplicate) is
- * dropped. Kept in two generations, so that forgetting the oldest half is O(1) and memory is bounded.
+ * dropped. Kept in two generations, so that forgetting the oldest half is O(1) and memory is bounded: a new
+ * generation starts when the current one holds half the capacity, or spans the Event TTL (what is older was
+ * deleted by the API server and cannot be delivered again).
  */
 export class OccurrenceDedupe {
   private seen = new Map<string, Seen>();
   private seenBefore = new Map<string, Seen>();
   private readonly capacity: number;
+  private readonly ttlUs: number;
+  private generationUs = Number.NEGATIVE_INFINITY;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, ttlUs = Number.POSITIVE_INFINITY) {
     this.capacity = capacity;
+    this.ttlUs = ttlUs;
+  }
+
+  /** Occurrences remembered. */
+  get size(): number {
+    return this.seen.size + this.seenBefore.size;
   }
 
   /**
@@ -34,9 +44,11 @@ export class OccurrenceDedupe {
         timeUs: Math.max(event.timeUs, seen?.timeUs ?? 0),
       });
     }
-    if (this.seen.size >= this.capacity / 2) {
+    if (this.generationUs === Number.NEGATIVE_INFINITY) this.generationUs = event.timeUs;
+    if (this.seen.size >= this.capacity / 2 || event.timeUs - this.generationUs >= this.ttlUs) {
       this.seenBefore = this.seen;
       this.seen = new Map();
+      this.generationUs = Math.max(this.generationUs, event.timeUs);
     }
     return false;
   }

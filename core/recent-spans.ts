@@ -62,5 +62,5 @@ const EMPTY: readonly SpanState[] = [];
 
 /** The key of an actor→object pair. */
 export function pairKeyOf(actorKey: string, objectKey: string): string {
-  return `${actorKey}\u0000${objectKey}`;
+  return [actorKey, objectKey].join('\u0000');
 }

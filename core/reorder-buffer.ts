@@ -15,7 +15,9 @@ export class ReorderBuffer<T> {
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (this.compare(h[i] as T, h[p] as T) >= 0) break;
-      [h[i], h[p]] = [h[p] as T, h[i] as T];
+      const t = h[i] as T;
+      h[i] = h[p] as T;
+      h[p] = t;
       i = p;
     }
   }
@@ -32,19 +34,35 @@ export class ReorderBuffer<T> {
     const last = h.pop();
     if (h.length > 0 && last !== undefined) {
       h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.compare(h[l] as T, h[m] as T) < 0) m = l;
-        if (r < h.length && this.compare(h[r] as T, h[m] as T) < 0) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m] as T, h[i] as T];
-        i = m;
-      }
+      this.siftDown(0);
     }
     return top;
+  }
+
+  private siftDown(from: number): void {
+    const h = this.heap;
+    let i = from;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.compare(h[l] as T, h[m] as T) < 0) m = l;
+      if (r < h.length && this.compare(h[r] as T, h[m] as T) < 0) m = r;
+      if (m === i) break;
+      const t = h[i] as T;
+      h[i] = h[m] as T;
+      h[m] = t;
+      i = m;
+    }
+  }
+
+  /** Drops the items `keep` rejects (in one pass, then rebuilds the heap). */
+  retain(keep: (item: T) => boolean): void {
+    const h = this.heap;
+    let n = 0;
+    for (const item of h) if (keep(item)) h[n++] = item;
+    h.length = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 
   /** Number of items waiting. */

@@ -65,6 +65,7 @@ export function buildSpan(p: PendingEvent, place: SpanPlace, diagnostics: Diagno
     objectKey: place.objectKey,
     pairKey: pairKeyOf(place.actorKey, place.objectKey),
     eventUid: event.uid,
+    reason: event.reason,
     count: event.count,
     scale:
       s === undefined

@@ -15,6 +15,8 @@ export interface TraceState {
   retained: SpanState[];
   /** Set when the trace is forgotten; a later change of the same root starts a new segment. */
   expired: boolean;
+  /** Which of the trace's entries in the assembler's due queue is current (older ones are stale). */
+  dueToken: number;
 }
 
 /** A span still open in the core. */
@@ -32,10 +34,15 @@ export interface SpanState {
   /** Set when the next event on the same actor→object ended this span. */
   endedByNextUs?: number;
   readonly serviceName: string;
-  readonly attributes: Record<string, AttributeValue>;
-  readonly events: KspanSpanEvent[];
+  /** Handed to the sink with the span; let go once emitted (see releaseEmitted): rules read `reason` instead. */
+  attributes: Record<string, AttributeValue>;
+  events: KspanSpanEvent[];
   readonly error: boolean;
-  readonly statusMessage?: string;
+  statusMessage?: string;
+  /** The event's reason (what rules look at after export); undefined for a synthesized root span. */
+  readonly reason?: string;
+  /** A synthesized root span (`kspan.root`). */
+  readonly synthesized?: true;
   readonly actorKey: string;
   readonly objectKey: string;
   /** `actorKey` and `objectKey` joined (see pairKeyOf). */
@@ -48,4 +55,18 @@ export interface SpanState {
   droppedRepeats: number;
   /** Handed to the sink already: no longer changes, but can still parent late children. */
   emitted: boolean;
+}
+
+const RELEASED_ATTRIBUTES: Record<string, AttributeValue> = Object.freeze({});
+const RELEASED_EVENTS: KspanSpanEvent[] = Object.freeze([]) as unknown as KspanSpanEvent[];
+
+/**
+ * Lets go of what only the sink needed (attributes, span events, status message) once a span is emitted: it
+ * stays a candidate parent for the retention, and a retained span then costs its IDs and keys only. Frozen
+ * empties, so that a write to an emitted span (which never changes) fails loudly instead of going nowhere.
+ */
+export function releaseEmitted(span: SpanState): void {
+  span.attributes = RELEASED_ATTRIBUTES;
+  span.events = RELEASED_EVENTS;
+  span.statusMessage = undefined;
 }

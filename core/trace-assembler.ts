@@ -4,7 +4,9 @@ import { pairKeyOf, type RecentSpans } from './recent-spans.ts';
 import type { KspanSpan } from './span.ts';
 import { rootAttributes } from './span-attributes.ts';
 import type { SpanSink } from './span-sink.ts';
-import type { SpanState, TraceState } from './span-state.ts';
+import type { Diagnostics } from './diagnostics.ts';
+import { releaseEmitted, type SpanState, type TraceState } from './span-state.ts';
+import { objectKey } from './normalized-event.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
 import { changeEvents } from './root-changes.ts';
 
@@ -18,6 +20,17 @@ export interface TraceAssemblerOptions {
   readonly retainUs: number;
   /** A trace older than this is emitted and forgotten even if still active. */
   readonly maxTraceUs: number;
+  /** Most spans held (pending or retained); beyond, the oldest traces are emitted and forgotten (see shed). */
+  readonly maxHeldSpans: number;
+  /** How long a forgotten root's segment count is remembered after its trace's last span (the object retention). */
+  readonly forgetUs: number;
+  readonly diagnostics: Diagnostics;
+}
+
+/** A root whose trace was forgotten: how many segments it had, and when the last one's last span was. */
+interface Forgotten {
+  readonly segments: number;
+  readonly lastUs: number;
 }
 
 /**
@@ -26,10 +39,15 @@ export interface TraceAssemblerOptions {
  */
 export class TraceAssembler {
   private readonly traces = new Map<string, TraceState>();
-  /** Segments already forgotten per root key: a root active again after that starts a new one. */
-  private readonly segments = new Map<string, number>();
+  /**
+   * Segments already forgotten per root key: a root active again after that starts a new one. Kept in the order
+   * they were forgotten, for `forgetUs` and at most `maxHeldSpans` of them: a root quiet for longer than the
+   * object retention starts over at segment 0.
+   */
+  private readonly segments = new Map<string, Forgotten>();
   private readonly options: TraceAssemblerOptions;
   private pendingSpans = 0;
+  private retainedSpans = 0;
   /**
    * When each trace may next need emitting or forgetting. Entries go stale when a trace gets a newer entry
    * (its token changes) or moves on; a popped entry is checked against the trace and re-queued if early.
@@ -39,7 +57,6 @@ export class TraceAssembler {
     readonly trace: TraceState;
     readonly token: number;
   }>((a, b) => a.atUs - b.atUs);
-  private readonly tokens = new WeakMap<TraceState, number>();
 
   constructor(options: TraceAssemblerOptions) {
     this.options = options;
@@ -55,6 +72,21 @@ export class TraceAssembler {
     return this.pendingSpans;
   }
 
+  /** Number of emitted spans held as candidate parents. */
+  get retainedSpanCount(): number {
+    return this.retainedSpans;
+  }
+
+  /** Number of entries in the due queue. */
+  get dueCount(): number {
+    return this.due.size;
+  }
+
+  /** Number of forgotten roots whose segment count is remembered. */
+  get forgottenRootCount(): number {
+    return this.segments.size;
+  }
+
   private dueAt(trace: TraceState): number {
     const { idleUs, retainUs, maxTraceUs } = this.options;
     return Math.min(
@@ -65,9 +97,11 @@ export class TraceAssembler {
   }
 
   private schedule(trace: TraceState): void {
-    const token = (this.tokens.get(trace) ?? 0) + 1;
-    this.tokens.set(trace, token);
-    this.due.push({ atUs: this.dueAt(trace), trace, token });
+    trace.dueToken += 1;
+    this.due.push({ atUs: this.dueAt(trace), trace, token: trace.dueToken });
+    // Entries of forgotten traces wait until their time; drop them when they outnumber the live ones.
+    if (this.due.size > 4 * this.traces.size + 64)
+      this.due.retain((e) => !e.trace.expired && e.token === e.trace.dueToken);
   }
 
   /** The trace (and parent span) a parent choice puts a new span in, opening the trace if needed. */
@@ -87,10 +121,9 @@ export class TraceAssembler {
   /** The trace of a root object's generation, creating it and its synthesized root span if needed. */
   openRoot(root: RootRef, eventUs: number): { trace: TraceState; root: SpanState } {
     const existing = this.traces.get(root.key);
-    const existingRoot =
-      existing?.pending[0]?.attributes['kspan.root'] === true ? existing.pending[0] : existing?.retained[0];
+    const existingRoot = existing?.pending[0]?.synthesized === true ? existing.pending[0] : existing?.retained[0];
     if (existing !== undefined && existingRoot !== undefined) return { trace: existing, root: existingRoot };
-    const segment = this.segments.get(root.key) ?? 0;
+    const segment = this.segments.get(root.key)?.segments ?? 0;
     // trace ID = hash(root UID, generation); later segments of the same change add their number.
     const idParts: (string | number)[] =
       segment === 0 ? [root.uid, root.generation] : [root.uid, root.generation, segment];
@@ -106,8 +139,11 @@ export class TraceAssembler {
       pending: [],
       retained: [],
       expired: false,
+      dueToken: 0,
     };
     const attributes = rootAttributes(root, segment);
+    const actorKey = objectKey(root);
+    const rootObjectKey = ['root', root.key].join(':');
     if (!recentChange && root.sinceUs !== undefined) attributes['kspan.root.changed_us'] = root.sinceUs;
     const span: SpanState = {
       spanId: spanIdOf('root', ...idParts),
@@ -119,12 +155,13 @@ export class TraceAssembler {
       attributes,
       events: changeEvents(root.changes ?? [], startUs),
       error: false,
-      actorKey: `${root.kind}/${root.namespace}/${root.name}`,
-      objectKey: `root:${root.key}`,
-      pairKey: pairKeyOf(`${root.kind}/${root.namespace}/${root.name}`, `root:${root.key}`),
+      actorKey,
+      objectKey: rootObjectKey,
+      pairKey: pairKeyOf(actorKey, rootObjectKey),
       count: 1,
       droppedRepeats: 0,
       emitted: false,
+      synthesized: true,
     };
     this.traces.set(root.key, trace);
     this.add(span);
@@ -136,7 +173,16 @@ export class TraceAssembler {
     const key = `tls:${traceId}:${spanId}`;
     let trace = this.traces.get(key);
     if (trace === undefined) {
-      trace = { traceId, rootKey: key, openedUs: eventUs, lastUs: eventUs, pending: [], retained: [], expired: false };
+      trace = {
+        traceId,
+        rootKey: key,
+        openedUs: eventUs,
+        lastUs: eventUs,
+        pending: [],
+        retained: [],
+        expired: false,
+        dueToken: 0,
+      };
       this.traces.set(key, trace);
       this.schedule(trace);
     }
@@ -165,7 +211,7 @@ export class TraceAssembler {
     for (let head = this.due.peek(); head !== undefined && head.atUs <= nowUs; head = this.due.peek()) {
       this.due.pop();
       const trace = head.trace;
-      if (trace.expired || this.tokens.get(trace) !== head.token) continue;
+      if (trace.expired || trace.dueToken !== head.token) continue;
       const tooOld = nowUs - trace.openedUs >= maxTraceUs;
       if (tooOld || nowUs - trace.lastUs >= retainUs) expired.push(trace);
       else if (trace.pending.length > 0 && nowUs - trace.lastUs >= idleUs) due.push(trace);
@@ -173,14 +219,41 @@ export class TraceAssembler {
     }
     this.emitAll(due);
     for (const t of due) this.schedule(t);
-    for (const t of expired) this.expire(t);
+    for (const t of expired) this.expire(t, true);
+    const before = nowUs - this.options.forgetUs;
+    for (const [key, f] of this.segments) {
+      if (f.lastUs >= before) break;
+      this.segments.delete(key);
+    }
   }
 
-  /** Emits every pending span and forgets every trace. */
+  /**
+   * Keeps the spans held within `maxHeldSpans`: beyond it, the oldest traces (in the order they were opened) are
+   * emitted and forgotten, down to 7/8 of the bound so that this runs once per many spans. Called between two
+   * placements, so it depends on the placement order only.
+   */
+  shed(): void {
+    const limit = this.options.maxHeldSpans;
+    let held = this.pendingSpans + this.retainedSpans;
+    if (held <= limit) return;
+    const floor = limit - (limit >> 3);
+    const victims: TraceState[] = [];
+    for (const t of this.traces.values()) {
+      if (held <= floor) break;
+      victims.push(t);
+      held -= t.pending.length + t.retained.length;
+    }
+    for (const t of victims) {
+      this.options.diagnostics.add('span-capacity', `trace ${t.traceId} (${t.rootKey})`);
+      this.expire(t, true);
+    }
+  }
+
+  /** Emits every pending span and forgets every trace (the end of the input: nothing is remembered). */
   flushAll(): void {
     const all = [...this.traces.values()];
     this.emitAll(all.filter((t) => t.pending.length > 0));
-    for (const t of all) this.expire(t);
+    for (const t of all) this.expire(t, false);
   }
 
   private emitAll(traces: TraceState[]): void {
@@ -188,12 +261,19 @@ export class TraceAssembler {
     for (const t of traces) this.emit(t);
   }
 
-  private expire(trace: TraceState): void {
+  private expire(trace: TraceState, remember: boolean): void {
     if (trace.pending.length > 0) this.emit(trace);
     trace.expired = true;
     this.traces.delete(trace.rootKey);
-    this.segments.set(trace.rootKey, (this.segments.get(trace.rootKey) ?? 0) + 1);
+    if (remember) {
+      const segments = (this.segments.get(trace.rootKey)?.segments ?? 0) + 1;
+      this.segments.delete(trace.rootKey);
+      this.segments.set(trace.rootKey, { segments, lastUs: trace.lastUs });
+      if (this.segments.size > this.options.maxHeldSpans)
+        this.segments.delete(this.segments.keys().next().value as string);
+    }
     for (const s of trace.retained) this.options.recent.remove(s);
+    this.retainedSpans -= trace.retained.length;
     trace.retained = [];
   }
 
@@ -215,9 +295,11 @@ export class TraceAssembler {
     );
     for (const s of spans) {
       s.emitted = true;
+      releaseEmitted(s);
       trace.retained.push(s);
     }
     this.pendingSpans -= spans.length;
+    this.retainedSpans += spans.length;
     for (const span of out) this.options.sink.emit(span);
   }
 }

@@ -114,6 +114,36 @@ export const MUTATIONS: readonly Mutation[] = [
     find: 'let next = objects.getByUid(owner.key, owner.ref.uid);',
     replace: 'let next = objects.get(owner.key);',
   },
+  {
+    id: 'no forgetting of forgotten roots',
+    file: 'core/trace-assembler.ts',
+    find: 'if (f.lastUs >= before) break;',
+    replace: 'if (f.lastUs === f.lastUs) break;',
+  },
+  {
+    id: 'no bound on held spans',
+    file: 'core/engine.ts',
+    find: '    this.traces.shed();',
+    replace: '',
+  },
+  {
+    id: 'stale due entries kept',
+    file: 'core/trace-assembler.ts',
+    find: 'this.due.retain((e) => !e.trace.expired && e.token === e.trace.dueToken);',
+    replace: 'this.due.retain(() => true);',
+  },
+  {
+    id: 'emitted spans keep their attributes',
+    file: 'core/trace-assembler.ts',
+    find: '      releaseEmitted(s);',
+    replace: '',
+  },
+  {
+    id: 'dedupe without the Event TTL',
+    file: 'core/occurrence-dedupe.ts',
+    find: ' || event.timeUs - this.generationUs >= this.ttlUs',
+    replace: '',
+  },
 ];
 
 const ROOT = join(import.meta.dirname, '..');

@@ -30,8 +30,7 @@ export function objectCauses(recent: RecentSpans, objectKey: string, actorKey: s
     const s = list[i] as SpanState;
     if (s.actorKey === objectKey || s.actorKey === actorKey) continue;
     newest ??= s;
-    const reason = s.attributes['kspan.event.reason'];
-    if (typeof reason === 'string' && DELETION_REASONS.has(reason)) newestDeletion ??= s;
+    if (s.reason !== undefined && DELETION_REASONS.has(s.reason)) newestDeletion ??= s;
     else newestOther ??= s;
   }
   return { newest, newestDeletion, newestOther };
