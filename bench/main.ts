@@ -28,7 +28,8 @@ const list = (s: string): number[] =>
     .split(',')
     .map(Number)
     .filter((n) => n > 0);
-const CLI = join(import.meta.dirname, '..', 'cli', 'main.ts');
+// The installed entry point (`npx kspan`), as users start it.
+const CLI = join(import.meta.dirname, '..', 'bin', 'kspan.js');
 const HERE = import.meta.dirname;
 const formats = opts.formats.split(',').filter((f) => f !== '');
 const repeatsFor = (events: number): number =>
