@@ -53,7 +53,7 @@ export class EventMemory {
     const parentSpanId = span.parent?.spanId ?? span.externalParentId;
     const uid = span.eventUid;
     if (uid !== undefined && parentSpanId !== undefined && !this.occurrences.has(uid))
-      bump(this.occurrences, uid, {
+      this.occurrences.set(uid, {
         traceId: span.trace.traceId,
         spanId: span.spanId,
         parentSpanId,

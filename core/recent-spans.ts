@@ -31,6 +31,13 @@ export class RecentSpans {
     if (span.eventUid !== undefined && this.byUid.get(span.eventUid) === span) this.byUid.delete(span.eventUid);
   }
 
+  /** Forgets every span (the end of the input). */
+  clear(): void {
+    this.about.clear();
+    this.byPair.clear();
+    this.byUid.clear();
+  }
+
   /** Open spans about `objectKey`, oldest first. */
   aboutObject(objectKey: string): readonly SpanState[] {
     return this.about.get(objectKey) ?? EMPTY;

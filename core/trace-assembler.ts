@@ -253,7 +253,14 @@ export class TraceAssembler {
   flushAll(): void {
     const all = [...this.traces.values()];
     this.emitAll(all.filter((t) => t.pending.length > 0));
-    for (const t of all) this.expire(t, false);
+    // Everything goes: the index at once rather than span by span.
+    this.options.recent.clear();
+    for (const t of all) {
+      t.expired = true;
+      this.retainedSpans -= t.retained.length;
+      t.retained = [];
+    }
+    this.traces.clear();
   }
 
   private emitAll(traces: TraceState[]): void {

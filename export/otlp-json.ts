@@ -9,7 +9,7 @@ import type { SpanResources } from './span-resources.ts';
 
 const SCOPE = `{"name":${JSON.stringify(KSPAN_SCOPE.name)},"version":${JSON.stringify(KSPAN_SCOPE.version)}}`;
 /** Span flags: W3C sampled, and "is_remote is known" (false) as the SDK sets for local parents. */
-const FLAGS = 0x101;
+const FLAGS_TEXT = String(0x101);
 
 function nanos(us: number): string {
   if (Number.isSafeInteger(us) && us > 0) return `"${us}000"`;
@@ -38,47 +38,79 @@ function keyPrefix(key: string): string {
   return p;
 }
 
-function anyValue(v: AttributeValue): string {
+/** Pieces of the span being encoded: joined once, instead of a rope of a hundred concatenations per span. */
+const out: string[] = [];
+
+function anyValue(v: AttributeValue): void {
   switch (typeof v) {
     case 'string':
-      return `{"stringValue":${str(v)}}`;
+      out.push('{"stringValue":', str(v), '}}');
+      return;
     case 'number':
-      return Number.isInteger(v) ? `{"intValue":${v}}` : `{"doubleValue":${JSON.stringify(v)}}`;
+      out.push(Number.isInteger(v) ? `{"intValue":${v}}}` : `{"doubleValue":${JSON.stringify(v)}}}`);
+      return;
     default:
-      return `{"boolValue":${String(v)}}`;
+      out.push(v ? '{"boolValue":true}}' : '{"boolValue":false}}');
   }
 }
 
-function attributes(attrs: Readonly<Record<string, AttributeValue>>, component?: string): string {
-  let out = '';
+/** Pushes `[{"key":…,"value":{…}},…]` (each value closes its attribute's brace). */
+function attributes(attrs: Readonly<Record<string, AttributeValue>>, component?: string): void {
+  let first = true;
+  out.push('[');
   for (const key in attrs) {
-    if (out !== '') out += ',';
-    out += `${keyPrefix(key)}${anyValue(attrs[key] as AttributeValue)}}`;
+    out.push(first ? keyPrefix(key) : `,${keyPrefix(key)}`);
+    first = false;
+    anyValue(attrs[key] as AttributeValue);
   }
   // A span's component, last, as toReadableSpan adds it (it survives a user-set service.name).
-  if (component !== undefined) out += `${out === '' ? '' : ','}${keyPrefix('kspan.component')}${anyValue(component)}}`;
-  return `[${out}]`;
+  if (component !== undefined) {
+    out.push(first ? keyPrefix('kspan.component') : `,${keyPrefix('kspan.component')}`);
+    anyValue(component);
+  }
+  out.push(']');
+}
+
+function attributesText(attrs: Readonly<Record<string, AttributeValue>>): string {
+  out.length = 0;
+  attributes(attrs);
+  return out.join('');
 }
 
 function span(s: KspanSpan): string {
-  let events = '';
+  out.length = 0;
+  out.push('{"traceId":"', s.traceId, '","spanId":"', s.spanId, '",');
+  if (s.parentSpanId !== undefined && s.parentSpanId !== '') out.push('"parentSpanId":"', s.parentSpanId, '",');
+  out.push(
+    '"name":',
+    str(s.name),
+    ',"kind":1,"startTimeUnixNano":',
+    nanos(s.startUs),
+    ',"endTimeUnixNano":',
+    nanos(s.endUs),
+    ',"attributes":',
+  );
+  attributes(s.attributes, s.serviceName);
+  out.push(',"droppedAttributesCount":0,"events":[');
+  let firstEvent = true;
   for (const e of s.events) {
-    if (events !== '') events += ',';
-    events += `{"attributes":${attributes(e.attributes)},"name":${str(e.name)},"timeUnixNano":${nanos(e.timeUs)},"droppedAttributesCount":0}`;
+    out.push(firstEvent ? '{"attributes":' : ',{"attributes":');
+    firstEvent = false;
+    attributes(e.attributes);
+    out.push(',"name":', str(e.name), ',"timeUnixNano":', nanos(e.timeUs), ',"droppedAttributesCount":0}');
   }
-  const status =
+  out.push(
+    '],"droppedEventsCount":0,"status":',
     s.status === 'error'
       ? s.statusMessage !== undefined
         ? `{"code":2,"message":${str(s.statusMessage)}}`
         : '{"code":2}'
-      : '{"code":0}';
-  return (
-    `{"traceId":"${s.traceId}","spanId":"${s.spanId}",` +
-    (s.parentSpanId !== undefined && s.parentSpanId !== '' ? `"parentSpanId":"${s.parentSpanId}",` : '') +
-    `"name":${str(s.name)},"kind":1,"startTimeUnixNano":${nanos(s.startUs)},"endTimeUnixNano":${nanos(s.endUs)},` +
-    `"attributes":${attributes(s.attributes, s.serviceName)},"droppedAttributesCount":0,"events":[${events}],"droppedEventsCount":0,` +
-    `"status":${status},"links":[],"droppedLinksCount":0,"flags":${FLAGS}}`
+      : '{"code":0}',
+    ',"links":[],"droppedLinksCount":0,"flags":',
+    FLAGS_TEXT,
+    '}',
   );
+  return out.join('');
 }
 
 const resourceJson = new WeakMap<SpanResources, Map<string, string>>();
@@ -89,7 +121,7 @@ function resource(serviceName: string, resources: SpanResources): string {
   if (cache === undefined) resourceJson.set(resources, (cache = new Map<string, string>()));
   let r = cache.get(serviceName);
   if (r === undefined) {
-    r = `{"attributes":${attributes(resources.forComponent(serviceName).attributes as Record<string, AttributeValue>)},"droppedAttributesCount":0}`;
+    r = `{"attributes":${attributesText(resources.forComponent(serviceName).attributes as Record<string, AttributeValue>)},"droppedAttributesCount":0}`;
     cache.set(serviceName, r);
   }
   return r;
