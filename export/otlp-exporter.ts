@@ -5,6 +5,7 @@ import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/expor
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { OtlpConfig } from './otlp-config.ts';
+import { ReconnectingExporter } from './reconnecting-exporter.ts';
 
 export { parseHeaders } from './parse-headers.ts';
 
@@ -19,15 +20,19 @@ export function createOtlpTraceExporter(config: OtlpConfig): SpanExporter {
   if (config.protocol === 'grpc') {
     const metadata = new Metadata();
     for (const [k, v] of Object.entries(config.headers)) metadata.set(k, v);
-    return new GrpcTraceExporter({
-      url: config.url,
-      metadata,
-      credentials: config.insecure
-        ? credentials.createInsecure()
-        : credentials.createSsl(ca ?? null, key ?? null, cert ?? null),
-      compression,
-      timeoutMillis: config.timeoutMillis,
-    });
+    // A fresh channel after UNAVAILABLE: grpc-js's own reconnect backoff would otherwise delay the recovery.
+    return new ReconnectingExporter(
+      () =>
+        new GrpcTraceExporter({
+          url: config.url,
+          metadata,
+          credentials: config.insecure
+            ? credentials.createInsecure()
+            : credentials.createSsl(ca ?? null, key ?? null, cert ?? null),
+          compression,
+          timeoutMillis: config.timeoutMillis,
+        }),
+    );
   }
   const Exporter = config.protocol === 'http/protobuf' ? ProtobufTraceExporter : JsonTraceExporter;
   return new Exporter({
