@@ -59,6 +59,22 @@ describe('ExportLedger', () => {
     expect(l.hasCheckpoint).toBe(false);
   });
 
+  it('counts the spans exported since the checkpoint that was last stored', () => {
+    const { l, forwarded } = ledger();
+    for (const name of ['a0', 'a1', 'a2']) l.emit(kspanSpan(name, traceA));
+    l.exported(forwarded.slice(0, 2));
+    expect(l.unrecorded).toBe(2);
+    l.checkpoint(); // a write starts with this snapshot…
+    l.exported(forwarded.slice(2)); // …while another batch commits
+    expect(l.unrecorded).toBe(3);
+    l.stored(); // the write succeeded: it covers the first two only
+    expect(l.unrecorded).toBe(1);
+    l.checkpoint();
+    expect(l.unrecorded).toBe(1); // a snapshot that was not stored (the write failed) counts for nothing
+    l.stored();
+    expect(l.unrecorded).toBe(0);
+  });
+
   it('skips unreadable entries of a checkpoint and keeps the others', () => {
     const now = Date.UTC(2024, 4, 5, 16, 22, 0);
     expect(parseCheckpoint(`v1|${now / 1000}|AAAAAAAAAAA:a:0,bad,BBBBBBBBBBB:0:0,CCCCCCCCCCC:2:1`, now)).toEqual([

@@ -38,6 +38,10 @@ export class ExportLedger implements SpanSink {
   private readonly maxTraces: number;
   private readonly retentionMs: number;
   private loaded = false;
+  /** Spans committed by the export queue, ever; the count the last snapshot saw; the count last stored. */
+  private exportedSpans = 0;
+  private snapshotSpans = 0;
+  private storedSpans = 0;
 
   constructor(options: ExportLedgerOptions) {
     this.options = options;
@@ -55,6 +59,14 @@ export class ExportLedger implements SpanSink {
     return this.traces.size;
   }
 
+  /**
+   * Spans exported since the last checkpoint that was stored: the next leader would send them again if this one
+   * lost the API now. The export gate keeps this small (see `CheckpointGate`).
+   */
+  get unrecorded(): number {
+    return this.exportedSpans - this.storedSpans;
+  }
+
   /** Receives a span from the engine: skips it when exported already, otherwise hands it on with its index. */
   emit(span: KspanSpan): void {
     const entry = this.entry(span.traceId);
@@ -69,6 +81,7 @@ export class ExportLedger implements SpanSink {
   /** The export queue committed these spans (in order). */
   exported(batch: readonly QueuedSpan[]): void {
     const now = this.options.clock.now();
+    this.exportedSpans += batch.length;
     for (const { span, index } of batch) {
       const entry = this.entry(span.traceId);
       if (index + 1 > entry.covered) entry.covered = index + 1;
@@ -101,6 +114,7 @@ export class ExportLedger implements SpanSink {
 
   /** The checkpoint to store: every remembered trace with exported spans, newest first, within the bounds. */
   checkpoint(): string {
+    this.snapshotSpans = this.exportedSpans;
     this.prune();
     const now = this.options.clock.now();
     const parts: string[] = [];
@@ -110,6 +124,11 @@ export class ExportLedger implements SpanSink {
       parts.push(`${key}:${e.covered.toString(36)}:${ageMin.toString(36)}`);
     }
     return `${VERSION}|${Math.floor(now / 1000)}|${parts.join(',')}`;
+  }
+
+  /** The checkpoint last returned by `checkpoint()` is stored (in the Lease). */
+  stored(): void {
+    this.storedSpans = Math.max(this.storedSpans, this.snapshotSpans);
   }
 
   private entry(traceId: string): TraceEntry {

@@ -122,6 +122,72 @@ describe('LeaderElector checkpoint and outages', () => {
   });
 });
 
+describe('LeaderElector early renewals (the export gate)', () => {
+  it('renewSoon writes the checkpoint at once, at most every 200 ms, and says when it was stored', async () => {
+    const clock = new VirtualClock();
+    let stored = 0;
+    let writes = 0;
+    const a = elector('a', clock, {
+      read: () => {},
+      write: () => `v1|${++writes}|`,
+      written: () => stored++,
+    });
+    await a.start();
+    expect([writes, stored]).toEqual([1, 1]); // the first attempt created the Lease with the checkpoint
+    const renewedAt = a.lastRenewedMs;
+    await clock.advance(500, 50);
+    a.renewSoon();
+    await clock.advance(50, 50);
+    expect([writes, stored]).toEqual([2, 2]); // not 2 s later: now
+    expect(a.lastRenewedMs).toBeGreaterThan(renewedAt);
+    a.renewSoon();
+    a.renewSoon();
+    await clock.advance(100, 50);
+    expect(writes).toBe(2); // rate-limited
+    await clock.advance(150, 50);
+    expect(writes).toBe(3); // one more, for both requests
+    await clock.advance(1500, 50);
+    expect(writes).toBe(3); // the periodic renewal counts from the last attempt
+    await clock.advance(600, 50);
+    expect(writes).toBe(4);
+    server.failWith = { status: 500 };
+    a.renewSoon();
+    await clock.advance(300, 50);
+    expect(stored).toBe(4); // the attempt failed: nothing more is stored
+    server.failWith = undefined;
+    await a.stop();
+    expect([writes, stored]).toEqual([5, 5]); // the release stored the last one
+  });
+
+  it('writes a large checkpoint early no faster than 64 KiB/s', async () => {
+    const clock = new VirtualClock();
+    let writes = 0;
+    const big = `v1|0|${'x'.repeat(64 * 1024)}`;
+    const a = elector('a', clock, { read: () => {}, write: () => (writes++, big) });
+    await a.start();
+    a.renewSoon();
+    await clock.advance(900, 50);
+    expect(writes).toBe(1); // 64 KiB at 64 KiB/s: not before 1 s (a small one would go after 200 ms)
+    await clock.advance(200, 50);
+    expect(writes).toBe(2); // and before the periodic renewal (2 s)
+    await a.stop();
+  });
+
+  it('a follower ignores renewSoon', async () => {
+    const clock = new VirtualClock();
+    const a = elector('a', clock);
+    const b = elector('b', clock);
+    await a.start();
+    await b.start();
+    const gets = server.count('get', '/apis/coordination.k8s.io');
+    b.renewSoon();
+    await clock.advance(300, 50);
+    expect(server.count('get', '/apis/coordination.k8s.io')).toBe(gets);
+    await a.stop();
+    await b.stop();
+  });
+});
+
 describe('LeaderElector errors', () => {
   it('says which Lease permission is missing', async () => {
     server.forbidden.push({ verb: 'get', path: '/apis/coordination.k8s.io' });

@@ -7,6 +7,7 @@ import { Engine, type InputRecord, type KspanSpan } from '../core/index.ts';
 import { DriverMetrics } from './driver-metrics.ts';
 import { FakeKubeServer } from './test-support/fake-kube-server.ts';
 import { FlakyExporter } from './test-support/flaky-exporter.ts';
+import { kspanSpan } from './test-support/spans.ts';
 import { MemoryLogger } from './test-support/memory-logger.ts';
 import { ProductionRun } from './production-run.ts';
 import { parseRunOptions, type RunFlags } from './run-options.ts';
@@ -30,6 +31,14 @@ const flags = (over: Partial<RunFlags> = {}): RunFlags => ({
   shutdownGrace: '25s',
   ...over,
 });
+
+/** Stops a run while virtual time passes (its export gate waits for checkpoint writes, which are timers). */
+async function stopOnVirtualTime(run: ProductionRun, clock: VirtualClock) {
+  let done = false;
+  const stopping = run.stop().finally(() => (done = true));
+  while (!done) await clock.advance(50, 50);
+  return stopping;
+}
 
 let server: FakeKubeServer;
 afterEach(() => server.close());
@@ -171,6 +180,95 @@ describe('ProductionRun', () => {
     ).rejects.toThrow(/cannot reach the Kubernetes API server at https:\/\/127.0.0.1:9 \(ECONNREFUSED\).*--context/);
   });
 
+  it('a leader cut off from the API sends nothing it could not record in its checkpoint, and sends it once the API is back', async () => {
+    server = new FakeKubeServer();
+    server.listen();
+    const clock = new VirtualClock(T0);
+    const exported: string[] = [];
+    const memory = new InMemorySpanExporter();
+    memory.export = (spans, cb) => {
+      exported.push(...spans.map((s) => s.spanContext().spanId));
+      cb({ code: 0 });
+    };
+    const run = await ProductionRun.start(parseRunOptions(flags({ leaderElect: true }), { POD_NAME: 'a' }), {
+      kubeConfig: server.kubeConfig(),
+      exporter: memory,
+      clock,
+      random: () => 0.5,
+      logger: new MemoryLogger(),
+      defaultMetrics: false,
+    });
+    // Spans as the engine emits them (through the ledger), 10 per trace.
+    let n = 0;
+    const emit = (count: number) => {
+      for (let i = 0; i < count; i++, n++)
+        run.ledger.emit(kspanSpan(`s${n}`, (n % 7).toString(16).repeat(32), n.toString(16).padStart(16, '0')));
+    };
+    emit(30);
+    await clock.advance(3000, 100);
+    expect(exported).toHaveLength(30);
+    expect(run.ledger.unrecorded).toBe(0); // a checkpoint write followed the export
+    await clock.advance(1100, 100); // the lease was renewed within the last 2 s: it is fresh
+    server.failWith = { status: 500 };
+    emit(30);
+    await clock.advance(3000, 100);
+    expect(exported).toHaveLength(30); // held: the next leader would send again whatever this one sent now
+    expect(run.queue.size).toBe(30);
+    server.failWith = undefined;
+    await clock.advance(3000, 100);
+    expect(exported).toHaveLength(60);
+    expect(new Set(exported).size).toBe(60);
+    await stopOnVirtualTime(run, clock);
+    expect(run.ledger.unrecorded).toBe(0); // the release stored the last checkpoint
+  });
+
+  it('SIGTERM with a leader that cannot send in time: nothing counted lost, the checkpoint stored, the rest left to the next leader', async () => {
+    server = new FakeKubeServer();
+    server.listen();
+    server.put('/apis/apps/v1/deployments', obj('Deployment', 'default', 'web'));
+    const clock = new VirtualClock(T0);
+    const names: string[] = [];
+    const memory = new InMemorySpanExporter();
+    memory.export = (spans, cb) => {
+      names.push(...spans.map((s) => s.name));
+      cb({ code: 0 });
+    };
+    const exporter = new FlakyExporter(memory);
+    const start = (identity: string) =>
+      ProductionRun.start(parseRunOptions(flags({ leaderElect: true, idle: '30s' }), { POD_NAME: identity }), {
+        kubeConfig: server.kubeConfig(),
+        exporter,
+        clock,
+        random: () => 0.5,
+        logger: new MemoryLogger(),
+        defaultMetrics: false,
+      });
+    const a = await start('a');
+    const web = { kind: 'Deployment', namespace: 'default', name: 'web' };
+    let n = 0;
+    const burst = async (run: ProductionRun, count: number) => {
+      const fed = await DriverMetrics.total(run.metrics.recordsFed);
+      // Distinct times: a rebuild from a re-list (in name order) must place them as the watch delivered them.
+      for (let i = 0; i < count; i++) server.put(EV, v1Event(web, `R${n++}`, iso(clock.now() + i * 10)));
+      await vi.waitFor(async () => expect(await DriverMetrics.total(run.metrics.recordsFed)).toBeGreaterThan(fed));
+      await clock.advance(2000, 500);
+    };
+    await burst(a, 20);
+    await clock.advance(60_000, 1000); // the first segment is exported
+    const first = names.length;
+    expect(first).toBeGreaterThan(0);
+    await burst(a, 10); // a holds the second segment open when it stops
+    exporter.down = true; // and cannot send it within the grace period
+    let stopped = false;
+    const stopping = a.stop(5000).finally(() => (stopped = true));
+    while (!stopped) await clock.advance(100, 100);
+    const summary = await stopping;
+    expect(summary.lostSpans).toBe(0);
+    expect(summary.leftToLeader).toBeGreaterThan(0);
+    expect(names).toHaveLength(first);
+    expect(a.ledger.unrecorded).toBe(0); // the release stored what was exported: the next leader sends the rest
+  });
+
   it('failover: the follower is not ready, holds what it emits, and exports exactly what the stopped leader had not', async () => {
     server = new FakeKubeServer();
     server.listen();
@@ -212,13 +310,13 @@ describe('ProductionRun', () => {
     await clock.advance(60_000, 1000); // idle 30 s: the trace is emitted by both; a exports it, b discards it
     expect(exported.length).toBeGreaterThan(0);
     await burst(10); // a new segment of the trace; a holds it open when it stops
-    const summaryA = await a.stop(); // SIGTERM: a flushes (force-closes) what it holds and writes the checkpoint
+    const summaryA = await stopOnVirtualTime(a, clock); // SIGTERM: a flushes what it holds, writing checkpoints
     expect(summaryA.lostSpans).toBe(0);
     await clock.advance(3000, 500);
     expect(await readyz(b)).toBe('200 ready');
     await burst(10);
     await clock.advance(60_000, 1000);
-    const summaryB = await b.stop();
+    const summaryB = await stopOnVirtualTime(b, clock);
     expect(summaryB.lostSpans).toBe(0);
     expect(exported.length - new Set(exported).size).toBe(0); // no duplicates
     // every event's span exactly once (plus the roots of the trace's segments)

@@ -8,6 +8,7 @@ import { createOtlpTraceExporter } from '../export/otlp-exporter.ts';
 import { SpanResources } from '../export/span-resources.ts';
 import { NdjsonLogWriter } from '../input-log/ndjson-writer.ts';
 import { SystemClock, type Clock } from './clock.ts';
+import { CheckpointGate } from './checkpoint-gate.ts';
 import { ClusterDriver } from './cluster-driver.ts';
 import { discoverClusterUid } from './cluster-uid.ts';
 import { DriverMetrics } from './driver-metrics.ts';
@@ -40,7 +41,10 @@ export interface RunSummary {
   readonly exportedSpans: number;
   readonly lostSpans: number;
   readonly lostByCause: Readonly<Record<string, number>>;
-  /** Spans a follower held at shutdown: the leader's to export, not lost. */
+  /**
+   * Spans held at shutdown that the (next) leader exports, not lost: a follower's, or what a leader could not send
+   * within the grace period (its checkpoint says what it exported; the next leader rebuilds the rest).
+   */
   readonly leftToLeader: number;
 }
 
@@ -63,6 +67,7 @@ export class ProductionRun {
   private readonly options: RunOptions;
   private readonly status: StatusServer;
   private readonly elector: LeaderElector | undefined;
+  private readonly gate: CheckpointGate | undefined;
   private readonly recordStream: fs.WriteStream | undefined;
   private readonly clock: Clock;
   private readonly api: HttpsKubeApi;
@@ -89,7 +94,7 @@ export class ProductionRun {
         else this.apiFailingSince ??= clock.now();
       },
     }));
-    const mayExport = (): boolean => this.elector?.mayExport ?? true;
+    const mayExport = (spans?: number, inFlight?: number): boolean => this.gate?.mayExport(spans, inFlight) ?? true;
     this.queue = new SpanExportQueue({
       exporter: edges.exporter ?? createOtlpTraceExporter(options.otlp),
       clock,
@@ -98,7 +103,10 @@ export class ProductionRun {
       maxQueueSize: options.maxQueueSize,
       maxQueueBytes: options.maxQueueBytes,
       isOpen: mayExport,
-      onExported: (batch) => this.ledger.exported(batch),
+      onExported: (batch) => {
+        this.ledger.exported(batch);
+        this.gate?.exported();
+      },
       resources: () => this.resources,
     });
     this.ledger = new ExportLedger({
@@ -129,8 +137,10 @@ export class ProductionRun {
             if (this.ledger.merge(value)) this.queue.discard((item) => this.ledger.covers(item));
           },
           write: () => this.ledger.checkpoint(),
+          written: () => this.ledger.stored(),
         },
       });
+      this.gate = new CheckpointGate({ clock, writer: this.elector, unrecorded: () => this.ledger.unrecorded });
     } else {
       metrics.isLeader.set(1);
     }
@@ -228,15 +238,17 @@ export class ProductionRun {
       const deadline = clock.now() + graceMs;
       logger.info('shutting down: flushing every span held', { graceMs });
       queue.beginDrain();
+      this.gate?.relax();
       await this.driver.stop(deadline - 3000);
-      let leftToLeader = 0;
+      let leftToLeader: number;
       if (this.elector !== undefined && !this.elector.isLeader) {
         leftToLeader = queue.abandon();
         if (leftToLeader > 0)
           logger.info("not the leader: held spans are the leader's to export", { spans: leftToLeader });
         await queue.shutdown(clock.now());
       } else {
-        await queue.shutdown(deadline - 1500);
+        // With leader election the Lease holds the checkpoint: what is not sent in time is the next leader's.
+        leftToLeader = await queue.shutdown(deadline - 1500, this.elector !== undefined);
       }
       await this.elector?.stop();
       if (this.recordStream !== undefined) {

@@ -227,6 +227,43 @@ describe('SpanExportQueue', () => {
     expect(await DriverMetrics.total(metrics.exportDroppedSpans)).toBe(0);
   });
 
+  it('with a checkpoint (hand-over), leaves what it could not send by the deadline to the next leader: not counted lost', async () => {
+    const { clock, exporter, queue, metrics, logger } = setup();
+    exporter.down = true;
+    queue.enqueue(item(2));
+    const done = queue.shutdown(clock.now() + 5000, true);
+    await clock.advance(6000);
+    expect(await done).toBe(1);
+    expect(await DriverMetrics.total(metrics.exportDroppedSpans)).toBe(0);
+    expect(logger.lines.some((l) => l.msg.includes('the next leader exports the rest') && l.fields.spans === 1)).toBe(
+      true,
+    );
+  });
+
+  it('starts no batch in the last 3 s before the shutdown deadline, and commits what answers by then', async () => {
+    const exporter = new ManualExporter();
+    const { clock, queue, committed } = setup({
+      exporter,
+      maxQueueBytes: 1e9,
+      maxBatchSize: 2,
+      maxConcurrentExports: 1,
+    });
+    for (let i = 0; i < 6; i++) queue.enqueue(item(i));
+    const done = queue.shutdown(clock.now() + 4500, true);
+    await clock.advance(10);
+    expect(exporter.calls).toHaveLength(1);
+    await clock.advance(1000);
+    exporter.calls[0]!.answer(); // answered at 1.0 s: the next batch starts
+    await clock.advance(10);
+    expect(exporter.calls).toHaveLength(2);
+    await clock.advance(1000);
+    exporter.calls[1]!.answer(); // answered at 2.0 s: too late to start another one, but this one counts
+    await clock.advance(1100);
+    expect(await done).toBe(2);
+    expect(exporter.calls).toHaveLength(2);
+    expect(committed).toEqual([0, 1, 2, 3]);
+  });
+
   it('counts what a dead endpoint could not take by the deadline as lost (`shutdown`), and refuses spans after', async () => {
     const { clock, exporter, queue, metrics, logger } = setup();
     exporter.down = true;

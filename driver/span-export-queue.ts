@@ -47,8 +47,11 @@ export interface SpanExportQueueOptions {
   readonly exportTimeoutMs?: number;
   /** Backoff between failed attempts (default 0.5 s doubling to 5 s); a server's RetryInfo overrides it. */
   readonly backoff?: Backoff;
-  /** Sends only while this is true (this replica leads); spans wait meanwhile. Default: always. */
-  readonly isOpen?: () => boolean;
+  /**
+   * Sends only while this is true (this replica leads and its checkpoint keeps up); spans wait meanwhile, and
+   * `poke()` says it may have opened. Asked before each batch with its size and the spans in flight. Default: always.
+   */
+  readonly isOpen?: (spans?: number, inFlight?: number) => boolean;
   /** Called with each committed batch, in queue order (the ledger advances its checkpoint). */
   readonly onExported?: (batch: readonly QueuedSpan[]) => void;
   /** The resources spans are exported with (cluster identity, service.name policy); default: plain. */
@@ -71,6 +74,11 @@ interface Batch {
 
 const SUCCESS: number = 0; // ExportResultCode.SUCCESS from @opentelemetry/core
 const DROP_LOG_INTERVAL_MS = 10_000;
+/**
+ * At shutdown, batches in flight get this long to answer before the deadline (a loaded collector can take seconds):
+ * one that answers too late may have been received, and the next leader sends it again.
+ */
+const SEND_STOP_BEFORE_DEADLINE_MS = 3000;
 
 /**
  * A queue in front of a `SpanExporter`, bounded in bytes, with the Collector exporterhelper's manners: batches
@@ -105,6 +113,7 @@ export class SpanExportQueue {
   private lastDropLog = -Infinity;
   private cancelDropLog: (() => void) | undefined;
   private readonly drainWaiters: (() => void)[] = [];
+  private readonly gateWaiters: (() => void)[] = [];
   private overflowChecks = 0;
   private heapRoom = false;
   private overflowLogged = false;
@@ -226,6 +235,7 @@ export class SpanExportQueue {
 
   /** Tells the queue the gate (`isOpen`) may have changed: sends what waits when it opened. */
   poke(): void {
+    for (const w of this.gateWaiters.splice(0)) w();
     this.arm(0);
   }
 
@@ -238,25 +248,33 @@ export class SpanExportQueue {
     this.wakeDrainWaiters();
   }
 
-  /** Exports everything held, retrying failures, until `deadlineMs` (clock time). True if the queue emptied. */
-  async flush(deadlineMs: number): Promise<boolean> {
+  /**
+   * Exports everything held, retrying failures, until `deadlineMs` (clock time). No batch is started after
+   * `sendUntilMs`: the ones in flight then have until the deadline to answer, so that what was sent is known (and
+   * committed to the checkpoint) rather than sent again by the next leader. True if the queue emptied.
+   */
+  async flush(deadlineMs: number, sendUntilMs = deadlineMs): Promise<boolean> {
     const { clock } = this.options;
     this.cancelTimer?.();
     this.timerAt = Infinity;
     while (this.heldSpans > 0) {
       if (clock.now() >= deadlineMs) return false;
-      if (!this.isOpen()) {
-        // Not allowed to send right now (a renewal is late): wait for it, until the deadline.
-        await sleep(clock, Math.min(200, deadlineMs - clock.now()));
+      if (!this.isOpen(0, this.inFlightSpans())) {
+        // Not allowed to send right now (waiting for a checkpoint write): wait for `poke`, until the deadline.
+        await Promise.race([
+          new Promise<void>((resolve) => this.gateWaiters.push(resolve)),
+          sleep(clock, Math.min(200, deadlineMs - clock.now())),
+        ]);
         continue;
       }
-      const sent = this.sendReady();
+      const sent = clock.now() < sendUntilMs && this.sendReady();
       const inFlight = this.batches.flatMap((b) => (b.state === 'sending' && b.done !== undefined ? [b.done] : []));
       if (inFlight.length > 0) {
         await Promise.race([Promise.race(inFlight), sleep(clock, Math.max(0, deadlineMs - clock.now()))]);
         continue;
       }
       if (!sent) {
+        if (clock.now() >= sendUntilMs) return false;
         const wait = Math.min(Math.max(this.retryUntil - clock.now(), 10), deadlineMs - clock.now());
         if (wait <= 0) return false;
         await sleep(clock, wait);
@@ -265,18 +283,29 @@ export class SpanExportQueue {
     return true;
   }
 
-  /** Flushes until `deadlineMs`, counts and logs what could not be sent as lost (`shutdown`), shuts the exporter down. */
-  async shutdown(deadlineMs: number): Promise<number> {
+  /**
+   * Flushes until `deadlineMs` and shuts the exporter down. What could not be sent is counted and logged as lost
+   * (`shutdown`), or, with `handOver` (a checkpoint in the Lease says what was exported, and the next leader
+   * rebuilds the rest from the Events), left to the next leader. Returns how many spans were not sent.
+   */
+  async shutdown(deadlineMs: number, handOver = false): Promise<number> {
     const { logger, exporter } = this.options;
     this.draining = true;
-    const flushed = await this.flush(deadlineMs);
+    const flushed = await this.flush(deadlineMs, deadlineMs - SEND_STOP_BEFORE_DEADLINE_MS);
     this.closed = true;
     this.cancelTimer?.();
     let lost = 0;
     if (!flushed) {
       lost = this.abandon();
-      this.drop(lost, 'shutdown');
-      logger.error('shutting down with spans the exporter did not accept; they are lost', { spans: lost });
+      if (handOver)
+        logger.warn(
+          'the grace period ended before every span was sent; the checkpoint says what was exported, and the next leader exports the rest from the re-listed Events',
+          { spans: lost },
+        );
+      else {
+        this.drop(lost, 'shutdown');
+        logger.error('shutting down with spans the exporter did not accept; they are lost', { spans: lost });
+      }
     }
     this.logDrops();
     try {
@@ -305,8 +334,14 @@ export class SpanExportQueue {
     return this.heapRoom;
   }
 
-  private isOpen(): boolean {
-    return this.options.isOpen?.() ?? true;
+  private isOpen(spans = 0, inFlight = 0): boolean {
+    return this.options.isOpen?.(spans, inFlight) ?? true;
+  }
+
+  private inFlightSpans(): number {
+    let n = 0;
+    for (const b of this.batches) if (b.state === 'sending') n += b.entries.length;
+    return n;
   }
 
   private nextDelay(): number {
@@ -328,10 +363,15 @@ export class SpanExportQueue {
   }
 
   private pump(): void {
-    if (this.closed || !this.isOpen()) return;
+    if (this.closed || !this.isOpen(0, this.inFlightSpans())) return;
     if (this.options.clock.now() < this.retryUntil) return this.arm(this.retryUntil - this.options.clock.now());
-    this.sendReady();
-    if (this.waiting.length - this.head >= this.maxBatchSize && this.sendingCount() < this.maxConcurrent) this.arm(0);
+    // Re-armed only after progress: a gate that refuses is opened again by `poke()`, not by polling.
+    if (
+      this.sendReady() &&
+      this.waiting.length - this.head >= this.maxBatchSize &&
+      this.sendingCount() < this.maxConcurrent
+    )
+      this.arm(0);
   }
 
   private sendingCount(): number {
@@ -345,12 +385,14 @@ export class SpanExportQueue {
     if (this.options.clock.now() < this.retryUntil) return false;
     const failed = this.batches.find((b) => b.state === 'failed');
     if (failed !== undefined) {
-      if (this.sendingCount() > 0) return false;
+      if (this.sendingCount() > 0 || !this.isOpen(failed.entries.length, 0)) return false;
       this.send(failed);
       return true;
     }
     let started = false;
     while (this.sendingCount() < this.maxConcurrent && this.waiting.length > this.head) {
+      const size = Math.min(this.maxBatchSize, this.waiting.length - this.head);
+      if (!this.isOpen(size, this.inFlightSpans())) break;
       const entries = this.waiting.slice(this.head, this.head + this.maxBatchSize);
       this.head += entries.length;
       if (this.head > 4096 && this.head * 2 > this.waiting.length) {
