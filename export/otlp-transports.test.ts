@@ -129,7 +129,7 @@ describe('OTLP over gRPC', () => {
   });
 
   it('TLS to an https:// endpoint, trusting $OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE, with gzip requested', async () => {
-    const collector = new FakeCollector({ key: server.key, cert: server.cert });
+    const collector = new FakeCollector({ tls: { key: server.key, cert: server.cert } });
     stops.push(() => collector.stop());
     const endpoint = await collector.start();
     expect(endpoint).toMatch(/^https:/);
