@@ -7,12 +7,15 @@ import { readInputLog, type InputFormat } from './read-input-log.ts';
 import { openSpanOutput, otlpEndpointOf, type SpanOutputOptions } from './span-output.ts';
 import { terminalSafe } from './terminal-safe.ts';
 import { DEFAULT_ENGINE_FLAGS } from '../common/engine-flags.ts';
+import { readControllerRules } from '../common/controller-rules-file.ts';
 
 /** Options of `kspan replay`. */
 export interface ReplayOptions extends SpanOutputOptions {
   readonly window: string;
   readonly idle: string;
   readonly format: InputFormat;
+  /** Controller rules files (`--controllers`): retarget rules of custom controllers. */
+  readonly controllers?: readonly string[];
 }
 
 /**
@@ -21,15 +24,14 @@ export interface ReplayOptions extends SpanOutputOptions {
  */
 export async function replayInto(
   files: readonly string[],
-  options: Pick<ReplayOptions, 'window' | 'idle' | 'format'>,
+  options: Pick<ReplayOptions, 'window' | 'idle' | 'format' | 'controllers'>,
   sink: SpanSink & { readonly spanCount?: number },
   ready: () => Promise<void> = () => Promise.resolve(),
 ): Promise<number> {
-  const engine = new Engine({
-    windowMs: parseDurationMs(options.window, '--window'),
-    idleMs: parseDurationMs(options.idle, '--idle'),
-    sink,
-  });
+  const windowMs = parseDurationMs(options.window, '--window');
+  const idleMs = parseDurationMs(options.idle, '--idle');
+  const { retargetRules } = await readControllerRules(options.controllers ?? []);
+  const engine = new Engine({ windowMs, idleMs, sink, retargetRules });
   const progress = new Progress();
   let n = 0;
   for (const file of files) {
@@ -56,7 +58,7 @@ export async function replayInto(
 /** Replays input log files through a fresh engine and returns every span (small inputs: scenarios, the demo). */
 export async function replayFiles(
   files: readonly string[],
-  options: Pick<ReplayOptions, 'window' | 'idle' | 'format'>,
+  options: Pick<ReplayOptions, 'window' | 'idle' | 'format' | 'controllers'>,
 ): Promise<KspanSpan[]> {
   const spans: KspanSpan[] = [];
   await replayInto(files, options, {
@@ -121,8 +123,11 @@ export function registerReplayCommand(program: Command): void {
         DEFAULT_ENGINE_FLAGS.window,
       )
       .option('--idle <duration>', 'a trace with no new span for this long is finished', DEFAULT_ENGINE_FLAGS.idle)
-      .addOption(
-        new Option('--format <format>', 'input format').choices(['auto', 'ndjson', 'capture']).default('auto'),
+      .addOption(new Option('--format <format>', 'input format').choices(['auto', 'ndjson', 'capture']).default('auto'))
+      .option(
+        '--controllers <file>',
+        "a controller rules file (YAML; repeatable): how custom controllers' events name their children (docs/controllers.md)",
+        (file: string, previous: string[] = []) => [...previous, file],
       ),
   ).action(async (files: string[], options: ReplayOptions) => {
     otlpEndpointOf(options); // a malformed endpoint fails before the input is read

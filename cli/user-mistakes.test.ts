@@ -58,6 +58,21 @@ const MISTAKES: readonly [string, readonly string[], RegExp, Record<string, stri
   ['a duration without a unit', ['replay', '--window', '5', INPUT], /^kspan: --window: .*got "5"; add a unit, e.g. 5s/],
   ['a bad duration', ['replay', '--idle', 'soon', INPUT], /^kspan: --idle: expected a duration like 5s/],
   ['a bad --format', ['replay', '--format', 'bogus', INPUT], /--format <format>' argument 'bogus' is invalid/],
+  [
+    'a missing controller rules file',
+    ['replay', '--controllers', '/no/rules.yaml', INPUT],
+    /^kspan: --controllers: cannot read \/no\/rules\.yaml \(ENOENT\)/,
+  ],
+  [
+    'a controller rules file that is not one',
+    ['replay', '--controllers', INPUT, INPUT],
+    /^kspan: --controllers .*input\.ndjson: not YAML \(/,
+  ],
+  [
+    'run: a missing controller rules file',
+    ['run', '--controllers', '/no/rules.yaml'],
+    /^kspan: --controllers: cannot read \/no\/rules\.yaml/,
+  ],
   ['a bad --output', ['replay', '--output', 'xml', INPUT], /^kspan: --output must be tree, otlp-json or html/],
   ['a non-URL endpoint', ['replay', '--otlp-endpoint', 'not a url', INPUT], /^kspan: --otlp-endpoint: expected a URL/],
   [

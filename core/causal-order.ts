@@ -44,13 +44,22 @@ const REASON_ORDER: Readonly<Record<string, number>> = {
   TaintManagerEviction: 62,
 };
 
+/**
+ * The depth of a kind the table does not know (a custom controller's, an Argo Rollout): one above the child
+ * its event names (a Rollout scaling a ReplicaSet acts before the ReplicaSet does), else a leaf's.
+ */
+function depthAbove(target: Retargeted): number {
+  if (target.object === target.actor) return 2;
+  return Math.max(0, (KIND_DEPTH[target.object.kind] ?? 2) - 1);
+}
+
 /** The rank of an event within its second: lower happens first. */
 export function causalRank(event: NormalizedEvent, target: Retargeted): number {
   // A controller reporting what it saw a child do comes after the child's own events of that second.
   // An Event that starts what follows (`topLevelSpan`) comes before everything of its second.
   if (event.topLevel === true) return -1;
   if (target.observes === true) return (KIND_DEPTH[target.object.kind] ?? 2) * 100 + 99;
-  const depth = KIND_DEPTH[target.actor.kind] ?? 2;
+  const depth = KIND_DEPTH[target.actor.kind] ?? depthAbove(target);
   const reason = REASON_ORDER[event.reason] ?? 90;
   return depth * 100 + reason;
 }

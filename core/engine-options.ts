@@ -1,3 +1,4 @@
+import type { RetargetRule } from './retarget-rules.ts';
 import type { SpanSink } from './span-sink.ts';
 
 /** Engine settings; every duration is in event/receive time, never the wall clock. Defaults: ENGINE_DEFAULTS. */
@@ -29,6 +30,8 @@ export interface EngineOptions {
    * forgotten early (diagnostic `span-capacity`), so a flood cannot grow memory past it. Default 100,000.
    */
   readonly maxHeldSpans?: number;
+  /** Retarget rules of custom controllers (a controller rules file), checked after the built-in ones. */
+  readonly retargetRules?: readonly RetargetRule[];
 }
 
 /** What the engine holds right now. */

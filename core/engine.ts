@@ -15,7 +15,7 @@ import { comparePending, pendingEventOf, type PendingEvent } from './placement-o
 import { RecentSpans } from './recent-spans.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
 import { recordRepeat } from './repeat-occurrence.ts';
-import { retarget } from './retarget-rules.ts';
+import { Retargeter } from './retarget-rules.ts';
 import { closeEarlierScalings, ScaleLedger, scaleCapacity } from './scale-ledger.ts';
 import { buildSpan } from './span-builder.ts';
 import { TraceAssembler } from './trace-assembler.ts';
@@ -34,6 +34,7 @@ export class Engine {
   private readonly idleUs: number;
   private readonly maxRepeatEvents: number;
   private readonly objects = new ObjectStore();
+  private readonly retargeter: Retargeter;
   private readonly recent = new RecentSpans();
   private readonly scales = new ScaleLedger();
   private readonly buffer = new ReorderBuffer<PendingEvent>(comparePending);
@@ -50,6 +51,7 @@ export class Engine {
   private closed = false;
 
   constructor(options: EngineOptions) {
+    this.retargeter = new Retargeter(options.retargetRules);
     const d = ENGINE_DEFAULTS;
     this.windowUs = (options.windowMs ?? d.windowMs) * 1000;
     this.idleUs = (options.idleMs ?? d.idleMs) * 1000;
@@ -147,7 +149,7 @@ export class Engine {
     const event = atUs === undefined ? normalized : withPlausibleTime(normalized, atUs, this.timeLimits);
     if (event !== normalized)
       this.diagnostics.add('implausible-event-time', `${event.namespace}/${event.name} ${event.reason}`);
-    this.buffer.push(pendingEventOf(event, retarget(event), atUs ?? event.timeUs));
+    this.buffer.push(pendingEventOf(event, this.retargeter.retarget(event), atUs ?? event.timeUs));
   }
 
   /** Releases the events the window has passed, in placement order; lets idle traces go and old objects be forgotten. */

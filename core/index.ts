@@ -36,6 +36,12 @@ export { DIAGNOSTIC_CODES, type DiagnosticCode } from './diagnostics.ts';
 export { CORRELATION_RULES, SCALING_SLOT } from './correlation-rules.ts';
 export type { CorrelationRule, RuleId } from './correlation-rule.ts';
 export { NODE_ASSIGNMENT } from './node-assignment.ts';
-export { RETARGET_RULES, type RetargetRule } from './retarget-rules.ts';
+export {
+  ARGO_ROLLOUTS_RULES,
+  BUILT_IN_RETARGET_RULES,
+  RETARGET_RULES,
+  Retargeter,
+  type RetargetRule,
+} from './retarget-rules.ts';
 export { TOP_LEVEL_SPAN_ANNOTATION } from './rules/top-level-annotation.ts';
 export { redactSpec } from './spec-diff.ts';

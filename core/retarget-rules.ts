@@ -18,7 +18,11 @@ export interface RetargetRule {
   readonly actorKind: string;
   readonly reasons: readonly string[];
   readonly childKind: string;
-  /** First capture group: the child's name. */
+  /**
+   * The child's name: the named group `child`, else the first capture group. A scaling names `to` (and
+   * `from`, `direction` = up|down when its wording has them) as groups too; built-in ReplicaSet scalings are
+   * read by `scaleOf` in every Kubernetes era's wording.
+   */
   readonly pattern: RegExp;
   /** The controller reports what it saw the child do (not what it did to it): the child's own event is the cause. */
   readonly observes?: boolean;
@@ -78,12 +82,40 @@ export const RETARGET_RULES: readonly RetargetRule[] = [
   },
 ];
 
-const byActorKind = new Map<string, RetargetRule[]>();
-for (const rule of RETARGET_RULES) {
-  const list = byActorKind.get(rule.actorKind) ?? [];
-  list.push(rule);
-  byActorKind.set(rule.actorKind, list);
-}
+/**
+ * Argo Rollouts (argoproj.io/v1alpha1 Rollout): it owns its ReplicaSets directly and reports on itself, in
+ * rollout/sync.go and utils/conditions/conditions.go: "Scaled %s ReplicaSet %s (revision %d) from %d to %d"
+ * (reason ScalingReplicaSet; before v1.0 the Deployment's "Scaled up replica set %s to %d") and
+ * "Created ReplicaSet %s (revision %d)" (NewReplicaSetCreated). The same rules as a controller rules file are
+ * in docs/controllers.md, the example every custom controller can follow.
+ */
+export const ARGO_ROLLOUTS_RULES: readonly RetargetRule[] = [
+  {
+    id: 'argo-rollout-scales-replicaset',
+    actorKind: 'Rollout',
+    reasons: ['ScalingReplicaSet'],
+    childKind: 'ReplicaSet',
+    pattern:
+      /^Scaled (?<direction>up|down) ReplicaSet (?<child>\S+) \(revision \d+\) from (?<from>\d+) to (?<to>\d+)\b/,
+  },
+  {
+    id: 'argo-rollout-scales-replicaset-legacy',
+    actorKind: 'Rollout',
+    reasons: ['ScalingReplicaSet'],
+    childKind: 'ReplicaSet',
+    pattern: /^Scaled (?<direction>up|down) replica set (?<child>\S+) to (?<to>\d+)\b/,
+  },
+  {
+    id: 'argo-rollout-creates-replicaset',
+    actorKind: 'Rollout',
+    reasons: ['NewReplicaSetCreated'],
+    childKind: 'ReplicaSet',
+    pattern: /^Created ReplicaSet (?<child>\S+) \(revision \d+\)/,
+  },
+];
+
+/** The built-in tables: Kubernetes' own controllers, then the custom controllers kspan knows out of the box. */
+export const BUILT_IN_RETARGET_RULES: readonly RetargetRule[] = [...RETARGET_RULES, ...ARGO_ROLLOUTS_RULES];
 
 /** Who acted (the reporting object) and what it acted on. */
 export interface Retargeted {
@@ -127,27 +159,74 @@ export function stopsForGood(event: NormalizedEvent): boolean {
   return event.reason === 'Killing' && STOPS.test(event.message);
 }
 
-/** Applies the first matching retarget rule; otherwise actor and object are both the involved object. */
-export function retarget(event: NormalizedEvent): Retargeted {
-  const actor = event.regarding;
-  const rules = byActorKind.get(actor.kind);
-  if (rules !== undefined) {
-    for (const rule of rules) {
-      if (!rule.reasons.includes(event.reason)) continue;
-      const m = rule.pattern.exec(event.message);
-      const name = m?.[1];
-      if (name === undefined) continue;
-      const object: EventObject = { kind: rule.childKind, namespace: actor.namespace, name };
-      const scale = rule.childKind === 'ReplicaSet' ? scaleOf(event.message) : undefined;
-      if (scale !== undefined) return { actor, object, rule: rule.id, scale };
-      return rule.observes === true
-        ? { actor, object, rule: rule.id, observes: true }
-        : { actor, object, rule: rule.id };
+/** The scaling a custom rule's named groups report (`to`, optional `from` and `direction`). */
+function scaleFromGroups(groups: Record<string, string | undefined>): Retargeted['scale'] {
+  const toText = groups.to;
+  if (toText === undefined) return undefined;
+  const to = Number(toText);
+  const from = groups.from === undefined ? undefined : Number(groups.from);
+  const direction =
+    groups.direction === 'up' || groups.direction === 'down'
+      ? groups.direction
+      : from !== undefined
+        ? to >= from
+          ? 'up'
+          : 'down'
+        : undefined;
+  if (direction === undefined) return undefined;
+  return from === undefined ? { direction, to } : { direction, from, to };
+}
+
+/**
+ * Step 2 of the pipeline: who acted and on what. The built-in rules first, then the extra ones (a controller
+ * rules file: `--controllers`), each checked in order for the reporting object's kind.
+ */
+export class Retargeter {
+  private readonly byActorKind = new Map<string, RetargetRule[]>();
+
+  constructor(extra: readonly RetargetRule[] = []) {
+    for (const rule of [...BUILT_IN_RETARGET_RULES, ...extra]) {
+      const list = this.byActorKind.get(rule.actorKind) ?? [];
+      list.push(rule);
+      this.byActorKind.set(rule.actorKind, list);
     }
   }
-  // events.k8s.io/v1 events may name the child as `related` (e.g. a controller acting on a Pod).
-  if (event.related !== undefined && event.related.kind !== actor.kind && event.related.kind !== 'Node') {
-    return { actor, object: event.related, rule: 'related' };
+
+  /** Applies the first matching retarget rule; otherwise actor and object are both the involved object. */
+  retarget(event: NormalizedEvent): Retargeted {
+    const actor = event.regarding;
+    const rules = this.byActorKind.get(actor.kind);
+    if (rules !== undefined) {
+      for (const rule of rules) {
+        if (!rule.reasons.includes(event.reason)) continue;
+        const m = rule.pattern.exec(event.message);
+        if (m === null) continue;
+        const name = m.groups?.child ?? m[1];
+        if (name === undefined) continue;
+        const object: EventObject = { kind: rule.childKind, namespace: actor.namespace, name };
+        const scale =
+          m.groups !== undefined
+            ? scaleFromGroups(m.groups)
+            : rule.childKind === 'ReplicaSet'
+              ? scaleOf(event.message)
+              : undefined;
+        if (scale !== undefined) return { actor, object, rule: rule.id, scale };
+        return rule.observes === true
+          ? { actor, object, rule: rule.id, observes: true }
+          : { actor, object, rule: rule.id };
+      }
+    }
+    // events.k8s.io/v1 events may name the child as `related` (e.g. a controller acting on a Pod).
+    if (event.related !== undefined && event.related.kind !== actor.kind && event.related.kind !== 'Node') {
+      return { actor, object: event.related, rule: 'related' };
+    }
+    return stopsForGood(event) ? { actor, object: actor, stops: true } : { actor, object: actor };
   }
-  return stopsForGood(event) ? { actor, object: actor, stops: true } : { actor, object: actor };
+}
+
+const BUILT_IN = new Retargeter();
+
+/** Retargets with the built-in rules only. */
+export function retarget(event: NormalizedEvent): Retargeted {
+  return BUILT_IN.retarget(event);
 }

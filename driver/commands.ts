@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../common/user-error.ts';
+import { readControllerRules } from '../common/controller-rules-file.ts';
 import { DEFAULT_ENGINE_FLAGS } from '../common/engine-flags.ts';
 import { OTLP_PROTOCOLS } from '../export/otlp-config.ts';
 import type { ProductionRun } from './production-run.ts';
@@ -79,8 +80,15 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--ui-max-spans <n>', `spans of recent traces /ui keeps (default ${DEFAULT_UI_MAX_SPANS})`)
     .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stderr)', 'info')
-    .action(async (flags: RunFlags) => {
-      const options = parseRunOptions(flags);
+    .option(
+      '--controllers <file>',
+      "a controller rules file (YAML; repeatable): how custom controllers' events name their children (docs/controllers.md)",
+      collect,
+      [],
+    )
+    .action(async (flags: RunFlags & { controllers: string[] }) => {
+      const { retargetRules } = await readControllerRules(flags.controllers);
+      const options = { ...parseRunOptions(flags), retargetRules };
       let run: ProductionRun;
       try {
         // Loaded on demand: the Kubernetes client and gRPC would slow every other command's start-up.

@@ -153,7 +153,12 @@ export class ProductionRun {
         ledger.emit(span);
       },
     };
-    const engine = new Engine({ windowMs: options.windowMs, idleMs: options.idleMs, sink });
+    const engine = new Engine({
+      windowMs: options.windowMs,
+      idleMs: options.idleMs,
+      sink,
+      ...(options.retargetRules === undefined ? {} : { retargetRules: options.retargetRules }),
+    });
     metrics.observeEngine(engine);
     if (options.record !== undefined) this.recordStream = openRecordFile(options.record, logger);
     const driver = (this.driver = new ClusterDriver({

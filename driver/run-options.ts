@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { RetargetRule } from '../core/index.ts';
 import os from 'node:os';
 import { parseDurationMs } from '../common/duration.ts';
 import { UserError } from '../common/user-error.ts';
@@ -62,6 +63,8 @@ export interface RunOptions {
   readonly shutdownGraceMs: number;
   /** Serve the HTML report of recent traces at /ui on the status port, holding at most this many spans (off: undefined). */
   readonly uiMaxSpans?: number;
+  /** Retarget rules of custom controllers (`--controllers` files). */
+  readonly retargetRules?: readonly RetargetRule[];
 }
 
 /** `--shutdown-grace` default: below the Deployment's terminationGracePeriodSeconds (30 s), which a test checks. */

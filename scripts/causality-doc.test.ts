@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CORRELATION_RULES, RETARGET_RULES } from '../core/index.ts';
+import { CORRELATION_RULES, BUILT_IN_RETARGET_RULES } from '../core/index.ts';
 import { BEGIN, DOC_PATH, END, regenerate, rulesMarkdown } from './causality-doc.ts';
 
 describe('docs/causality.md', () => {
@@ -14,7 +14,7 @@ describe('docs/causality.md', () => {
     const ids = [...md.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
     const correlation = CORRELATION_RULES.map((r) => r.id);
     expect(ids.filter((id) => correlation.includes(id as never))).toEqual(correlation);
-    expect(ids.slice(0, RETARGET_RULES.length)).toEqual(RETARGET_RULES.map((r) => r.id));
+    expect(ids.slice(0, BUILT_IN_RETARGET_RULES.length)).toEqual(BUILT_IN_RETARGET_RULES.map((r) => r.id));
   });
 
   it('replaces only what lies between the markers', () => {
