@@ -357,6 +357,55 @@ build_kind() {
 # An older control plane (kube-apiserver, kube-controller-manager, kube-scheduler of one minor),
 # into its own cache directory; etcd and kwok of the default set serve it.
 
+# generate_openapi DIR KUBE_VERSION STAGING_VERSION : releases before 1.23 generated
+# pkg/generated/openapi/zz_generated.openapi.go at `make` time (build/root/Makefile.generated_files,
+# gen_openapi), so the k8s.io/kubernetes module lacks it and kube-apiserver's app package does not
+# compile (undefined: generatedopenapi.GetOpenAPIDefinitions). Does what that Makefile does: runs
+# k8s.io/kube-openapi's openapi-gen, at the version the release pins, over every directory of the
+# Kubernetes tree and its staging modules that has a `+k8s:openapi-gen=` tag (code-generator and
+# the samples left out, as the Makefile's KUBE_OPENAPI_TAG_FILES does for sample-apiserver), into a writable copy of
+# the k8s.io/kubernetes module that the wrapper then uses instead of the module cache's.
+generate_openapi() {
+  local dir="$1" version="$2" staging="$3"
+  local started; started=$(date +%s)
+  local src; src=$(module_dir "$kube_module" "$version")
+  log "kubernetes $version: generating pkg/generated/openapi (openapi-gen, as its Makefile did)"
+  cp -r "$src" "$dir/kubernetes"; chmod -R u+w "$dir/kubernetes"
+  (cd "$dir" && go mod edit -replace="$kube_module=./kubernetes")
+  # The Makefile's tree: k8s.io/kubernetes itself and its staging modules (./staging/src/k8s.io/*).
+  local roots=("$kube_module=$dir/kubernetes") m
+  while IFS= read -r m; do
+    # The Makefile leaves out code-generator and sample-apiserver; the other samples (sample-controller,
+    # sample-cli-plugin) are examples no control plane binary links, and the module proxy refuses
+    # them at v0.22.16 (403).
+    case "$m" in k8s.io/code-generator|k8s.io/sample-*) continue ;; esac
+    roots+=("$m=$(module_dir "$m" "$staging")")
+  done < <((cd "$dir/kubernetes" && go mod edit -json) | jq -r '.Replace // [] | .[] | select(.New.Version == null) | .Old.Path')
+  local inputs=() root path d
+  for root in "${roots[@]}"; do
+    path="${root%%=*}"; d="${root#*=}"
+    # Directories (not under _* or .* ones) with a .go file carrying a `// +k8s:` tag line that
+    # mentions +k8s:openapi-gen= (ALL_K8S_TAG_FILES, then the grep of OPENAPI_DIR_DEF).
+    while IFS= read -r f; do
+      f="${f#"$d"}"; f="${f#/}"; inputs+=("$path${f:+/$f}")
+    done < <(cd "$d" && find -H . -not \( \( -name '_*' -o -name '.[^.]*' \) -prune \) -type f -name '*.go' -print0 \
+               | xargs -0 grep -l '^// *+k8s:' | xargs grep -l '+k8s:openapi-gen=' | sed 's|/[^/]*$||; s|^\.||' | LC_ALL=C sort -u | sed "s|^|$d|")
+  done
+  [[ ${#inputs[@]} -gt 0 ]] || die "openapi-gen: found no +k8s:openapi-gen tagged directories"
+  log "  openapi-gen over ${#inputs[@]} tagged packages"
+  (cd "$dir" && go build -o "$dir/openapi-gen" k8s.io/kube-openapi/cmd/openapi-gen >&2) || die "openapi-gen: go build failed"
+  local IFS=,
+  # gengo of 2020 predates go/types aliases (Go >= 1.23 reports `any` and meta/v1beta1's aliases as
+  # types.Alias, which it cannot resolve): have the type checker resolve them as before.
+  (cd "$dir" && GODEBUG=gotypesalias=0 "$dir/openapi-gen" --logtostderr -i "${inputs[*]}" -p "$kube_module/pkg/generated/openapi" \
+      -O zz_generated.openapi -o "$dir/gen" -h "$dir/kubernetes/hack/boilerplate/boilerplate.generatego.txt" \
+      -r "$dir/gen/violations.report" >&2) || die "openapi-gen failed"
+  unset IFS
+  cp "$dir/gen/$kube_module/pkg/generated/openapi/zz_generated.openapi.go" "$dir/kubernetes/pkg/generated/openapi/" \
+    || die "openapi-gen wrote no zz_generated.openapi.go"
+  log "  generated $(wc -l < "$dir/kubernetes/pkg/generated/openapi/zz_generated.openapi.go") lines in $(( $(date +%s) - started ))s"
+}
+
 build_minor() {
   local minor="$1"
   local spec; spec=$(jq -ce --arg m "$minor" '.minors[$m]' "$versions_file") \
@@ -383,6 +432,9 @@ build_minor() {
   # Modules whose checksum the sum.golang.org mirror does not serve (404); their go.sum line is then
   # computed from the zip the module proxy served.
   local nosum; nosum=$(jq -r '.noSumDb // [] | join(",")' <<<"$spec")
+  if [[ $(jq -r '.openapiGen // false' <<<"$spec") == true ]]; then
+    GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}$nosum" generate_openapi "$dir" "$version" "$staging"
+  fi
   local pkgs=() n; for n in "${names[@]}"; do pkgs+=("$kube_module/cmd/$n"); done
   # Build tags, e.g. providerless: leaves out the in-tree cloud providers (and the Azure, GCE, vSphere
   # SDKs they link) that releases before 1.31 still carry; a kwok cluster has no cloud.
