@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ObjectStore } from './object-store.ts';
+import type { ManagedFieldsEntry } from './kube.ts';
+import { ObjectStore, specChange } from './object-store.ts';
 
 const S = 1_000_000;
 
@@ -58,5 +59,55 @@ describe('ObjectStore.generationAt with the reporter’s resourceVersion', () =>
     const state = store.get('Deployment/default/web');
     if (state === undefined) throw new Error('not stored');
     expect(store.generationAt(state, 60 * S)?.generation).toBe(2);
+  });
+});
+
+describe('specChange: who made a new generation, from managedFields', () => {
+  const spec = { 'f:spec': {} };
+  const at = (s: number) => new Date(Date.UTC(2026, 11, 1, 12, 0, s)).toISOString().replace('.000Z', 'Z');
+  const scale: ManagedFieldsEntry = { manager: 'kubectl', operation: 'Update', subresource: 'scale', fieldsV1: spec };
+  const update = (manager: string, s: number): ManagedFieldsEntry => ({
+    manager,
+    operation: 'Update',
+    time: at(s),
+    fieldsV1: spec,
+  });
+  const status: ManagedFieldsEntry = {
+    manager: 'kube-controller-manager',
+    operation: 'Update',
+    subresource: 'status',
+    time: at(50),
+    fieldsV1: { 'f:status': {} },
+  };
+  const previous = Date.UTC(2026, 11, 1, 12, 0, 30) * 1000;
+  it.each([
+    [
+      'a timed spec entry newer than the previous generation',
+      [scale, update('ci', 40), status],
+      true,
+      { manager: 'ci', operation: 'Update', timeUs: Date.UTC(2026, 11, 1, 12, 0, 40) * 1000 },
+    ],
+    [
+      'the untimed scale entry when no timed one is newer (kubectl scale)',
+      [scale, update('ci', 10), status],
+      true,
+      { manager: 'kubectl', operation: 'Scale' },
+    ],
+    // Recorded live on 1.22: an image update (replicas unchanged) left the updater's entry with the time of
+    // the Deployment's creation, and an untimed scale entry from an earlier scale sits beside it.
+    [
+      'not the scale entry when the replicas did not change; a stale time is no time',
+      [scale, update('ci', 10), status],
+      false,
+      { manager: 'ci', operation: 'Update' },
+    ],
+    [
+      'no spec entry at all: the newest entry',
+      [status],
+      true,
+      { manager: 'kube-controller-manager', operation: 'Update', timeUs: Date.UTC(2026, 11, 1, 12, 0, 50) * 1000 },
+    ],
+  ] as const)('%s', (_name, entries, scaled, expected) => {
+    expect(specChange(entries, previous, scaled)).toEqual(expected);
   });
 });

@@ -55,10 +55,15 @@ const MAX_GENERATIONS = 8;
  * counts). An entry newer than the previous generation wins; the API server leaves `time` out of some
  * entries (seen on `kubectl scale`'s subresource entry), so when no timed entry is newer than the previous
  * generation, an untimed spec entry is the change. Operation `Update` on the scale subresource reads `Scale`.
+ * The scale subresource writes nothing but `spec.replicas`: when the replicas did not change (`scaled` false),
+ * its entry is not the change. A time not after the previous generation's is stale, not the change's: the
+ * 1.22 API server leaves an entry as it was when its manager changes only values of fields it already owns
+ * (seen live: an image update kept the entry time of the Deployment's creation).
  */
 export function specChange(
   entries: readonly ManagedFieldsEntry[] | undefined,
   previousSinceUs = Number.NEGATIVE_INFINITY,
+  scaled = true,
 ): { manager: string; operation: string; timeUs?: number } {
   let best: ManagedFieldsEntry | undefined;
   let bestUs = Number.NEGATIVE_INFINITY;
@@ -68,7 +73,11 @@ export function specChange(
   for (const e of entries ?? []) {
     const t = parseTimeUs(e.time);
     const touchesSpec =
-      e.fieldsV1 !== undefined && e.fieldsV1 !== null && typeof e.fieldsV1 === 'object' && 'f:spec' in e.fieldsV1;
+      e.fieldsV1 !== undefined &&
+      e.fieldsV1 !== null &&
+      typeof e.fieldsV1 === 'object' &&
+      'f:spec' in e.fieldsV1 &&
+      (scaled || e.subresource !== 'scale');
     if (touchesSpec && t === undefined) untimed ??= e;
     if (touchesSpec && t !== undefined && t > bestUs) {
       best = e;
@@ -83,7 +92,8 @@ export function specChange(
     best !== undefined && (bestUs > previousSinceUs || untimed === undefined) ? best : (untimed ?? best ?? newestAny);
   if (pick === undefined) return { manager: 'unknown', operation: 'Update' };
   const operation = pick.subresource === 'scale' ? 'Scale' : (pick.operation ?? 'Update');
-  const timeUs = pick === untimed ? undefined : parseTimeUs(pick.time);
+  const pickedUs = pick === untimed ? undefined : parseTimeUs(pick.time);
+  const timeUs = pickedUs !== undefined && pickedUs > previousSinceUs ? pickedUs : undefined;
   return { manager: pick.manager ?? 'unknown', operation, ...(timeUs !== undefined ? { timeUs } : {}) };
 }
 
@@ -194,16 +204,17 @@ export class ObjectStore {
       return;
     }
     const previous = gens[index - 1];
-    const change = specChange(meta.managedFields, previous?.sinceUs);
+    const spec = obj.spec as { replicas?: unknown } | undefined;
+    const replicas =
+      spec !== undefined && spec !== null && typeof spec.replicas === 'number' ? spec.replicas : undefined;
+    const scaled = previous?.replicas === undefined || replicas === undefined || previous.replicas !== replicas;
+    const change = specChange(meta.managedFields, previous?.sinceUs, scaled);
     // Untimed change: the creation for a first generation, else when the snapshot came, in whole seconds like
     // managedFields times (so that events of that second still find it).
     const since =
       change.timeUs ??
       (previous === undefined ? parseTimeUs(meta.creationTimestamp) : undefined) ??
       Math.floor(atUs / 1_000_000) * 1_000_000;
-    const spec = obj.spec as { replicas?: unknown } | undefined;
-    const replicas =
-      spec !== undefined && spec !== null && typeof spec.replicas === 'number' ? spec.replicas : undefined;
     gens.splice(index, 0, {
       generation,
       sinceUs: Math.min(since, atUs),

@@ -42,6 +42,14 @@ describe('retarget', () => {
     ['ReplicaSet', 'SuccessfulCreate', 'Created pod: web-5d5-abcde', 'Pod', 'web-5d5-abcde', 'replicaset-pod'],
     ['ReplicaSet', 'SuccessfulDelete', 'Deleted pod: web-5d5-abcde', 'Pod', 'web-5d5-abcde', 'replicaset-pod'],
     [
+      'ReplicaSet',
+      'SuccessfulCreate',
+      '(combined from similar events): Created pod: web-5d5-fghij',
+      'Pod',
+      'web-5d5-fghij',
+      'replicaset-pod',
+    ],
+    [
       'StatefulSet',
       'SuccessfulCreate',
       'create Pod db-0 in StatefulSet db successful',
@@ -96,6 +104,12 @@ describe('scaling wordings of every era', () => {
     ['Scaled up replica set web-5d5 from 1 to 3', { direction: 'up', from: 1, to: 3 }],
     ['Scaled down replica set web-5d5 to 0 from 2', { direction: 'down', from: 2, to: 0 }],
     ['Scaled down replica set web-5d5 from 12 to 10', { direction: 'down', from: 12, to: 10 }],
+    // client-go's aggregation of the 10th similar event within 10 minutes (recorded live on 1.27).
+    [
+      '(combined from similar events): Scaled down replica set web-5d5 to 0 from 1',
+      { direction: 'down', from: 1, to: 0 },
+    ],
+    ['(combined from similar events): Scaled up replica set web-5d5 from 3 to 4', { direction: 'up', from: 3, to: 4 }],
   ])('"%s"', (message, scale) => {
     expect(scaleOf(message)).toEqual(scale);
     const r = retarget(event('Deployment', 'ScalingReplicaSet', message));
@@ -119,6 +133,7 @@ describe('kubelet stops of every era', () => {
     ['Killing container with id docker://app:Need to kill Pod', true],
     ['Killing container with id containerd://app:Need to kill Pod', true],
     ['Killing container with id ead3fb35-5cf5-44ed-9ae1-488115be66c6: Need to kill Pod', true],
+    ['(combined from similar events): Stopping container app', true],
     ['Container app failed liveness probe, will be restarted', false],
     [
       'Killing container with id docker://app:Container failed liveness probe.. Container will be killed and recreated.',

@@ -145,7 +145,7 @@ const STOPS = /^(?:Stopping container \S|Killing container with id \S+?: ?Need t
 
 /** The scaling an event reports, in any era's wording. */
 export function scaleOf(message: string): Retargeted['scale'] {
-  const s = SCALE.exec(message);
+  const s = SCALE.exec(ownMessage(message));
   if (s === null) return undefined;
   const to = Number(s[3] ?? s[4]);
   const from = s[2] ?? s[5];
@@ -154,9 +154,24 @@ export function scaleOf(message: string): Retargeted['scale'] {
     : { direction: s[1] as 'up' | 'down', from: Number(from), to };
 }
 
+/**
+ * client-go's event correlator (tools/record/events_cache.go, EventAggregatorByReasonMessageFunc) rewrites
+ * the 10th and later events of one source, object, type and reason with different messages within 10 minutes
+ * as "(combined from similar events): <message>", in every release that records through tools/record (all
+ * controllers and the kubelet up to today). A Deployment's rollout after a scale writes that many
+ * `ScalingReplicaSet` events (seen live on 1.27: `(combined from similar events): Scaled down replica set
+ * web-d8594cd77 to 0 from 1`). The message after the prefix is the controller's own.
+ */
+const AGGREGATED = /^\(combined from similar events\): /;
+
+/** The controller's or kubelet's own message, without client-go's aggregation prefix. */
+export function ownMessage(message: string): string {
+  return message.replace(AGGREGATED, '');
+}
+
 /** True for a kubelet event that stops a Pod's container for good (see STOPS). */
 export function stopsForGood(event: NormalizedEvent): boolean {
-  return event.reason === 'Killing' && STOPS.test(event.message);
+  return event.reason === 'Killing' && STOPS.test(ownMessage(event.message));
 }
 
 /** The scaling a custom rule's named groups report (`to`, optional `from` and `direction`). */
@@ -199,7 +214,7 @@ export class Retargeter {
     if (rules !== undefined) {
       for (const rule of rules) {
         if (!rule.reasons.includes(event.reason)) continue;
-        const m = rule.pattern.exec(event.message);
+        const m = rule.pattern.exec(ownMessage(event.message));
         if (m === null) continue;
         const name = m.groups?.child ?? m[1];
         if (name === undefined) continue;
