@@ -23,11 +23,21 @@ export const MUTATIONS: readonly Mutation[] = [
     find: '  objectCause,\n  rememberedObjectCause,\n  actorCause,',
     replace: '  actorCause,\n  rememberedObjectCause,\n  objectCause,',
   },
+  // Swapping node-cause and garbage-collection (or either with observed-child) is an equivalent mutant: the
+  // three answer disjoint sets of events (core/correlation-rules.test.ts checks that on every scenario), so no
+  // test can tell. What their place does decide is that each comes before object-cause, which answers their
+  // events too:
   {
-    id: 'swap node-cause and garbage-collection',
+    id: 'node-cause after object-cause',
     file: 'core/correlation-rules.ts',
-    find: '  nodeCause,\n  observedChild,\n  garbageCollection,',
-    replace: '  garbageCollection,\n  observedChild,\n  nodeCause,',
+    find: '  nodeCause,\n  observedChild,\n  garbageCollection,\n  objectCause,',
+    replace: '  observedChild,\n  garbageCollection,\n  objectCause,\n  nodeCause,',
+  },
+  {
+    id: 'garbage-collection after object-cause',
+    file: 'core/correlation-rules.ts',
+    find: '  garbageCollection,\n  objectCause,',
+    replace: '  objectCause,\n  garbageCollection,',
   },
   {
     id: 'no object pruning',
@@ -107,6 +117,18 @@ export const MUTATIONS: readonly Mutation[] = [
     file: 'core/plausible-time.ts',
     find: 'if (t <= receivedUs + limits.aheadUs && t >= receivedUs - limits.behindUs) return event;',
     replace: 'return event;',
+  },
+  {
+    id: 'no aggregation prefix stripped ("(combined from similar events): ")',
+    file: 'core/retarget-rules.ts',
+    find: "return message.replace(AGGREGATED, '');",
+    replace: 'return message;',
+  },
+  {
+    id: 'scale entry counts when the replicas did not change',
+    file: 'core/object-store.ts',
+    find: "(scaled || e.subresource !== 'scale')",
+    replace: 'true',
   },
   {
     id: 'owners by name, not uid',
