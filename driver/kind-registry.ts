@@ -1,5 +1,3 @@
-import { isClusterScoped } from '../core/index.ts';
-
 /** Where the API serves one kind of object. */
 export interface KindInfo {
   readonly kind: string;
@@ -29,16 +27,7 @@ export function collectionPath(info: Pick<KindInfo, 'apiVersion' | 'resource'>, 
     : `${prefix}/${info.resource}`;
 }
 
-/** The path of one object named by kind/apiVersion (kinds outside the table get the usual English plural). */
-export function objectPath(ref: { kind: string; apiVersion?: string; namespace?: string; name: string }): string {
-  const known = WATCHED_KINDS.find((k) => k.kind === ref.kind);
-  const apiVersion = ref.apiVersion ?? known?.apiVersion ?? 'v1';
-  const resource = known?.resource ?? pluralOf(ref.kind);
-  const namespace = isClusterScoped(ref.kind) || known?.namespaced === false ? undefined : ref.namespace;
-  return `${collectionPath({ apiVersion, resource }, namespace)}/${encodeURIComponent(ref.name)}`;
-}
-
-/** The plural resource of a kind, by the rules the API machinery uses for most kinds. */
+/** The plural resource of a kind, by the rules the API machinery uses for most kinds: the guess when discovery cannot answer. */
 export function pluralOf(kind: string): string {
   const lower = kind.toLowerCase();
   if (lower.endsWith('s') || lower.endsWith('x') || lower.endsWith('ch') || lower.endsWith('sh')) return `${lower}es`;

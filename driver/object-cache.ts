@@ -3,7 +3,8 @@ import { Backoff } from './backoff.ts';
 import type { Clock } from './clock.ts';
 import { KubeApiError } from './kube-api-error.ts';
 import type { KubeApi } from './kube-api.ts';
-import { WATCHED_KINDS, collectionPath, objectPath, type KindInfo } from './kind-registry.ts';
+import { ApiDiscovery } from './api-discovery.ts';
+import { WATCHED_KINDS, collectionPath, type KindInfo } from './kind-registry.ts';
 import { objectForEngine } from './engine-view.ts';
 import { ListWatcher, type RawObject } from './list-watcher.ts';
 import type { Logger } from './logger.ts';
@@ -59,9 +60,11 @@ export class ObjectCache implements ObjectLookup {
   private readonly watchers: ListWatcher[] = [];
   private readonly synced = new Set<string>();
   private readonly forbidden = new Set<string>();
+  private readonly discovery: ApiDiscovery;
 
   constructor(options: ObjectCacheOptions) {
     this.options = options;
+    this.discovery = new ApiDiscovery(options.api, options.logger);
   }
 
   /** Starts the watches and waits for their first lists. A kind kspan may not watch is logged and read by GET instead. */
@@ -128,7 +131,10 @@ export class ObjectCache implements ObjectLookup {
     const ttlMs = watched ? (this.options.missTtlMs ?? 5_000) : (this.options.ttlMs ?? 60_000);
     let object: KubeObject | undefined;
     try {
-      object = objectForEngine(await api.get<RawObject>(objectPath(ref)), ref);
+      // Kinds and plurals from API discovery (custom resources, irregular plurals), not guessed.
+      const info = await this.discovery.resolve(ref);
+      const path = `${collectionPath(info, info.namespaced ? ref.namespace : undefined)}/${encodeURIComponent(ref.name)}`;
+      object = objectForEngine(await api.get<RawObject>(path), ref);
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 403) {
         this.forbidden.add(ref.kind);
