@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 
-// The chart without helm (not built here: too costly on this machine): its values against
+// The chart without helm (helm itself renders and lints it in `npm run test:helm`, a CI phase): its values against
 // values.schema.json, and its templates against its values (every .Values path a template reads exists,
 // every value is read by some template), plus the guards the chart promises.
 const CHART = join(import.meta.dirname, 'helm', 'kspan');
