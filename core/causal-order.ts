@@ -1,5 +1,5 @@
 import type { NormalizedEvent } from './normalized-event.ts';
-import type { Retargeted } from './retarget-rules.ts';
+import { RETARGET_RULES, type Retargeted } from './retarget-rules.ts';
 
 /**
  * Most events carry whole-second timestamps, so within one second the core orders them by what usually
@@ -53,13 +53,20 @@ function depthAbove(target: Retargeted): number {
   return Math.max(0, (KIND_DEPTH[target.object.kind] ?? 2) - 1);
 }
 
+/** An Event without kind ranks as the kind that reports its reason (the first retarget rule's), else as a Pod's. */
+function depthOfReason(reason: string): number {
+  const rule = RETARGET_RULES.find((r) => r.reasons.includes(reason));
+  return rule === undefined ? 2 : (KIND_DEPTH[rule.actorKind] ?? 2);
+}
+
 /** The rank of an event within its second: lower happens first. */
 export function causalRank(event: NormalizedEvent, target: Retargeted): number {
   // A controller reporting what it saw a child do comes after the child's own events of that second.
   // An Event that starts what follows (`topLevelSpan`) comes before everything of its second.
   if (event.topLevel === true) return -1;
   if (target.observes === true) return (KIND_DEPTH[target.object.kind] ?? 2) * 100 + 99;
-  const depth = KIND_DEPTH[target.actor.kind] ?? depthAbove(target);
+  const depth =
+    KIND_DEPTH[target.actor.kind] ?? (target.actor.kind === '' ? depthOfReason(event.reason) : depthAbove(target));
   const reason = REASON_ORDER[event.reason] ?? 90;
   return depth * 100 + reason;
 }

@@ -19,6 +19,7 @@ export type RuleId =
   | 'actor-cause'
   | 'owner-chain'
   | 'top-level-annotation'
+  | 'unidentified-subject'
   | 'root-object';
 
 /** The root object of a trace, at the generation current when the event happened. */
@@ -57,6 +58,11 @@ export type ParentChoice =
       readonly root: RootRef;
       /** The span heads the root's trace: the synthesized root span becomes its child (a `topLevelSpan` Event). */
       readonly heads?: true;
+    }
+  | {
+      readonly rule: RuleId;
+      /** The span is the root of a trace of its own, keyed by this (an Event whose subject nothing identified). */
+      readonly own: string;
     };
 
 /** What a rule looks at. Rules only read it; `diagnostics` is the one thing they may write to. */

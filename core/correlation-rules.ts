@@ -10,6 +10,7 @@ import { observedChild } from './rules/observed-child.ts';
 import { ownerCause } from './rules/owner-chain.ts';
 import { rootObject } from './rules/root-object.ts';
 import { topLevelAnnotation } from './rules/top-level-annotation.ts';
+import { unidentifiedSubject } from './rules/unidentified-subject.ts';
 
 /**
  * The correlation rules, in the order they are tried; the last (root-object) always answers. This table is
@@ -26,6 +27,7 @@ export const CORRELATION_RULES: readonly CorrelationRule[] = [
   actorCause,
   ownerCause,
   topLevelAnnotation,
+  unidentifiedSubject,
   rootObject,
 ];
 

@@ -2,10 +2,14 @@
 export const DIAGNOSTIC_CODES = {
   'malformed-record': 'a record that is not an event, object or tick, or lacks its payload',
   'bad-receive-time': 'a record whose `at` is missing or not RFC 3339; the latest receive time was used',
-  'no-involved-object': 'an event with no involvedObject/regarding kind and name; dropped',
+  'not-an-event':
+    'an event record whose payload is not an Event (a kind other than Event, or none of the Event fields); dropped',
+  'incomplete-subject':
+    'an Event whose involvedObject/regarding lacks a kind or a name; kept: identified by what it names, else the root of its own trace',
   'no-timestamp': 'an event with no usable eventTime/lastTimestamp/firstTimestamp; its receive time was used',
   'malformed-timestamp': 'an event timestamp that is not RFC 3339; the next one in precedence was used',
-  'no-event-uid': 'an event without metadata.uid; an ID was derived from its namespace, name and time',
+  'no-event-uid':
+    'an event without metadata.uid; an ID was derived from its namespace, name and time (nameless: from what it says and names)',
   duplicate: 'the same occurrence of an event delivered again (e.g. after a watch re-list); dropped',
   'late-event': 'an event that arrived after the window had closed over its time; processed out of order',
   'missing-object': 'an event whose object was never described; its trace was rooted at the object itself',

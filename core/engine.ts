@@ -8,7 +8,6 @@ import type { InputRecord } from './input-record.ts';
 import type { KubeEvent } from './kube.ts';
 import { NODE_ASSIGNMENT } from './node-assignment.ts';
 import { normalizeEvent } from './normalize.ts';
-import { objectKey } from './normalized-event.ts';
 import { ObjectStore } from './object-store.ts';
 import { OccurrenceDedupe } from './occurrence-dedupe.ts';
 import { comparePending, pendingEventOf, type PendingEvent } from './placement-order.ts';
@@ -18,6 +17,7 @@ import { recordRepeat } from './repeat-occurrence.ts';
 import { Retargeter } from './retarget-rules.ts';
 import { closeEarlierScalings, ScaleLedger, scaleCapacity } from './scale-ledger.ts';
 import { buildSpan } from './span-builder.ts';
+import { SubjectIdentity, subjectKey } from './subject-identity.ts';
 import { TraceAssembler } from './trace-assembler.ts';
 import { parseTimeUs } from './time.ts';
 
@@ -42,6 +42,7 @@ export class Engine {
   private readonly dedupe: OccurrenceDedupe;
   private readonly memory: EventMemory;
   private readonly timeLimits: TimeLimits;
+  private readonly subjects: SubjectIdentity;
   private watermarkUs = Number.NEGATIVE_INFINITY;
   /** The newest placed event's time: the clock that decides when traces are emitted. */
   private eventClockUs = Number.NEGATIVE_INFINITY;
@@ -67,6 +68,7 @@ export class Engine {
       capacity: options.eventMemoryCapacity ?? d.eventMemoryCapacity,
     });
     this.objectRetentionUs = (options.objectRetentionMs ?? d.objectRetentionMs) * 1000;
+    this.subjects = new SubjectIdentity(Math.max(this.idleUs, (options.retainMs ?? d.retainMs) * 1000));
     this.traces = new TraceAssembler({
       sink: options.sink,
       recent: this.recent,
@@ -173,8 +175,9 @@ export class Engine {
     }
   }
 
-  /** Steps 3 to 5 for one released event: dedupe, repeat or correlate, build, hand to the trace assembler. */
-  private place(p: PendingEvent): void {
+  /** Steps 3 to 5 for one released event: identify, dedupe, repeat or correlate, build, hand to the trace assembler. */
+  private place(released: PendingEvent): void {
+    const p = this.subjects.identify(released, this.objects);
     const { event, target } = p;
     if (this.lastReleased !== undefined && comparePending(p, this.lastReleased) < 0) {
       this.diagnostics.add('late-event', `${event.namespace}/${event.name} ${event.reason}`);
@@ -189,8 +192,8 @@ export class Engine {
       this.eventClockUs = event.timeUs;
       this.traces.flushIdle(this.eventClockUs);
     }
-    const actorKey = objectKey(target.actor);
-    const objKey = target.object === target.actor ? actorKey : objectKey(target.object);
+    const actorKey = subjectKey(target.actor, event.uid);
+    const objKey = target.object === target.actor ? actorKey : subjectKey(target.object, event.uid);
     const existing = this.recent.ofEvent(event.uid);
     if (existing !== undefined && !existing.emitted) {
       recordRepeat(existing, event, this.maxRepeatEvents);
@@ -259,6 +262,7 @@ export class Engine {
     if (previous !== undefined && previous.trace === trace && !previous.emitted && previous.endedByNextUs === undefined)
       previous.endedByNextUs = span.startUs;
     this.traces.add(span);
+    this.subjects.observe(event, target.actor, actorKey);
     // After the choice: what the memory answered was as of before this event.
     this.memory.remember(span, event.reason === 'SuccessfulDelete');
     this.memory.touch(event.uid, objKey, event.timeUs);

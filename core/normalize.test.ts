@@ -128,26 +128,99 @@ describe('normalizeEvent', () => {
     ).toBe('m');
   });
 
-  it.each<[string, KubeEvent, string]>([
+  it.each<[string, unknown]>([
+    ['an object of another kind', { apiVersion: 'v1', kind: 'Pod', metadata: { uid: 'p', name: 'web-1' } }],
+    ['an empty payload', {}],
+    ['only metadata', { metadata: { uid: 'e', name: 'x', namespace: 'default' } }],
+  ])('refuses %s: it is not an Event (not-an-event)', (_name, raw) => {
+    const d = new Diagnostics();
+    expect(normalizeEvent(raw as KubeEvent, 0, d)).toBeUndefined();
+    expect(d.counts).toEqual({ 'not-an-event': 1 });
+  });
+
+  it.each<[string, KubeEvent, string, Record<string, unknown>]>([
     [
-      'no involved object',
-      { apiVersion: 'v1', metadata: { uid: 'e' }, reason: 'X', lastTimestamp: '2024-05-05T16:22:00Z' },
-      'no-involved-object',
-    ],
-    [
-      'involved object without a name',
+      'no kind (name and uid only)',
       {
         apiVersion: 'v1',
-        metadata: { uid: 'e' },
-        involvedObject: { kind: 'Pod' },
+        metadata: { uid: 'e', namespace: 'ops' },
+        involvedObject: { name: 'etcd-operator', uid: 'u1', namespace: 'ops' },
+        reason: 'X',
         lastTimestamp: '2024-05-05T16:22:00Z',
       },
-      'no-involved-object',
+      'kind',
+      { kind: '', name: 'etcd-operator', namespace: 'ops', uid: 'u1' },
     ],
-  ])('drops an event with %s and counts it', (_name, raw, code) => {
+    [
+      'no name (kind only)',
+      {
+        apiVersion: 'v1',
+        metadata: { uid: 'e', namespace: 'default' },
+        involvedObject: { kind: 'Lease', apiVersion: 'coordination.k8s.io/v1' },
+        reason: 'LeaderElection',
+        lastTimestamp: '2024-05-05T16:22:00Z',
+      },
+      'name',
+      { kind: 'Lease', name: '', namespace: 'default' },
+    ],
+    [
+      'an empty involvedObject',
+      {
+        apiVersion: 'v1',
+        metadata: { uid: 'e', namespace: 'kube-system' },
+        involvedObject: {},
+        reason: 'bootstrap-success',
+        lastTimestamp: '2024-05-05T16:22:00Z',
+      },
+      'kind,name',
+      { kind: '', name: '', namespace: 'kube-system' },
+    ],
+    [
+      'no involvedObject at all',
+      { apiVersion: 'v1', metadata: { uid: 'e' }, reason: 'X', lastTimestamp: '2024-05-05T16:22:00Z' },
+      'kind,name',
+      { kind: '', name: '', namespace: '' },
+    ],
+    [
+      'an events.k8s.io/v1 regarding without kind',
+      {
+        apiVersion: 'events.k8s.io/v1',
+        metadata: { uid: 'e', namespace: 'ops' },
+        regarding: { name: 'x' },
+        reason: 'X',
+        eventTime: '2024-05-05T16:22:00.1Z',
+      },
+      'kind',
+      { kind: '', name: 'x', namespace: 'ops' },
+    ],
+  ])('keeps an Event with %s, says what was missing (incomplete-subject)', (_name, raw, missing, regarding) => {
     const d = new Diagnostics();
-    expect(normalizeEvent(raw, 0, d)).toBeUndefined();
-    expect(d.counts[code]).toBe(1);
+    const n = normalizeEvent(raw, 0, d);
+    expect(n?.regarding).toMatchObject(regarding);
+    expect(n?.incomplete?.missing).toBe(missing);
+    expect(d.counts['incomplete-subject']).toBe(1);
+    expect(d.recent.find((r) => r.code === 'incomplete-subject')?.detail).toMatch(
+      missing === 'kind,name' ? /without kind and name/ : new RegExp(`without ${missing}$`),
+    );
+  });
+
+  it('gives nameless Events without uid distinct IDs, stable across occurrences', () => {
+    const d = new Diagnostics();
+    const base = {
+      apiVersion: 'v1',
+      metadata: { namespace: 'kube-system' },
+      involvedObject: {},
+      reason: 'bootstrap-success',
+      message: 'Required control plane pods have been created',
+      firstTimestamp: '2024-05-05T16:22:00Z',
+      lastTimestamp: '2024-05-05T16:22:00Z',
+    } satisfies KubeEvent;
+    const again = { ...base, lastTimestamp: '2024-05-05T16:25:00Z', count: 2 };
+    const other = { ...base, reason: 'bootstrap-failed', message: 'Timed out' };
+    const uid = normalizeEvent(base, 0, d)?.uid;
+    expect(uid).toBe(normalizeEvent(again, 7, d)?.uid);
+    expect(uid).not.toBe(normalizeEvent(other, 0, d)?.uid);
+    expect(d.counts['no-event-uid']).toBe(3);
   });
 
   it('uses the receive time when no timestamp parses, and says so', () => {

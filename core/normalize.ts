@@ -1,30 +1,85 @@
 import type { Diagnostics } from './diagnostics.ts';
 import { isClusterScoped } from './cluster-scoped.ts';
 import { eventTimeFields, isEventsV1, precedenceTimeUs } from './event-time.ts';
-import type { KubeEvent, ObjectReference } from './kube.ts';
-import { TOP_LEVEL_EVENT_ANNOTATION, type EventObject, type NormalizedEvent } from './normalized-event.ts';
+import { spanIdOf } from './ids.ts';
+import type { CoreV1Event, EventsV1Event, KubeEvent, ObjectReference } from './kube.ts';
+import {
+  TOP_LEVEL_EVENT_ANNOTATION,
+  type EventObject,
+  type NormalizedEvent,
+  type SubjectGap,
+} from './normalized-event.ts';
 import { parseTimeUs } from './time.ts';
 
-function toEventObject(ref: ObjectReference | undefined, fallbackNamespace: string): EventObject | undefined {
-  if (ref === undefined || ref === null || typeof ref !== 'object') return undefined;
-  if (typeof ref.kind !== 'string' || ref.kind === '' || typeof ref.name !== 'string' || ref.name === '')
-    return undefined;
+/** The involved object as far as the reference names it, and what it leaves out. */
+function toEventObject(
+  ref: ObjectReference | undefined,
+  fallbackNamespace: string,
+): { object: EventObject; missing: SubjectGap | undefined; ownNamespace: boolean } {
+  const r: ObjectReference = ref !== undefined && ref !== null && typeof ref === 'object' ? ref : {};
+  const kind = typeof r.kind === 'string' ? r.kind : '';
+  const name = typeof r.name === 'string' ? r.name : '';
+  const ownNamespace = typeof r.namespace === 'string' && r.namespace !== '';
+  const missing: SubjectGap | undefined =
+    kind === '' && name === '' ? 'kind,name' : kind === '' ? 'kind' : name === '' ? 'name' : undefined;
   return {
-    kind: ref.kind,
-    namespace:
-      typeof ref.namespace === 'string' && ref.namespace !== ''
-        ? ref.namespace
-        : isClusterScoped(ref.kind)
-          ? ''
-          : fallbackNamespace,
-    name: ref.name,
-    uid: typeof ref.uid === 'string' && ref.uid !== '' ? ref.uid : undefined,
-    apiVersion: typeof ref.apiVersion === 'string' ? ref.apiVersion : undefined,
-    resourceVersion:
-      typeof ref.resourceVersion === 'string' && ref.resourceVersion !== '' ? ref.resourceVersion : undefined,
-    fieldPath: typeof ref.fieldPath === 'string' && ref.fieldPath !== '' ? ref.fieldPath : undefined,
+    object: {
+      kind,
+      namespace: ownNamespace ? r.namespace : kind !== '' && isClusterScoped(kind) ? '' : fallbackNamespace,
+      name,
+      uid: typeof r.uid === 'string' && r.uid !== '' ? r.uid : undefined,
+      apiVersion: typeof r.apiVersion === 'string' ? r.apiVersion : undefined,
+      resourceVersion:
+        typeof r.resourceVersion === 'string' && r.resourceVersion !== '' ? r.resourceVersion : undefined,
+      fieldPath: typeof r.fieldPath === 'string' && r.fieldPath !== '' ? r.fieldPath : undefined,
+    },
+    missing,
+    ownNamespace,
   };
 }
+
+/** Fields only an Event has: a payload with none of them is not an Event (an object in the wrong place). */
+const EVENT_FIELDS = [
+  'involvedObject',
+  'regarding',
+  'reason',
+  'message',
+  'note',
+  'source',
+  'reportingComponent',
+  'reportingController',
+  'eventTime',
+  'firstTimestamp',
+  'lastTimestamp',
+  'deprecatedFirstTimestamp',
+  'deprecatedLastTimestamp',
+  'series',
+] as const;
+
+/** Why a payload is not an Event, or undefined when it is one. */
+function notAnEvent(raw: KubeEvent): string | undefined {
+  if (raw.kind !== undefined && raw.kind !== 'Event') return `kind ${JSON.stringify(raw.kind)}`;
+  const fields = raw as Record<string, unknown>;
+  if (!EVENT_FIELDS.some((f) => fields[f] !== undefined && fields[f] !== null)) return 'none of the Event fields';
+  return undefined;
+}
+
+/** Stable ID parts of an Event without metadata.uid: its name, or (nameless too) what it says and names. */
+function derivedUid(namespace: string, name: string, firstUs: number, raw: KubeEvent, v1: boolean): string {
+  if (name !== '') return `${namespace}/${name}/${firstUs}`;
+  const ref = (v1 ? (raw as EventsV1Event).regarding : (raw as CoreV1Event).involvedObject) ?? {};
+  const said = v1 ? (raw as EventsV1Event).note : (raw as CoreV1Event).message;
+  const content = [ref.kind, ref.namespace, ref.name, ref.uid, raw.reason, said, raw.type].map((x) =>
+    typeof x === 'string' ? x : '',
+  );
+  return `${namespace}//${firstUs}/${spanIdOf(...content)}`;
+}
+
+const GAP_TEXT: Readonly<Record<SubjectGap, string>> = {
+  kind: 'without kind',
+  name: 'without name',
+  'kind,name': 'without kind and name',
+};
 
 function hasFraction(value: unknown): boolean {
   return typeof value === 'string' && /\.\d*[1-9]/.test(value);
@@ -32,7 +87,8 @@ function hasFraction(value: unknown): boolean {
 
 /**
  * Normalizes either Event API into one shape (timestamp precedence: eventTime / series, then lastTimestamp,
- * then firstTimestamp). Returns undefined, with a diagnostic, for an event that names no object.
+ * then firstTimestamp). An Event whose involved object lacks a kind or a name is kept, with what it names and a
+ * diagnostic (`incomplete-subject`); only a payload that is not an Event at all is refused (undefined).
  */
 export function normalizeEvent(
   raw: KubeEvent,
@@ -43,17 +99,25 @@ export function normalizeEvent(
     diagnostics.add('malformed-record', 'event payload is not an object');
     return undefined;
   }
+  const refused = notAnEvent(raw);
+  if (refused !== undefined) {
+    diagnostics.add('not-an-event', `event record payload: ${refused}`);
+    return undefined;
+  }
   const meta = raw.metadata ?? {};
   const namespace = typeof meta.namespace === 'string' ? meta.namespace : '';
   const name = typeof meta.name === 'string' ? meta.name : '';
   const where = `event ${namespace}/${name}`;
   const v1 = isEventsV1(raw);
-  const regarding = toEventObject(v1 ? raw.regarding : raw.involvedObject, namespace);
-  if (regarding === undefined) {
-    diagnostics.add('no-involved-object', where);
-    return undefined;
-  }
-  const related = toEventObject(raw.related, namespace);
+  const subject = toEventObject(v1 ? raw.regarding : raw.involvedObject, namespace);
+  const regarding = subject.object;
+  if (subject.missing !== undefined)
+    diagnostics.add(
+      'incomplete-subject',
+      `${where}: ${v1 ? 'regarding' : 'involvedObject'} ${GAP_TEXT[subject.missing]}`,
+    );
+  const relatedRef = toEventObject(raw.related, namespace);
+  const related = relatedRef.missing === undefined ? relatedRef.object : undefined;
   const series = raw.series ?? undefined;
   const { observed, first, last } = eventTimeFields(raw, v1);
   let count: number | undefined;
@@ -88,7 +152,7 @@ export function normalizeEvent(
   if (firstUs > timeUs) firstUs = timeUs;
   let uid = typeof meta.uid === 'string' && meta.uid !== '' ? meta.uid : '';
   if (uid === '') {
-    uid = `${namespace}/${name}/${firstUs}`;
+    uid = derivedUid(namespace, name, firstUs, raw, v1);
     diagnostics.add('no-event-uid', where);
   }
   return {
@@ -107,6 +171,9 @@ export function normalizeEvent(
     timeUs,
     firstUs,
     precise,
+    ...(subject.missing === undefined
+      ? {}
+      : { incomplete: { missing: subject.missing, ownNamespace: subject.ownNamespace } }),
     ...(meta.annotations?.[TOP_LEVEL_EVENT_ANNOTATION] === 'true' ? { topLevel: true as const } : {}),
     count: typeof count === 'number' && count >= 1 ? Math.floor(count) : 1,
     resourceVersion: typeof meta.resourceVersion === 'string' ? meta.resourceVersion : undefined,

@@ -1,4 +1,4 @@
-/** An object an event is about, as far as the event names it. */
+/** An object an event is about, as far as the event names it (kind or name empty when the Event leaves them out). */
 export interface EventObject {
   readonly kind: string;
   readonly namespace: string;
@@ -13,6 +13,18 @@ export interface EventObject {
 
 /** The Event annotation that makes an Event the root of what follows (Go kspan's convention; Flux v1 `Sync`). */
 export const TOP_LEVEL_EVENT_ANNOTATION = 'topLevelSpan';
+
+/** What an Event's involved object leaves out: its kind, its name, or both (an empty `involvedObject`). */
+export type SubjectGap = 'kind' | 'name' | 'kind,name';
+
+/** An Event whose involved object is incomplete, and how the core identified it (if it could). */
+export interface IncompleteSubject {
+  readonly missing: SubjectGap;
+  /** The reference named a namespace of its own (not the Event's, which the core falls back to). */
+  readonly ownNamespace: boolean;
+  /** How the core identified the object (see subject-identity.ts); absent when it could not. */
+  readonly identifiedBy?: 'uid' | 'named-child' | 'reporter';
+}
 
 /** Both Event APIs in one shape. Times are microseconds since the epoch. */
 export interface NormalizedEvent {
@@ -40,6 +52,8 @@ export interface NormalizedEvent {
   /** Occurrence count: `count`, `series.count` or `deprecatedCount`; at least 1. */
   readonly count: number;
   readonly resourceVersion?: string;
+  /** Set when the involved object lacks a kind or a name (the Event still becomes a span). */
+  readonly incomplete?: IncompleteSubject;
   /** Annotated `topLevelSpan: "true"`: the root of the trace of what follows. */
   readonly topLevel?: true;
 }

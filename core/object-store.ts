@@ -1,3 +1,4 @@
+import { isClusterScoped } from './cluster-scoped.ts';
 import type { KubeObject, ManagedFieldsEntry, OwnerReference } from './kube.ts';
 import { objectKey } from './normalized-event.ts';
 import { revisionOf } from './revision.ts';
@@ -105,6 +106,8 @@ export class ObjectStore {
   private deletions: string[] = [];
   /** Objects whose name a newer object took (a StatefulSet or Pod created again), by uid; bounded. */
   private readonly replaced = new Map<string, ObjectState>();
+  /** The objects in `byKey` by uid (uids are unique cluster-wide, whatever kind and namespace). */
+  private readonly byUidIndex = new Map<string, ObjectState>();
 
   /** Records a snapshot received at `atUs`; returns false for an object without kind, name or uid. */
   upsert(obj: KubeObject, atUs: number, deleted: boolean): boolean {
@@ -138,6 +141,7 @@ export class ObjectStore {
       state.deletedAtUs ??= Math.min(atUs, createdUs ?? atUs);
       this.replaced.delete(state.uid);
       this.replaced.set(state.uid, state);
+      if (this.byUidIndex.get(state.uid) === state) this.byUidIndex.delete(state.uid);
       if (this.replaced.size > 10_000) this.replaced.delete(this.replaced.keys().next().value as string);
     }
     if (state === undefined || state.uid !== meta.uid) {
@@ -161,6 +165,7 @@ export class ObjectStore {
         this.assigned.delete(key);
       }
       this.byKey.set(key, state);
+      this.byUidIndex.set(meta.uid, state);
     }
     // Snapshots can arrive out of order: metadata follows the newest resourceVersion only.
     const revision = revisionOf(meta.resourceVersion);
@@ -252,6 +257,11 @@ export class ObjectStore {
     return old?.key === key ? old : undefined;
   }
 
+  /** The object with this uid, whatever its kind and namespace: a current one, or a namesake it replaced. */
+  byUid(uid: string): ObjectState | undefined {
+    return this.byUidIndex.get(uid) ?? this.replaced.get(uid);
+  }
+
   /** The object named `key`, if described. */
   get(key: string): ObjectState | undefined {
     return this.byKey.get(key);
@@ -303,7 +313,9 @@ export class ObjectStore {
   ownerKey(state: ObjectState): { key: string; ref: OwnerReference } | undefined {
     const ref = state.owners.find((o) => o.controller === true) ?? state.owners[0];
     if (ref === undefined) return undefined;
-    return { key: objectKey({ kind: ref.kind, namespace: state.namespace, name: ref.name }), ref };
+    // A cluster-scoped owner (a Node owning its Lease) has no namespace.
+    const namespace = isClusterScoped(ref.kind) ? '' : state.namespace;
+    return { key: objectKey({ kind: ref.kind, namespace, name: ref.name }), ref };
   }
 
   /**
@@ -313,16 +325,21 @@ export class ObjectStore {
   prune(deletedBeforeUs: number, staleBeforeUs: number): void {
     for (const [key, s] of this.byKey) {
       if (s.lastSeenUs >= staleBeforeUs) break;
-      this.byKey.delete(key);
+      this.forget(key, s);
     }
     let kept = 0;
     for (const key of this.deletions) {
       const s = this.byKey.get(key);
       if (s === undefined || s.deletedAtUs === undefined) continue;
-      if (s.lastSeenUs < deletedBeforeUs) this.byKey.delete(key);
+      if (s.lastSeenUs < deletedBeforeUs) this.forget(key, s);
       else this.deletions[kept++] = key;
     }
     this.deletions.length = kept;
+  }
+
+  private forget(key: string, s: ObjectState): void {
+    this.byKey.delete(key);
+    if (this.byUidIndex.get(s.uid) === s) this.byUidIndex.delete(s.uid);
   }
 
   /** Number of objects held. */

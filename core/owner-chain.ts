@@ -16,7 +16,9 @@ export function ownerChain(key: string, objects: ObjectStore, diagnostics?: Diag
     chain.push(state);
     const owner = objects.ownerKey(state);
     if (owner === undefined) break;
-    let next = objects.getByUid(owner.key, owner.ref.uid);
+    // By uid first: an owner of another scope (a cluster-scoped custom resource) is found whatever its key.
+    const byUid = objects.byUid(owner.ref.uid);
+    let next = byUid?.kind === owner.ref.kind ? byUid : objects.getByUid(owner.key, owner.ref.uid);
     if (next === undefined) {
       const named = objects.get(owner.key);
       // An owner is older than what it owns: a younger namesake is not it.

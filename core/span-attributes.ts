@@ -26,7 +26,7 @@ const SEMCONV_KEYS = new Map(
 function describe(attrs: Record<string, AttributeValue>, o: EventObject, uid: string | undefined): void {
   const keys = SEMCONV_KEYS.get(o.kind);
   if (keys === undefined) return;
-  attrs[keys.name] = o.name;
+  if (o.name !== '') attrs[keys.name] = o.name;
   if (uid !== undefined) attrs[keys.uid] = uid;
 }
 
@@ -34,8 +34,9 @@ function describe(attrs: Record<string, AttributeValue>, o: EventObject, uid: st
 function describeObject(attrs: Record<string, AttributeValue>, o: EventObject, uid: string | undefined): void {
   if (o.namespace !== '') attrs['k8s.namespace.name'] = o.namespace;
   describe(attrs, o, uid);
-  attrs['kspan.object.kind'] = o.kind;
-  attrs['kspan.object.name'] = o.name;
+  // An incomplete subject says only what it names (see kspan.subject.missing).
+  if (o.kind !== '') attrs['kspan.object.kind'] = o.kind;
+  if (o.name !== '') attrs['kspan.object.name'] = o.name;
   if (uid !== undefined) attrs['kspan.object.uid'] = uid;
 }
 
@@ -74,8 +75,8 @@ export function eventAttributes(
   if (object !== actor) describe(attrs, actor, actor.uid);
   describeObject(attrs, object, objectUid);
   if (object !== actor) {
-    attrs['kspan.actor.kind'] = actor.kind;
-    attrs['kspan.actor.name'] = actor.name;
+    if (actor.kind !== '') attrs['kspan.actor.kind'] = actor.kind;
+    if (actor.name !== '') attrs['kspan.actor.name'] = actor.name;
   }
   attrs['kspan.event.uid'] = event.uid;
   attrs['kspan.event.name'] = event.name;
@@ -93,5 +94,10 @@ export function eventAttributes(
   if (event.component === 'kubelet' && event.instance !== '' && attrs['k8s.node.name'] === undefined)
     attrs['k8s.node.name'] = event.instance;
   if (target.rule !== undefined) attrs['kspan.retarget'] = target.rule;
+  if (event.incomplete !== undefined) {
+    attrs['kspan.subject.missing'] = event.incomplete.missing;
+    if (event.incomplete.identifiedBy !== undefined)
+      attrs['kspan.subject.identified_by'] = event.incomplete.identifiedBy;
+  }
   return attrs;
 }

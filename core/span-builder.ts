@@ -53,7 +53,7 @@ export function buildSpan(p: PendingEvent, place: SpanPlace, diagnostics: Diagno
     trace,
     parent,
     externalParentId: place.externalParentId,
-    name: `${target.actor.kind}.${event.reason === '' ? 'Event' : event.reason}`,
+    name: `${target.actor.kind === '' ? 'Unknown' : target.actor.kind}.${event.reason === '' ? 'Event' : event.reason}`,
     startUs,
     lastUs: Math.max(startUs, event.timeUs),
     serviceName: event.component,

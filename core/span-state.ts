@@ -3,7 +3,7 @@ import type { AttributeValue, KspanSpanEvent } from './span.ts';
 /** A trace being assembled: one change of a root object (or a `topLevelSpan` annotation's trace). */
 export interface TraceState {
   readonly traceId: string;
-  /** `uid:generation` of the root object, or `tls:<trace>:<span>` for an annotated parent. */
+  /** `uid:generation` of the root object, `tls:<trace>:<span>` for an annotated parent, `own:<key>` for a span of its own. */
   readonly rootKey: string;
   /** Time of the trace's first event (for the maximum trace age). */
   readonly openedUs: number;

@@ -110,6 +110,8 @@ export class TraceAssembler {
     eventUs: number,
   ): { trace: TraceState; parent: SpanState | undefined; externalParentId: string | undefined } {
     if ('span' in choice) return { trace: choice.span.trace, parent: choice.span, externalParentId: undefined };
+    if ('own' in choice)
+      return { trace: this.openOwn(choice.own, eventUs), parent: undefined, externalParentId: undefined };
     if ('external' in choice) {
       const { traceId, spanId } = choice.external;
       return { trace: this.openExternal(traceId, spanId, eventUs), parent: undefined, externalParentId: spanId };
@@ -184,6 +186,28 @@ export class TraceAssembler {
         dueToken: 0,
       };
       this.traces.set(key, trace);
+      this.schedule(trace);
+    }
+    return trace;
+  }
+
+  /** A trace whose root is the event's own span (no synthesized root): trace ID = hash of `key`. */
+  openOwn(key: string, eventUs: number): TraceState {
+    const rootKey = `own:${key}`;
+    let trace = this.traces.get(rootKey);
+    if (trace === undefined) {
+      const traceId = traceIdOf('own', key);
+      trace = {
+        traceId,
+        rootKey,
+        openedUs: eventUs,
+        lastUs: eventUs,
+        pending: [],
+        retained: [],
+        expired: false,
+        dueToken: 0,
+      };
+      this.traces.set(rootKey, trace);
       this.schedule(trace);
     }
     return trace;

@@ -58,6 +58,11 @@ function label(span: KspanSpan, rootStartUs: number, options: TreeOptions): stri
   const count = a['kspan.event.count'];
   if (typeof count === 'number' && count > 1) parts.push(`×${count}`);
   if (span.status === 'error') parts.push('[error]');
+  const missing = a['kspan.subject.missing'];
+  if (typeof missing === 'string') {
+    const by = a['kspan.subject.identified_by'];
+    parts.push(`[no ${missing.replace(',', ', no ')}${typeof by === 'string' ? `; identified by ${by}` : ''}]`);
+  }
   if (options.clampMarks !== false && a['kspan.clamped'] === true) parts.push('[clamped]');
   if (options.rules === true && a['kspan.root'] !== true) parts.push(`(${String(a['kspan.rule'])})`);
   if (options.times !== false) parts.push(seconds(span.startUs - rootStartUs));

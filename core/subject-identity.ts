@@ -1,0 +1,148 @@
+import { objectKey, type EventObject, type IncompleteSubject, type NormalizedEvent } from './normalized-event.ts';
+import type { ObjectStore } from './object-store.ts';
+import type { PendingEvent } from './placement-order.ts';
+import { retarget, RETARGET_RULES } from './retarget-rules.ts';
+
+/** Distinct subjects remembered per reporter, and reporters remembered. */
+const SUBJECTS_PER_REPORTER = 8;
+const REPORTERS = 4096;
+
+/**
+ * How the core names an event's subject: `Kind/namespace/name` when complete; for an incomplete one nothing
+ * identified, a key of what it does name (its uid, or the Event's own uid), which is never a real object's key,
+ * so no other object's spans are taken for its own.
+ */
+export function subjectKey(o: EventObject, eventUid: string): string {
+  if (o.kind !== '' && o.name !== '') return objectKey(o);
+  return `?${o.kind}/${o.namespace}/${o.name}/${o.uid ?? `event:${eventUid}`}`;
+}
+
+interface Spoken {
+  readonly key: string;
+  readonly object: EventObject;
+  timeUs: number;
+}
+
+/**
+ * Identifies the object of an Event whose `involvedObject` lacks a kind or a name, from what it does name, in
+ * order: its uid (an object described with that uid); the child its message names (a controller's "Created pod:
+ * x": the owner of Pod x of the reporting kind); its reporter (the one object of that kind the same component
+ * and instance reported on lately). It also moves a complete subject whose uid the store knows under another
+ * namespace (a cluster-scoped custom resource an Event names in its own namespace) to that object.
+ */
+export class SubjectIdentity {
+  private readonly spoken = new Map<string, Spoken[]>();
+  private readonly maxAgeUs: number;
+
+  /** `maxAgeUs`: how long a reporter's subject stays a candidate after it last reported on it. */
+  constructor(maxAgeUs: number) {
+    this.maxAgeUs = maxAgeUs;
+  }
+
+  /** The pending event with its subject identified (and retargeted again), or unchanged. */
+  identify(p: PendingEvent, objects: ObjectStore): PendingEvent {
+    const { event } = p;
+    const ref = event.regarding;
+    if (event.incomplete === undefined) {
+      if (ref.uid === undefined) return p;
+      const s = objects.byUid(ref.uid);
+      if (s === undefined || s.kind !== ref.kind || s.name !== ref.name || s.namespace === ref.namespace) return p;
+      return withSubject(p, { ...ref, namespace: s.namespace }, undefined);
+    }
+    const found =
+      this.byUid(event, objects) ?? this.byNamedChild(event, objects) ?? this.byReporter(event, event.incomplete);
+    return found === undefined ? p : withSubject(p, found.object, found.by);
+  }
+
+  /** Books that the event's reporter spoke about its (complete) subject `actor` (key `actorKey`), after placing it. */
+  observe(event: NormalizedEvent, actor: EventObject, actorKey: string): void {
+    if (actor.kind === '' || actor.name === '') return;
+    const reporter = reporterOf(event);
+    let list = this.spoken.get(reporter);
+    const last = list?.[list.length - 1];
+    // The hot path (every placed event): the reporter spoke about the same object last time.
+    if (last?.key === actorKey) {
+      last.timeUs = Math.max(last.timeUs, event.timeUs);
+      return;
+    }
+    if (list === undefined) {
+      list = [];
+      if (this.spoken.size >= REPORTERS) this.spoken.delete(this.spoken.keys().next().value as string);
+      this.spoken.set(reporter, list);
+    }
+    const i = list.findIndex((s) => s.key === actorKey);
+    if (i >= 0) list.splice(i, 1);
+    list.push({
+      key: actorKey,
+      object: { kind: actor.kind, namespace: actor.namespace, name: actor.name, uid: actor.uid },
+      timeUs: event.timeUs,
+    });
+    if (list.length > SUBJECTS_PER_REPORTER) list.shift();
+  }
+
+  private byUid(event: NormalizedEvent, objects: ObjectStore): Found | undefined {
+    const ref = event.regarding;
+    const s = ref.uid === undefined ? undefined : objects.byUid(ref.uid);
+    if (s === undefined || (ref.kind !== '' && s.kind !== ref.kind) || (ref.name !== '' && s.name !== ref.name))
+      return undefined;
+    return { object: { ...ref, kind: s.kind, namespace: s.namespace, name: s.name }, by: 'uid' };
+  }
+
+  private byNamedChild(event: NormalizedEvent, objects: ObjectStore): Found | undefined {
+    const ref = event.regarding;
+    let found: EventObject | undefined;
+    for (const rule of RETARGET_RULES) {
+      if ((ref.kind !== '' && rule.actorKind !== ref.kind) || !rule.reasons.includes(event.reason)) continue;
+      const name = rule.pattern.exec(event.message)?.[1];
+      const child =
+        name === undefined
+          ? undefined
+          : objects.get(objectKey({ kind: rule.childKind, namespace: ref.namespace, name }));
+      const owner = child === undefined ? undefined : objects.ownerKey(child);
+      if (child === undefined || owner === undefined || owner.ref.kind !== rule.actorKind) continue;
+      const actor: EventObject = {
+        kind: owner.ref.kind,
+        namespace: child.namespace,
+        name: owner.ref.name,
+        uid: owner.ref.uid,
+      };
+      if (found !== undefined && objectKey(found) !== objectKey(actor)) return undefined;
+      found = actor;
+    }
+    return found === undefined ? undefined : { object: { ...ref, ...found }, by: 'named-child' };
+  }
+
+  private byReporter(event: NormalizedEvent, incomplete: IncompleteSubject): Found | undefined {
+    const ref = event.regarding;
+    const since = event.timeUs - this.maxAgeUs;
+    let found: Spoken | undefined;
+    for (const s of this.spoken.get(reporterOf(event)) ?? []) {
+      if (s.timeUs < since || (ref.kind !== '' && s.object.kind !== ref.kind)) continue;
+      if (incomplete.ownNamespace && s.object.namespace !== ref.namespace) continue;
+      if (ref.name !== '' && s.object.name !== ref.name) continue;
+      if (found !== undefined) return undefined;
+      found = s;
+    }
+    return found === undefined ? undefined : { object: { ...ref, ...found.object }, by: 'reporter' };
+  }
+}
+
+interface Found {
+  readonly object: EventObject;
+  readonly by: NonNullable<IncompleteSubject['identifiedBy']>;
+}
+
+function reporterOf(event: NormalizedEvent): string {
+  return `${event.component}\u0000${event.instance}`;
+}
+
+function withSubject(p: PendingEvent, regarding: EventObject, by: IncompleteSubject['identifiedBy']): PendingEvent {
+  const event: NormalizedEvent = {
+    ...p.event,
+    regarding,
+    ...(p.event.incomplete === undefined || by === undefined
+      ? {}
+      : { incomplete: { ...p.event.incomplete, identifiedBy: by } }),
+  };
+  return { ...p, event, target: retarget(event) };
+}
