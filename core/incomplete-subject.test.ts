@@ -243,6 +243,44 @@ describe('an Event with an incomplete subject still becomes a span', () => {
     expect(byEvent(spans, 'p1').parentSpanId).toBe(byEvent(spans, 'c1').spanId);
   });
 
+  it("a Node's NodeNotReady with an empty subject is identified by its message, and its Pods' NodeNotReady hang under it", () => {
+    const node = object(
+      0,
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-2', uid: 'uid-worker-2' } },
+      'kubelet',
+    );
+    const pod = object(0, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-a', namespace: 'default', uid: 'uid-web-a' },
+      spec: { nodeName: 'worker-2' },
+    });
+    const nodeEvent = event(5, {
+      metadata: { name: 'worker-2.16e8b4f0', namespace: 'default', uid: 'nn-1' },
+      involvedObject: {},
+      reason: 'NodeNotReady',
+      message: 'Node worker-2 status is now: NodeNotReady',
+      source: { component: 'node-controller' },
+    });
+    const podEvent = ev(6, 'nn-pod', 'Pod', 'web-a', 'NodeNotReady', 'Node is not ready', {
+      type: 'Warning',
+      component: 'node-controller',
+    });
+    const { spans } = replay([node, pod, nodeEvent, podEvent]);
+    expect(byEvent(spans, 'nn-1')).toMatchObject({
+      name: 'Node.NodeNotReady',
+      attributes: {
+        'kspan.subject.identified_by': 'message',
+        'k8s.node.name': 'worker-2',
+        'k8s.object.uid': 'uid-worker-2',
+      },
+    });
+    expect(byEvent(spans, 'nn-pod')).toMatchObject({
+      parentSpanId: byEvent(spans, 'nn-1').spanId,
+      attributes: { 'kspan.rule': 'node-cause' },
+    });
+  });
+
   it('a ScalingReplicaSet without kind is identified by its uid, ranks as a Deployment and parents its creations', () => {
     const scaling = ev(1, 's1', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 0 to 1');
     const { kind: _kind, ...ref } = (scaling.event as CoreV1Event).involvedObject ?? {};

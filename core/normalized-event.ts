@@ -23,7 +23,7 @@ export interface IncompleteSubject {
   /** The reference named a namespace of its own (not the Event's, which the core falls back to). */
   readonly ownNamespace: boolean;
   /** How the core identified the object (see subject-identity.ts); absent when it could not. */
-  readonly identifiedBy?: 'uid' | 'named-child' | 'reporter';
+  readonly identifiedBy?: 'uid' | 'named-child' | 'message' | 'reporter';
 }
 
 /** Both Event APIs in one shape. Times are microseconds since the epoch. */

@@ -111,3 +111,25 @@ describe('specChange: who made a new generation, from managedFields', () => {
     expect(specChange(entries, previous, scaled)).toEqual(expected);
   });
 });
+
+describe('ObjectStore.byUid', () => {
+  const pod = (name: string, uid: string, created: string) => ({
+    kind: 'Pod',
+    metadata: { name, namespace: 'db', uid, creationTimestamp: created },
+  });
+
+  it('finds an object by uid whatever its kind and namespace, a replaced namesake too, until it is pruned', () => {
+    const store = new ObjectStore();
+    store.upsert({ kind: 'ClusterWidget', metadata: { name: 'all', uid: 'cw' } }, 1 * S, false);
+    store.upsert(pod('db-0', 'p-old', '2024-05-05T16:00:00Z'), 1 * S, false);
+    store.upsert(pod('db-0', 'p-new', '2024-05-05T16:05:00Z'), 2 * S, false);
+    expect(store.byUid('cw')?.key).toBe('ClusterWidget//all');
+    expect(store.byUid('p-new')?.uid).toBe('p-new');
+    expect(store.byUid('p-old')?.uid).toBe('p-old');
+    store.prune(0, 2 * S);
+    expect(store.byUid('cw')).toBeUndefined();
+    expect(store.byUid('p-new')?.key).toBe('Pod/db/db-0');
+    store.prune(0, 3 * S);
+    expect(store.byUid('p-new')).toBeUndefined();
+  });
+});

@@ -1,3 +1,5 @@
+import { isClusterScoped } from './cluster-scoped.ts';
+import { subjectInMessage } from './message-subjects.ts';
 import { objectKey, type EventObject, type IncompleteSubject, type NormalizedEvent } from './normalized-event.ts';
 import type { ObjectStore } from './object-store.ts';
 import type { PendingEvent } from './placement-order.ts';
@@ -26,8 +28,9 @@ interface Spoken {
 /**
  * Identifies the object of an Event whose `involvedObject` lacks a kind or a name, from what it does name, in
  * order: its uid (an object described with that uid); the child its message names (a controller's "Created pod:
- * x": the owner of Pod x of the reporting kind); its reporter (the one object of that kind the same component
- * and instance reported on lately). It also moves a complete subject whose uid the store knows under another
+ * x": the owner of Pod x of the reporting kind); the object its message names (MESSAGE_SUBJECTS: "Successfully
+ * assigned ns/pod to node"); its reporter (the one object of that kind the same component and instance reported on
+ * lately, as a leader elector on its Lease). It also moves a complete subject whose uid the store knows under another
  * namespace (a cluster-scoped custom resource an Event names in its own namespace) to that object.
  */
 export class SubjectIdentity {
@@ -50,7 +53,10 @@ export class SubjectIdentity {
       return withSubject(p, { ...ref, namespace: s.namespace }, undefined);
     }
     const found =
-      this.byUid(event, objects) ?? this.byNamedChild(event, objects) ?? this.byReporter(event, event.incomplete);
+      this.byUid(event, objects) ??
+      this.byNamedChild(event, objects) ??
+      byMessage(event, objects) ??
+      this.byReporter(event, event.incomplete);
     return found === undefined ? p : withSubject(p, found.object, found.by);
   }
 
@@ -125,6 +131,17 @@ export class SubjectIdentity {
     }
     return found === undefined ? undefined : { object: { ...ref, ...found.object }, by: 'reporter' };
   }
+}
+
+/** The object the message names (MESSAGE_SUBJECTS), with its uid when it is described. */
+function byMessage(event: NormalizedEvent, objects: ObjectStore): Found | undefined {
+  const ref = event.regarding;
+  const named = subjectInMessage(event.reason, event.message, ref.kind);
+  if (named === undefined || (ref.name !== '' && named.name !== ref.name)) return undefined;
+  const namespace = isClusterScoped(named.kind) ? '' : (named.namespace ?? ref.namespace);
+  const object = { kind: named.kind, namespace, name: named.name };
+  const uid = objects.get(objectKey(object))?.uid;
+  return { object: { ...ref, ...object, uid: uid ?? ref.uid }, by: 'message' };
 }
 
 interface Found {

@@ -1,5 +1,6 @@
 import { addScore, emptyScore, ratio, scoreRun, type RunScore, type WrongEdge } from './accuracy.ts';
 import { deliver, type DeliveryOptions } from './delivery.ts';
+import { subjectFaults } from './incomplete-subjects.ts';
 import type { RunEngine } from './engine-runner.ts';
 import type { K8sProfile } from './k8s-profile.ts';
 import { SCENARIOS } from './scenario-catalog.ts';
@@ -26,8 +27,18 @@ export interface ScenarioAccuracy {
   readonly spansLost: number;
   readonly ambiguous: number;
   readonly ambiguousAccuracy: number;
+  /** Events delivered with an incomplete subject (scored apart), and of those: lost, identified, right parent. */
+  readonly incomplete: IncompleteSummary;
   readonly wrongByRule: Record<string, number>;
   readonly score: RunScore;
+}
+
+/** How the Events delivered with an incomplete subject fared. */
+export interface IncompleteSummary {
+  readonly events: number;
+  readonly lost: number;
+  readonly identified: number;
+  readonly parentAccuracy: number;
 }
 
 /** The whole report, as `accuracy --json` prints it. */
@@ -36,12 +47,15 @@ export interface AccuracyReport {
   readonly profile: string;
   readonly seeds: number;
   readonly jitterMs: number;
+  /** Share of Events delivered with an incomplete subject. */
+  readonly incompleteSubjectRate: number;
   readonly parentAccuracy: number;
   readonly traceAccuracy: number;
   readonly spansLost: number;
   readonly ambiguous: number;
   readonly ambiguousAccuracy: number;
   readonly unknownSpans: number;
+  readonly incomplete: IncompleteSummary;
   readonly wrongByRule: Record<string, number>;
   readonly wrongEdgeExamples: readonly (WrongEdge & { scenario: string; seed: number })[];
   readonly scenarios: Record<string, Omit<ScenarioAccuracy, 'score'>>;
@@ -67,7 +81,13 @@ export function measureAccuracy(o: AccuracyOptions): AccuracyReport {
     for (let seed = first; seed < first + o.seeds; seed++) {
       const story = def.build(seed, o.profile === undefined ? {} : { profile: o.profile });
       events += Object.keys(story.truth.events).length;
-      const score = scoreRun(o.runEngine(deliver(story, { ...o.delivery, seed })), story.truth);
+      const faults = subjectFaults(story.happenings, o.delivery?.incompleteSubjectRate ?? 0);
+      const score = scoreRun(
+        o.runEngine(deliver(story, { ...o.delivery, seed })),
+        story.truth,
+        50,
+        new Set(faults.keys()),
+      );
       for (const e of score.wrongEdges)
         if (examples.length < 20 && !examples.some((x) => x.scenario === name && x.reason === e.reason))
           examples.push({ ...e, scenario: name, seed });
@@ -87,12 +107,14 @@ export function measureAccuracy(o: AccuracyOptions): AccuracyReport {
     profile: o.profile?.id ?? 'default',
     seeds: o.seeds,
     jitterMs: o.delivery?.jitterMs ?? 3000,
+    incompleteSubjectRate: o.delivery?.incompleteSubjectRate ?? 0,
     parentAccuracy: all.parentAccuracy,
     traceAccuracy: all.traceAccuracy,
     spansLost: all.spansLost,
     ambiguous: all.ambiguous,
     ambiguousAccuracy: all.ambiguousAccuracy,
     unknownSpans: total.unknownSpans,
+    incomplete: all.incomplete,
     wrongByRule: total.wrongByRule,
     wrongEdgeExamples: examples,
     scenarios: perScenario,
@@ -109,14 +131,26 @@ function summarize(s: RunScore, runs: number, events: number): Omit<ScenarioAccu
     spansLost: s.lost,
     ambiguous: s.ambiguousTotal,
     ambiguousAccuracy: ratio(s.ambiguousCorrect, s.ambiguousTotal),
+    incomplete: {
+      events: s.incompleteTotal,
+      lost: s.incompleteLost,
+      identified: s.incompleteIdentified,
+      parentAccuracy: ratio(s.incompleteCorrect, s.incompleteTotal - s.incompleteLost),
+    },
     wrongByRule: s.wrongByRule,
   };
+}
+
+function incompleteCell(i: IncompleteSummary, pct: (x: number) => string): string {
+  return i.events === 0
+    ? '-'
+    : `${i.events} (${i.lost} lost, ${i.identified} identified, ${pct(i.parentAccuracy)} right)`;
 }
 
 /** The report as a readable table. */
 export function formatAccuracy(r: AccuracyReport): string {
   const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
-  const rows = [['scenario', 'events', 'parent', 'trace', 'lost', 'ambiguous', 'wrong by rule']];
+  const rows = [['scenario', 'events', 'parent', 'trace', 'lost', 'ambiguous', 'incomplete subjects', 'wrong by rule']];
   for (const [name, s] of Object.entries(r.scenarios)) {
     rows.push([
       name,
@@ -125,6 +159,7 @@ export function formatAccuracy(r: AccuracyReport): string {
       pct(s.traceAccuracy),
       String(s.spansLost),
       s.ambiguous === 0 ? '-' : `${s.ambiguous} (${pct(s.ambiguousAccuracy)} right)`,
+      incompleteCell(s.incomplete, pct),
       rules(s.wrongByRule),
     ]);
   }
@@ -138,6 +173,7 @@ export function formatAccuracy(r: AccuracyReport): string {
         pct(s.traceAccuracy),
         String(s.spansLost),
         s.ambiguous === 0 ? '-' : `${s.ambiguous} (${pct(s.ambiguousAccuracy)} right)`,
+        incompleteCell(s.incomplete, pct),
         rules(s.wrongByRule),
       ]);
   rows.push([
@@ -147,6 +183,7 @@ export function formatAccuracy(r: AccuracyReport): string {
     pct(r.traceAccuracy),
     String(r.spansLost),
     r.ambiguous === 0 ? '-' : `${r.ambiguous} (${pct(r.ambiguousAccuracy)} right)`,
+    incompleteCell(r.incomplete, pct),
     rules(r.wrongByRule),
   ]);
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
@@ -157,7 +194,7 @@ export function formatAccuracy(r: AccuracyReport): string {
       .trimEnd(),
   );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  const head = `accuracy over ${r.seeds} seeds per scenario, delivery jitter ${r.jitterMs} ms, profile ${r.profile}`;
+  const head = `accuracy over ${r.seeds} seeds per scenario, delivery jitter ${r.jitterMs} ms, incomplete subjects ${pct(r.incompleteSubjectRate)}, profile ${r.profile}`;
   const ex = r.wrongEdgeExamples.map(
     (e) =>
       `  ${e.scenario} seed ${e.seed}: ${e.kind}.${e.reason} via ${e.rule}: expected ${e.expected}, got ${e.actual}`,
@@ -175,7 +212,16 @@ export function formatProfileSummary(reports: readonly AccuracyReport[]): string
   const pct = (x: number): string => `${(x * 100).toFixed(3)}%`;
   const groups = [...new Set(reports.flatMap((r) => Object.keys(r.stories)))];
   const rows = [
-    ['profile', 'parent', 'trace', ...groups.map((g) => `${g} parent/trace`), 'lost', 'unknown', 'wrong by rule'],
+    [
+      'profile',
+      'parent',
+      'trace',
+      ...groups.map((g) => `${g} parent/trace`),
+      'lost',
+      'unknown',
+      'incomplete subjects',
+      'wrong by rule',
+    ],
   ];
   for (const r of reports)
     rows.push([
@@ -188,6 +234,7 @@ export function formatProfileSummary(reports: readonly AccuracyReport[]): string
       }),
       String(r.spansLost),
       String(r.unknownSpans),
+      incompleteCell(r.incomplete, pct),
       rules(r.wrongByRule),
     ]);
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];

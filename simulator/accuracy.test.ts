@@ -102,6 +102,25 @@ describe('scoreRun', () => {
     expect(s.wrongByRule).toEqual(wrong);
   });
 
+  it('scores Events delivered with an incomplete subject apart, and leaves them out of trace grouping', () => {
+    const identified = span('C', 'B', { 'k8s.event.uid': 'c', 'kspan.subject.identified_by': 'uid' });
+    const alone = span('B', undefined, { 'k8s.event.uid': 'b', 'kspan.rule': 'unidentified-subject' }, 't2');
+    const right = scoreRun([rootSpan, ev('A', 'R', 'a'), ev('B', 'A', 'b'), identified], truth, 50, new Set(['c']));
+    expect(right).toMatchObject({ parentTotal: 2, parentCorrect: 2, traceTotal: 2, traceCorrect: 2 });
+    expect(right).toMatchObject({
+      incompleteTotal: 1,
+      incompleteLost: 0,
+      incompleteIdentified: 1,
+      incompleteCorrect: 1,
+    });
+    // b split off into a trace of its own: wrong, but counted apart; a and c keep their trace grouping.
+    const split = scoreRun([rootSpan, ev('A', 'R', 'a'), alone, ev('C', 'B', 'c', 't1')], truth, 50, new Set(['b']));
+    expect(split).toMatchObject({ parentTotal: 2, parentCorrect: 2, incompleteTotal: 1, incompleteCorrect: 0 });
+    expect(split).toMatchObject({ traceTotal: 2, traceCorrect: 2, lost: 0, wrongByRule: {} });
+    const lost = scoreRun([rootSpan, ev('A', 'R', 'a'), ev('B', 'A', 'b')], truth, 50, new Set(['c']));
+    expect(lost).toMatchObject({ lost: 1, incompleteTotal: 1, incompleteLost: 1 });
+  });
+
   it('keys root spans by uid and generation', () => {
     expect(truthKeyOf(rootSpan)).toBe(root);
   });

@@ -27,6 +27,14 @@ export interface RunScore {
   ambiguousCorrect: number;
   /** Event spans for events the truth does not know (should be 0). */
   unknownSpans: number;
+  /**
+   * Events delivered with an incomplete subject (a delivery fault), scored apart like ambiguous ones: how many,
+   * how many got no span, how many kspan identified (`kspan.subject.identified_by`), how many got the true parent.
+   */
+  incompleteTotal: number;
+  incompleteLost: number;
+  incompleteIdentified: number;
+  incompleteCorrect: number;
   /** Wrong edges counted by the `kspan.rule` of the wrong span. */
   wrongByRule: Record<string, number>;
   wrongEdges: WrongEdge[];
@@ -43,6 +51,10 @@ export function emptyScore(): RunScore {
     ambiguousTotal: 0,
     ambiguousCorrect: 0,
     unknownSpans: 0,
+    incompleteTotal: 0,
+    incompleteLost: 0,
+    incompleteIdentified: 0,
+    incompleteCorrect: 0,
     wrongByRule: {},
     wrongEdges: [],
   };
@@ -62,9 +74,15 @@ export function truthKeyOf(span: KspanSpan): string | undefined {
  * Trace grouping: a span is in its true trace iff the event spans sharing its output trace are exactly
  * the event spans (with a span) sharing its true trace. An Event with several spans (repetitions after
  * its first span was exported): each later span counts as one more edge and one more grouping check, right
- * when it has the true parent and its first span's trace.
+ * when it has the true parent and its first span's trace. Events in `incomplete` (delivered with an incomplete
+ * subject) are counted apart and left out of trace grouping; the events below them are scored as usual.
  */
-export function scoreRun(spans: readonly KspanSpan[], truth: Truth, keepEdges = 50): RunScore {
+export function scoreRun(
+  spans: readonly KspanSpan[],
+  truth: Truth,
+  keepEdges = 50,
+  incomplete: ReadonlySet<string> = NONE,
+): RunScore {
   const score = emptyScore();
   const bySpanId = new Map<string, KspanSpan>();
   const byKey = new Map<string, KspanSpan>();
@@ -87,8 +105,18 @@ export function scoreRun(spans: readonly KspanSpan[], truth: Truth, keepEdges = 
   const trueGroups = new Map<string, Set<string>>();
   for (const [uid, t] of Object.entries(truth.events)) {
     const span = byKey.get(uid);
+    if (incomplete.has(uid)) score.incompleteTotal++;
     if (span === undefined) {
       score.lost++;
+      if (incomplete.has(uid)) score.incompleteLost++;
+      continue;
+    }
+    if (incomplete.has(uid)) {
+      if (span.attributes['kspan.subject.identified_by'] !== undefined) score.incompleteIdentified++;
+      const parent = span.parentSpanId === undefined ? undefined : bySpanId.get(span.parentSpanId);
+      const actual =
+        span.parentSpanId === undefined ? 'none' : parent === undefined ? '?' : (truthKeyOf(parent) ?? '?');
+      if (actual === t.parent) score.incompleteCorrect++;
       continue;
     }
     if (!traceAmbiguous(uid)) {
@@ -116,7 +144,7 @@ export function scoreRun(spans: readonly KspanSpan[], truth: Truth, keepEdges = 
   const traceRight = new Set<string>();
   for (const [uid, t] of Object.entries(truth.events)) {
     const span = byKey.get(uid);
-    if (span === undefined || traceAmbiguous(uid)) continue;
+    if (span === undefined || traceAmbiguous(uid) || incomplete.has(uid)) continue;
     score.traceTotal++;
     if (sameSet(outputGroups.get(span.traceId), trueGroups.get(t.trace))) {
       score.traceCorrect++;
@@ -127,7 +155,7 @@ export function scoreRun(spans: readonly KspanSpan[], truth: Truth, keepEdges = 
   for (const [uid, span] of continuations) {
     const t = truth.events[uid];
     const first = byKey.get(uid);
-    if (t === undefined || first === undefined || t.ambiguous === true) continue;
+    if (t === undefined || first === undefined || t.ambiguous === true || incomplete.has(uid)) continue;
     const parent = span.parentSpanId === undefined ? undefined : bySpanId.get(span.parentSpanId);
     const actual = span.parentSpanId === undefined ? 'none' : parent === undefined ? '?' : (truthKeyOf(parent) ?? '?');
     score.parentTotal++;
@@ -155,9 +183,15 @@ export function addScore(a: RunScore, b: RunScore, keepEdges = 50): void {
   a.ambiguousTotal += b.ambiguousTotal;
   a.ambiguousCorrect += b.ambiguousCorrect;
   a.unknownSpans += b.unknownSpans;
+  a.incompleteTotal += b.incompleteTotal;
+  a.incompleteLost += b.incompleteLost;
+  a.incompleteIdentified += b.incompleteIdentified;
+  a.incompleteCorrect += b.incompleteCorrect;
   for (const [rule, n] of Object.entries(b.wrongByRule)) a.wrongByRule[rule] = (a.wrongByRule[rule] ?? 0) + n;
   for (const e of b.wrongEdges) if (a.wrongEdges.length < keepEdges) a.wrongEdges.push(e);
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** A share as a number in [0, 1]; 1 when there is nothing to count. */
 export function ratio(part: number, total: number): number {

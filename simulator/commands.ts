@@ -39,6 +39,8 @@ function profiles(names: readonly string[] | undefined): K8sProfile[] {
 
 const VERSION_HELP = `Kubernetes version(s) whose Events to simulate: ${Object.keys(PROFILES).join(', ')}, any 1.N ≥ 1.8, or all`;
 
+const INCOMPLETE_HELP = 'share of Events delivered with an incomplete subject (no kind, no name, or none)';
+
 function scenario(name: string): ReturnType<typeof scenarioNamed> {
   try {
     return scenarioNamed(name);
@@ -58,6 +60,7 @@ export function registerSimulatorCommands(program: Command): void {
     .option('--duplicates <rate>', 'share of events delivered twice', rateArg, 0)
     .option('--late-objects <rate>', 'share of object snapshots arriving late', rateArg, 0)
     .option('--missing-pods <rate>', 'share of deleted Pods never described', rateArg, 0)
+    .option('--incomplete-subjects <rate>', INCOMPLETE_HELP, rateArg, 0)
     .option('--window <duration>', 'engine window (tree, otlp-json)', DEFAULT_ENGINE_FLAGS.window)
     .option('--k8s-version <version>', VERSION_HELP.replace('(s)', '').replace(', or all', ''), 'default')
     .option('-o, --output <format>', `output: ${OUTPUTS.join(' | ')}`, 'tree')
@@ -71,6 +74,7 @@ export function registerSimulatorCommands(program: Command): void {
           duplicates: number;
           lateObjects: number;
           missingPods: number;
+          incompleteSubjects: number;
           window: string;
           output: string;
           k8sVersion: string;
@@ -87,6 +91,7 @@ export function registerSimulatorCommands(program: Command): void {
           duplicateRate: o.duplicates,
           lateObjectRate: o.lateObjects,
           missingPodRate: o.missingPods,
+          incompleteSubjectRate: o.incompleteSubjects,
         });
         if (o.output === 'ndjson') return void process.stdout.write(toNdjson(records));
         if (o.output === 'kspan-capture') return void process.stdout.write(toKspanCapture(records));
@@ -108,6 +113,7 @@ export function registerSimulatorCommands(program: Command): void {
     .option('--duplicates <rate>', 'share of events delivered twice', rateArg, 0.02)
     .option('--late-objects <rate>', 'share of object snapshots arriving late', rateArg, 0)
     .option('--missing-pods <rate>', 'share of deleted Pods never described', rateArg, 0)
+    .option('--incomplete-subjects <rate>', INCOMPLETE_HELP, rateArg, 0.02)
     .option('--scenario <names...>', 'only these scenarios')
     .option('--k8s-version <versions...>', VERSION_HELP)
     .option('--json', 'one JSON object instead of a table')
@@ -119,6 +125,7 @@ export function registerSimulatorCommands(program: Command): void {
         duplicates: number;
         lateObjects: number;
         missingPods: number;
+        incompleteSubjects: number;
         scenario?: string[];
         k8sVersion?: string[];
         json?: boolean;
@@ -137,6 +144,7 @@ export function registerSimulatorCommands(program: Command): void {
               duplicateRate: o.duplicates,
               lateObjectRate: o.lateObjects,
               missingPodRate: o.missingPods,
+              incompleteSubjectRate: o.incompleteSubjects,
             },
             onProgress: (done, total) => {
               if (done % 200 === 0 || done === total)

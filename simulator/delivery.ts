@@ -1,4 +1,5 @@
 import type { InputRecord } from '../core/index.ts';
+import { subjectFaults, withIncompleteSubject } from './incomplete-subjects.ts';
 import { Rng } from './prng.ts';
 import type { Happening, Story } from './story.ts';
 import { rfc3339Micro } from './timestamps.ts';
@@ -16,6 +17,8 @@ export interface DeliveryOptions {
   readonly lateMs?: number;
   /** Share of deleted Pods that are never described (gone before the driver fetched them). Default 0. */
   readonly missingPodRate?: number;
+  /** Share of Events delivered with an incomplete subject (no kind, no name, or none; see subjectFaults). Default 0. */
+  readonly incompleteSubjectRate?: number;
   /** A `tick` record each time receive time crosses a multiple of this; 0 for none. Default 1000. */
   readonly tickMs?: number;
 }
@@ -26,7 +29,10 @@ interface Timed {
   readonly record: InputRecord;
 }
 
-/** Turns a story into an input log: receive times with jitter, duplicates, late and missing objects, ticks. */
+/**
+ * Turns a story into an input log: receive times with jitter, duplicates, late and missing objects, incomplete
+ * subjects, ticks.
+ */
 export function deliver(story: Story, options: DeliveryOptions): InputRecord[] {
   return deliverHappenings(story.happenings, options);
 }
@@ -37,6 +43,7 @@ export function deliverHappenings(happenings: readonly Happening[], options: Del
   const jitterUs = (options.jitterMs ?? 3000) * 1000;
   const lateUs = (options.lateMs ?? 4000) * 1000;
   const missing = missingPods(happenings, rng, options.missingPodRate ?? 0);
+  const incomplete = subjectFaults(happenings, options.incompleteSubjectRate ?? 0);
   const lastAtOfEvent = new Map<string, number>();
   const timed: Timed[] = [];
   let seq = 0;
@@ -56,12 +63,14 @@ export function deliverHappenings(happenings: readonly Happening[], options: Del
     const uid = h.event.metadata?.uid ?? '';
     atUs = Math.max(atUs, (lastAtOfEvent.get(uid) ?? 0) + 1);
     lastAtOfEvent.set(uid, atUs);
-    timed.push({ atUs, seq: seq++, record: { type: 'event', at: '', watch: h.watch, event: h.event } });
+    const fault = incomplete.get(uid);
+    const event = fault === undefined ? h.event : withIncompleteSubject(h.event, fault);
+    timed.push({ atUs, seq: seq++, record: { type: 'event', at: '', watch: h.watch, event } });
     if (rng.chance(options.duplicateRate ?? 0)) {
       timed.push({
         atUs: atUs + Math.floor(rng.next() * 2 * jitterUs) + 1,
         seq: seq++,
-        record: { type: 'event', at: '', event: h.event },
+        record: { type: 'event', at: '', event },
       });
     }
   }

@@ -11,10 +11,19 @@ const scenario = fc.constantFrom(...Object.keys(SCENARIOS));
 const seed = fc.integer({ min: 1, max: 1_000_000 });
 const jitter = fc.integer({ min: 0, max: WINDOW_MS - 1000 });
 
-function spansOf(name: string, storySeed: number, deliverySeed: number, jitterMs: number): KspanSpan[] {
+/** Share of Events delivered with an incomplete subject: none, or some (chosen by Event, alike in any order). */
+const incomplete = fc.constantFrom(0, 0.1);
+
+function spansOf(
+  name: string,
+  storySeed: number,
+  deliverySeed: number,
+  jitterMs: number,
+  incompleteSubjectRate = 0,
+): KspanSpan[] {
   const story = SCENARIOS[name]?.build(storySeed);
   if (story === undefined) throw new Error(`no scenario ${name}`);
-  return run(deliver(story, { seed: deliverySeed, jitterMs }));
+  return run(deliver(story, { seed: deliverySeed, jitterMs, incompleteSubjectRate }));
 }
 
 // One line per span, so a failure shows which spans differ instead of one huge JSON string.
@@ -29,8 +38,8 @@ const opts = {
 describe('engine properties over simulated scenarios', () => {
   it('gives the same spans for any delivery shuffle within the window', () => {
     fc.assert(
-      fc.property(scenario, seed, seed, seed, jitter, (name, s, d1, d2, j) => {
-        expect(canonical(spansOf(name, s, d2, j))).toEqual(canonical(spansOf(name, s, d1, j)));
+      fc.property(scenario, seed, seed, seed, jitter, incomplete, (name, s, d1, d2, j, rate) => {
+        expect(canonical(spansOf(name, s, d2, j, rate))).toEqual(canonical(spansOf(name, s, d1, j, rate)));
       }),
       opts,
     );
@@ -61,8 +70,8 @@ describe('engine properties over simulated scenarios', () => {
 
   it('puts every span in exactly one trace, under a parent of that trace', () => {
     fc.assert(
-      fc.property(scenario, seed, jitter, (name, s, j) => {
-        const spans = spansOf(name, s, s, j);
+      fc.property(scenario, seed, jitter, incomplete, (name, s, j, rate) => {
+        const spans = spansOf(name, s, s, j, rate);
         const byId = new Map(spans.map((x) => [x.spanId, x]));
         expect(byId.size).toBe(spans.length);
         for (const span of spans) {
@@ -78,8 +87,8 @@ describe('engine properties over simulated scenarios', () => {
 
   it('is deterministic: the same input gives byte-identical spans', () => {
     fc.assert(
-      fc.property(scenario, seed, jitter, (name, s, j) => {
-        expect(JSON.stringify(spansOf(name, s, s, j))).toBe(JSON.stringify(spansOf(name, s, s, j)));
+      fc.property(scenario, seed, jitter, incomplete, (name, s, j, rate) => {
+        expect(JSON.stringify(spansOf(name, s, s, j, rate))).toBe(JSON.stringify(spansOf(name, s, s, j, rate)));
       }),
       opts,
     );
