@@ -45,7 +45,7 @@ function object(at: number, o: KubeObject, manager = 'kube-controller-manager'):
 }
 
 function byEvent(spans: readonly KspanSpan[], uid: string): KspanSpan {
-  const s = spans.find((x) => x.attributes['k8s.event.uid'] === uid);
+  const s = spans.find((x) => x.attributes['kspan.event.uid'] === uid);
   if (s === undefined) throw new Error(`no span for event ${uid}`);
   return s;
 }
@@ -117,13 +117,13 @@ describe('an Event with an incomplete subject still becomes a span', () => {
       attributes: {
         'kspan.rule': 'unidentified-subject',
         'kspan.subject.missing': 'kind',
-        'k8s.object.name': 'etcd-operator',
-        'k8s.object.uid': 'uid-etcd-operator',
+        'kspan.object.name': 'etcd-operator',
+        'kspan.object.uid': 'uid-etcd-operator',
         'k8s.namespace.name': 'openshift-etcd-operator',
-        'k8s.event.reason': 'OperatorVersionChanged',
+        'kspan.event.reason': 'OperatorVersionChanged',
       },
     });
-    expect(spans[0]?.attributes['k8s.object.kind']).toBeUndefined();
+    expect(spans[0]?.attributes['kspan.object.kind']).toBeUndefined();
     expect(diagnostics).toMatchObject({ 'incomplete-subject': 1 });
   });
 
@@ -154,8 +154,8 @@ describe('an Event with an incomplete subject still becomes a span', () => {
       attributes: {
         'kspan.rule': 'unidentified-subject',
         'kspan.subject.missing': 'name',
-        'k8s.object.kind': 'Lease',
-        'k8s.event.message': 'master-0_8c5f4e0e-3a1b-4c2d-9e8f-7a6b5c4d3e2f stopped leading',
+        'kspan.object.kind': 'Lease',
+        'kspan.event.message': 'master-0_8c5f4e0e-3a1b-4c2d-9e8f-7a6b5c4d3e2f stopped leading',
       },
     });
   });
@@ -165,7 +165,7 @@ describe('an Event with an incomplete subject still becomes a span', () => {
     const stop = byEvent(spans, 'le-stop');
     expect(stop.attributes).toMatchObject({
       'kspan.subject.identified_by': 'reporter',
-      'k8s.object.name': 'kube-scheduler',
+      'kspan.object.name': 'kube-scheduler',
       'k8s.namespace.name': 'openshift-kube-scheduler',
     });
     expect(stop.traceId).toBe(byEvent(spans, 'le-start').traceId);
@@ -194,7 +194,7 @@ describe('an Event with an incomplete subject still becomes a span', () => {
         'kspan.rule': 'unidentified-subject',
         'kspan.subject.missing': 'kind,name',
         'k8s.namespace.name': 'kube-system',
-        'k8s.event.message': 'Required control plane pods have been created',
+        'kspan.event.message': 'Required control plane pods have been created',
       },
     });
     expect(diagnostics).toMatchObject({ 'incomplete-subject': 1 });
@@ -215,7 +215,7 @@ describe('an Event with an incomplete subject still becomes a span', () => {
     const once = replay([noUid(30, 1), noUid(40, 2)]).spans;
     const again = replay([noUid(30, 1), noUid(40, 2)]).spans;
     expect(once).toHaveLength(1);
-    expect(once[0]?.attributes['k8s.event.count']).toBe(2);
+    expect(once[0]?.attributes['kspan.event.count']).toBe(2);
     expect(again[0]?.spanId).toBe(once[0]?.spanId);
   });
 
@@ -272,7 +272,7 @@ describe('an Event with an incomplete subject still becomes a span', () => {
       attributes: {
         'kspan.subject.identified_by': 'message',
         'k8s.node.name': 'worker-2',
-        'k8s.object.uid': 'uid-worker-2',
+        'kspan.object.uid': 'uid-worker-2',
       },
     });
     expect(byEvent(spans, 'nn-pod')).toMatchObject({
@@ -317,7 +317,7 @@ describe('Events about kinds the engine knows nothing of: a span each, in the tr
     const span = byEvent(spans, 'w1');
     expect(span).toMatchObject({
       name: 'Widget.Reconciled',
-      attributes: { 'k8s.object.kind': 'Widget', 'k8s.object.name': 'web-widget', 'kspan.rule': 'root-object' },
+      attributes: { 'kspan.object.kind': 'Widget', 'kspan.object.name': 'web-widget', 'kspan.rule': 'root-object' },
     });
     expect(rootOf(spans, span)).toMatchObject({ name: 'Deployment.Update', traceId: traceIdOf('uid-web', 1) });
   });

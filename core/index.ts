@@ -43,5 +43,7 @@ export {
   Retargeter,
   type RetargetRule,
 } from './retarget-rules.ts';
+export { SUBJECT_IDENTIFICATION } from './subject-identity.ts';
+export { MESSAGE_SUBJECTS, type MessageSubject } from './message-subjects.ts';
 export { TOP_LEVEL_SPAN_ANNOTATION } from './rules/top-level-annotation.ts';
 export { redactSpec } from './spec-diff.ts';

@@ -25,12 +25,34 @@ interface Spoken {
   timeUs: number;
 }
 
+type IdentifiedBy = NonNullable<IncompleteSubject['identifiedBy']>;
+
+/** How an incomplete subject is identified, tried in this order (docs/causality.md is generated from it). */
+export const SUBJECT_IDENTIFICATION: readonly { readonly id: IdentifiedBy; readonly description: string }[] = [
+  {
+    id: 'uid',
+    description: 'the object described with the uid the reference names (an `OperatorVersionChanged` without kind)',
+  },
+  {
+    id: 'named-child',
+    description:
+      'the child a controller\'s message names ("Created pod: x", "Scaled up replica set x …"), when it is described: its owner of the reporting kind',
+  },
+  {
+    id: 'message',
+    description:
+      'the object the message itself names (`MESSAGE_SUBJECTS`: "Successfully assigned ns/pod to node", "Node x status is now: …")',
+  },
+  {
+    id: 'reporter',
+    description:
+      "the one object (of the kind named, if any) the same component and instance reported on in the retention window (a leader elector's Lease); none when it reported on several",
+  },
+];
+
 /**
- * Identifies the object of an Event whose `involvedObject` lacks a kind or a name, from what it does name, in
- * order: its uid (an object described with that uid); the child its message names (a controller's "Created pod:
- * x": the owner of Pod x of the reporting kind); the object its message names (MESSAGE_SUBJECTS: "Successfully
- * assigned ns/pod to node"); its reporter (the one object of that kind the same component and instance reported on
- * lately, as a leader elector on its Lease). It also moves a complete subject whose uid the store knows under another
+ * Identifies the object of an Event whose `involvedObject` lacks a kind or a name, from what it does name
+ * (SUBJECT_IDENTIFICATION, in order). It also moves a complete subject whose uid the store knows under another
  * namespace (a cluster-scoped custom resource an Event names in its own namespace) to that object.
  */
 export class SubjectIdentity {
@@ -52,12 +74,29 @@ export class SubjectIdentity {
       if (s === undefined || s.kind !== ref.kind || s.name !== ref.name || s.namespace === ref.namespace) return p;
       return withSubject(p, { ...ref, namespace: s.namespace }, undefined);
     }
-    const found =
-      this.byUid(event, objects) ??
-      this.byNamedChild(event, objects) ??
-      byMessage(event, objects) ??
-      this.byReporter(event, event.incomplete);
-    return found === undefined ? p : withSubject(p, found.object, found.by);
+    for (const step of SUBJECT_IDENTIFICATION) {
+      const found = this.find(step.id, event, event.incomplete, objects);
+      if (found !== undefined) return withSubject(p, found.object, found.by);
+    }
+    return p;
+  }
+
+  private find(
+    id: IdentifiedBy,
+    event: NormalizedEvent,
+    incomplete: IncompleteSubject,
+    objects: ObjectStore,
+  ): Found | undefined {
+    switch (id) {
+      case 'uid':
+        return this.byUid(event, objects);
+      case 'named-child':
+        return this.byNamedChild(event, objects);
+      case 'message':
+        return byMessage(event, objects);
+      case 'reporter':
+        return this.byReporter(event, incomplete);
+    }
   }
 
   /** Books that the event's reporter spoke about its (complete) subject `actor` (key `actorKey`), after placing it. */
@@ -146,7 +185,7 @@ function byMessage(event: NormalizedEvent, objects: ObjectStore): Found | undefi
 
 interface Found {
   readonly object: EventObject;
-  readonly by: NonNullable<IncompleteSubject['identifiedBy']>;
+  readonly by: IdentifiedBy;
 }
 
 function reporterOf(event: NormalizedEvent): string {

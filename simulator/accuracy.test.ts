@@ -103,8 +103,8 @@ describe('scoreRun', () => {
   });
 
   it('scores Events delivered with an incomplete subject apart, and leaves them out of trace grouping', () => {
-    const identified = span('C', 'B', { 'k8s.event.uid': 'c', 'kspan.subject.identified_by': 'uid' });
-    const alone = span('B', undefined, { 'k8s.event.uid': 'b', 'kspan.rule': 'unidentified-subject' }, 't2');
+    const identified = span('C', 'B', { 'kspan.event.uid': 'c', 'kspan.subject.identified_by': 'uid' });
+    const alone = span('B', undefined, { 'kspan.event.uid': 'b', 'kspan.rule': 'unidentified-subject' }, 't2');
     const right = scoreRun([rootSpan, ev('A', 'R', 'a'), ev('B', 'A', 'b'), identified], truth, 50, new Set(['c']));
     expect(right).toMatchObject({ parentTotal: 2, parentCorrect: 2, traceTotal: 2, traceCorrect: 2 });
     expect(right).toMatchObject({

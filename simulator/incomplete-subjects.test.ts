@@ -72,7 +72,7 @@ describe('incomplete subjects (a delivery fault)', () => {
       const st = story(name, seed);
       const faults = subjectFaults(st.happenings, 0.25);
       const spanned = new Set(
-        run(deliver(st, { seed, incompleteSubjectRate: 0.25 })).map((x) => x.attributes['k8s.event.uid']),
+        run(deliver(st, { seed, incompleteSubjectRate: 0.25 })).map((x) => x.attributes['kspan.event.uid']),
       );
       for (const uid of Object.keys(st.truth.events))
         expect(spanned.has(uid), `${name} seed ${seed} ${uid} (${faults.get(uid) ?? 'complete'})`).toBe(true);
