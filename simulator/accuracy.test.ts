@@ -113,10 +113,11 @@ describe('scoreRun', () => {
       incompleteIdentified: 1,
       incompleteCorrect: 1,
     });
-    // b split off into a trace of its own: wrong, but counted apart; a and c keep their trace grouping.
-    const split = scoreRun([rootSpan, ev('A', 'R', 'a'), alone, ev('C', 'B', 'c', 't1')], truth, 50, new Set(['b']));
+    // b split off into a trace of its own (c with it): wrong, but counted apart; c's trace hinged on b's: only
+    // a is grouped, and c's parent edge still counts.
+    const split = scoreRun([rootSpan, ev('A', 'R', 'a'), alone, ev('C', 'B', 'c', 't2')], truth, 50, new Set(['b']));
     expect(split).toMatchObject({ parentTotal: 2, parentCorrect: 2, incompleteTotal: 1, incompleteCorrect: 0 });
-    expect(split).toMatchObject({ traceTotal: 2, traceCorrect: 2, lost: 0, wrongByRule: {} });
+    expect(split).toMatchObject({ traceTotal: 1, traceCorrect: 1, lost: 0, wrongByRule: {} });
     const lost = scoreRun([rootSpan, ev('A', 'R', 'a'), ev('B', 'A', 'b')], truth, 50, new Set(['c']));
     expect(lost).toMatchObject({ lost: 1, incompleteTotal: 1, incompleteLost: 1 });
   });

@@ -75,7 +75,8 @@ export function truthKeyOf(span: KspanSpan): string | undefined {
  * the event spans (with a span) sharing its true trace. An Event with several spans (repetitions after
  * its first span was exported): each later span counts as one more edge and one more grouping check, right
  * when it has the true parent and its first span's trace. Events in `incomplete` (delivered with an incomplete
- * subject) are counted apart and left out of trace grouping; the events below them are scored as usual.
+ * subject) are counted apart; they and the events below them are left out of trace grouping (the parent edges
+ * of those below are scored as usual).
  */
 export function scoreRun(
   spans: readonly KspanSpan[],
@@ -95,10 +96,17 @@ export function scoreRun(
     if (key !== undefined && !byKey.has(key)) byKey.set(key, s);
     if (key !== undefined && !key.startsWith('root:') && truth.events[key] === undefined) score.unknownSpans++;
   }
-  // An event below an ambiguous one has an ambiguous trace too: leave it out of trace grouping.
+  // An event below an ambiguous one has an ambiguous trace too, and one below an Event delivered with an
+  // incomplete subject a trace that hinges on what that Event lost (a generation its resourceVersion named):
+  // leave them out of trace grouping.
   const traceAmbiguous = (uid: string): boolean => {
-    for (let t = truth.events[uid], hops = 0; t !== undefined && hops < 64; t = truth.events[t.parent], hops++)
-      if (t.ambiguous === true) return true;
+    let key = uid;
+    for (
+      let t = truth.events[key], hops = 0;
+      t !== undefined && hops < 64;
+      key = t.parent, t = truth.events[key], hops++
+    )
+      if (t.ambiguous === true || incomplete.has(key)) return true;
     return false;
   };
   const outputGroups = new Map<string, Set<string>>();
@@ -144,7 +152,7 @@ export function scoreRun(
   const traceRight = new Set<string>();
   for (const [uid, t] of Object.entries(truth.events)) {
     const span = byKey.get(uid);
-    if (span === undefined || traceAmbiguous(uid) || incomplete.has(uid)) continue;
+    if (span === undefined || traceAmbiguous(uid)) continue;
     score.traceTotal++;
     if (sameSet(outputGroups.get(span.traceId), trueGroups.get(t.trace))) {
       score.traceCorrect++;
