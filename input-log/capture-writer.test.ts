@@ -39,7 +39,10 @@ function goPlayback(text: string): { style: string; time: string; body: Record<s
       // Decoded into core/v1 Event: its fields must be the core/v1 ones.
       expect(body.apiVersion).toBe('v1');
       expect(body.kind).toBe('Event');
-      expect(body.involvedObject).toMatchObject({ kind: expect.any(String), name: expect.any(String) });
+      // An Event with an incomplete subject (no kind, no name, or an empty involvedObject) is captured as it came.
+      expect(body.involvedObject).toBeTypeOf('object');
+      const ref = body.involvedObject as { kind?: unknown; name?: unknown };
+      for (const field of [ref.kind, ref.name]) if (field !== undefined) expect(field).toBeTypeOf('string');
       for (const field of ['regarding', 'note', 'reportingController', 'deprecatedSource'])
         expect(body).not.toHaveProperty(field);
     }

@@ -96,7 +96,8 @@ describe('reportTraces', () => {
         .split('\n')
         .filter((l) => l !== '' && !l.startsWith('trace '))
         .map((l) => {
-          const name = /[A-Za-z][\w.]*/.exec(l)?.[0] ?? '';
+          // Reasons may carry dashes (OpenShift's `bootstrap-success`).
+          const name = /[A-Za-z][\w.-]*/.exec(l)?.[0] ?? '';
           return `${(l.indexOf(name) / 3) | 0} ${name}`;
         });
       expect(traces.flatMap(outline)).toEqual(printed);
