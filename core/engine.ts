@@ -68,7 +68,11 @@ export class Engine {
       capacity: options.eventMemoryCapacity ?? d.eventMemoryCapacity,
     });
     this.objectRetentionUs = (options.objectRetentionMs ?? d.objectRetentionMs) * 1000;
-    this.subjects = new SubjectIdentity(Math.max(this.idleUs, (options.retainMs ?? d.retainMs) * 1000));
+    this.subjects = new SubjectIdentity(
+      Math.max(this.idleUs, (options.retainMs ?? d.retainMs) * 1000),
+      this.retargeter,
+    );
+
     this.traces = new TraceAssembler({
       sink: options.sink,
       recent: this.recent,

@@ -281,6 +281,39 @@ describe('an Event with an incomplete subject still becomes a span', () => {
     });
   });
 
+  it("an Argo Rollout's ScalingReplicaSet with an empty subject is identified by the ReplicaSet it names", () => {
+    const rollout = object(0, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'demo', namespace: 'default', uid: 'uid-demo' },
+    });
+    const replicaSet = object(0, {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: 'demo-6c5b',
+        namespace: 'default',
+        uid: 'uid-demo-6c5b',
+        ownerReferences: [
+          { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'demo', uid: 'uid-demo', controller: true },
+        ],
+      },
+    });
+    const scaling = event(2, {
+      metadata: { name: 'demo.16e8b5a0', namespace: 'default', uid: 'ro-1' },
+      involvedObject: {},
+      reason: 'ScalingReplicaSet',
+      message: 'Scaled up ReplicaSet demo-6c5b (revision 2) from 0 to 1',
+      source: { component: 'rollouts-controller' },
+    });
+    const { spans } = replay([rollout, replicaSet, scaling]);
+    expect(byEvent(spans, 'ro-1')).toMatchObject({
+      name: 'Rollout.ScalingReplicaSet',
+      attributes: { 'kspan.subject.identified_by': 'named-child', 'kspan.retarget': 'argo-rollout-scales-replicaset' },
+    });
+    expect(rootOf(spans, byEvent(spans, 'ro-1'))).toMatchObject({ name: 'Rollout.Update' });
+  });
+
   it('a ScalingReplicaSet without kind is identified by its uid, ranks as a Deployment and parents its creations', () => {
     const scaling = ev(1, 's1', 'Deployment', 'web', 'ScalingReplicaSet', 'Scaled up replica set web-5d5 from 0 to 1');
     const { kind: _kind, ...ref } = (scaling.event as CoreV1Event).involvedObject ?? {};

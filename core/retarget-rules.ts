@@ -198,9 +198,12 @@ function scaleFromGroups(groups: Record<string, string | undefined>): Retargeted
  */
 export class Retargeter {
   private readonly byActorKind = new Map<string, RetargetRule[]>();
+  /** Every rule, built-in first, in the order checked. */
+  readonly rules: readonly RetargetRule[];
 
   constructor(extra: readonly RetargetRule[] = []) {
-    for (const rule of [...BUILT_IN_RETARGET_RULES, ...extra]) {
+    this.rules = [...BUILT_IN_RETARGET_RULES, ...extra];
+    for (const rule of this.rules) {
       const list = this.byActorKind.get(rule.actorKind) ?? [];
       list.push(rule);
       this.byActorKind.set(rule.actorKind, list);
@@ -216,7 +219,7 @@ export class Retargeter {
         if (!rule.reasons.includes(event.reason)) continue;
         const m = rule.pattern.exec(ownMessage(event.message));
         if (m === null) continue;
-        const name = m.groups?.child ?? m[1];
+        const name = childNameOf(m);
         if (name === undefined) continue;
         const object: EventObject = { kind: rule.childKind, namespace: actor.namespace, name };
         const scale =
@@ -237,6 +240,11 @@ export class Retargeter {
     }
     return stopsForGood(event) ? { actor, object: actor, stops: true } : { actor, object: actor };
   }
+}
+
+/** The child a rule's match names: the `child` group, else the first. */
+export function childNameOf(m: RegExpExecArray): string | undefined {
+  return m.groups?.child ?? m[1];
 }
 
 const BUILT_IN = new Retargeter();

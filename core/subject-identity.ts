@@ -3,7 +3,7 @@ import { subjectInMessage } from './message-subjects.ts';
 import { objectKey, type EventObject, type IncompleteSubject, type NormalizedEvent } from './normalized-event.ts';
 import type { ObjectStore } from './object-store.ts';
 import type { PendingEvent } from './placement-order.ts';
-import { retarget, RETARGET_RULES } from './retarget-rules.ts';
+import { childNameOf, type Retargeter } from './retarget-rules.ts';
 
 /** Distinct subjects remembered per reporter, and reporters remembered. */
 const SUBJECTS_PER_REPORTER = 8;
@@ -58,10 +58,12 @@ export const SUBJECT_IDENTIFICATION: readonly { readonly id: IdentifiedBy; reado
 export class SubjectIdentity {
   private readonly spoken = new Map<string, Spoken[]>();
   private readonly maxAgeUs: number;
+  private readonly retargeter: Retargeter;
 
-  /** `maxAgeUs`: how long a reporter's subject stays a candidate after it last reported on it. */
-  constructor(maxAgeUs: number) {
+  /** `maxAgeUs`: how long a reporter's subject stays a candidate; `retargeter`: the engine's (custom rules too). */
+  constructor(maxAgeUs: number, retargeter: Retargeter) {
     this.maxAgeUs = maxAgeUs;
+    this.retargeter = retargeter;
   }
 
   /** The pending event with its subject identified (and retargeted again), or unchanged. */
@@ -72,11 +74,11 @@ export class SubjectIdentity {
       if (ref.uid === undefined) return p;
       const s = objects.byUid(ref.uid);
       if (s === undefined || s.kind !== ref.kind || s.name !== ref.name || s.namespace === ref.namespace) return p;
-      return withSubject(p, { ...ref, namespace: s.namespace }, undefined);
+      return this.withSubject(p, { ...ref, namespace: s.namespace }, undefined);
     }
     for (const step of SUBJECT_IDENTIFICATION) {
       const found = this.find(step.id, event, event.incomplete, objects);
-      if (found !== undefined) return withSubject(p, found.object, found.by);
+      if (found !== undefined) return this.withSubject(p, found.object, found.by);
     }
     return p;
   }
@@ -125,6 +127,17 @@ export class SubjectIdentity {
     if (list.length > SUBJECTS_PER_REPORTER) list.shift();
   }
 
+  private withSubject(p: PendingEvent, regarding: EventObject, by: IncompleteSubject['identifiedBy']): PendingEvent {
+    const event: NormalizedEvent = {
+      ...p.event,
+      regarding,
+      ...(p.event.incomplete === undefined || by === undefined
+        ? {}
+        : { incomplete: { ...p.event.incomplete, identifiedBy: by } }),
+    };
+    return { ...p, event, target: this.retargeter.retarget(event) };
+  }
+
   private byUid(event: NormalizedEvent, objects: ObjectStore): Found | undefined {
     const ref = event.regarding;
     const s = ref.uid === undefined ? undefined : objects.byUid(ref.uid);
@@ -136,9 +149,10 @@ export class SubjectIdentity {
   private byNamedChild(event: NormalizedEvent, objects: ObjectStore): Found | undefined {
     const ref = event.regarding;
     let found: EventObject | undefined;
-    for (const rule of RETARGET_RULES) {
+    for (const rule of this.retargeter.rules) {
       if ((ref.kind !== '' && rule.actorKind !== ref.kind) || !rule.reasons.includes(event.reason)) continue;
-      const name = rule.pattern.exec(event.message)?.[1];
+      const m = rule.pattern.exec(event.message);
+      const name = m === null ? undefined : childNameOf(m);
       const child =
         name === undefined
           ? undefined
@@ -190,15 +204,4 @@ interface Found {
 
 function reporterOf(event: NormalizedEvent): string {
   return `${event.component}\u0000${event.instance}`;
-}
-
-function withSubject(p: PendingEvent, regarding: EventObject, by: IncompleteSubject['identifiedBy']): PendingEvent {
-  const event: NormalizedEvent = {
-    ...p.event,
-    regarding,
-    ...(p.event.incomplete === undefined || by === undefined
-      ? {}
-      : { incomplete: { ...p.event.incomplete, identifiedBy: by } }),
-  };
-  return { ...p, event, target: retarget(event) };
 }
