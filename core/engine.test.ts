@@ -148,6 +148,34 @@ describe('correlation rules', () => {
   });
 });
 
+describe("client-go's aggregated Event", () => {
+  it('a later action patched into it (another message, count + 1) is a span of its own, with its own children', () => {
+    const combined = '(combined from similar events): ';
+    const { spans } = replay([
+      obj(0, 'Deployment', 'web', { manager: 'kubectl-client-side-apply' }),
+      obj(0, 'ReplicaSet', 'web-old', { owner: ['Deployment', 'web'] }),
+      obj(0, 'ReplicaSet', 'web-new', { owner: ['Deployment', 'web'] }),
+      ev(1, 'agg', 'Deployment', 'web', 'ScalingReplicaSet', `${combined}Scaled down replica set web-old to 1 from 2`),
+      ev(1, 'd1', 'ReplicaSet', 'web-old', 'SuccessfulDelete', 'Deleted pod: web-old-a'),
+      ev(3, 'agg', 'Deployment', 'web', 'ScalingReplicaSet', `${combined}Scaled up replica set web-new to 2 from 1`, {
+        count: 2,
+        first: 1,
+      }),
+      ev(3, 'c1', 'ReplicaSet', 'web-new', 'SuccessfulCreate', 'Created pod: web-new-b'),
+    ]);
+    const aggregated = spans.filter((s) => s.attributes['kspan.event.uid'] === 'agg');
+    expect(aggregated.map((s) => s.attributes['kspan.event.message'])).toEqual([
+      `${combined}Scaled down replica set web-old to 1 from 2`,
+      `${combined}Scaled up replica set web-new to 2 from 1`,
+    ]);
+    const [down, up] = aggregated as [KspanSpan, KspanSpan];
+    expect(byEvent(spans, 'd1').parentSpanId).toBe(down.spanId);
+    expect(byEvent(spans, 'c1').parentSpanId).toBe(up.spanId);
+    // It starts when that action was recorded, not at the aggregated Event's first occurrence.
+    expect(up.startUs - down.startUs).toBeGreaterThanOrEqual(2_000_000);
+  });
+});
+
 describe('more correlation rules', () => {
   const node = {
     type: 'object' as const,

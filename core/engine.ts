@@ -13,7 +13,7 @@ import { OccurrenceDedupe } from './occurrence-dedupe.ts';
 import { comparePending, pendingEventOf, type PendingEvent } from './placement-order.ts';
 import { RecentSpans } from './recent-spans.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
-import { recordRepeat } from './repeat-occurrence.ts';
+import { isAnotherAction, recordRepeat } from './repeat-occurrence.ts';
 import { Retargeter } from './retarget-rules.ts';
 import { closeEarlierScalings, ScaleLedger, scaleCapacity } from './scale-ledger.ts';
 import { buildSpan } from './span-builder.ts';
@@ -199,7 +199,9 @@ export class Engine {
     const actorKey = subjectKey(target.actor, event.uid);
     const objKey = target.object === target.actor ? actorKey : subjectKey(target.object, event.uid);
     const existing = this.recent.ofEvent(event.uid);
-    if (existing !== undefined && !existing.emitted) {
+    const anotherAction =
+      existing !== undefined && !existing.emitted && isAnotherAction(existing, event, actorKey !== objKey);
+    if (existing !== undefined && !existing.emitted && !anotherAction) {
       recordRepeat(existing, event, this.maxRepeatEvents);
       this.memory.touch(event.uid, objKey, event.timeUs);
       return;
@@ -241,6 +243,7 @@ export class Engine {
         previousAboutObject: about[about.length - 1],
         ...(capacity === undefined ? {} : { scaleCapacity: capacity }),
         ...('continues' in choice && choice.continues !== undefined ? { continues: choice.continues } : {}),
+        ...(anotherAction ? { thisOccurrence: true as const } : {}),
       },
       this.diagnostics,
     );

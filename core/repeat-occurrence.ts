@@ -23,3 +23,14 @@ export function recordRepeat(span: SpanState, event: NormalizedEvent, maxRepeatE
     span.attributes['kspan.repeats_not_shown'] = span.droppedRepeats;
   }
 }
+
+/**
+ * A later occurrence of a controller's Event (retargeted: it reports acting on a child) with another message is
+ * another action, not a repeat: client-go's event correlator patches the 11th and later similar events of one
+ * source, object, type and reason within 10 minutes into the one aggregated Event "(combined from similar
+ * events): …" with count + 1 and the new message (tools/record events_cache.go, eventObserve), so a
+ * Deployment's later scalings of a long rollout, of other ReplicaSets too, arrive as updates of one Event.
+ */
+export function isAnotherAction(span: SpanState, event: NormalizedEvent, retargeted: boolean): boolean {
+  return retargeted && event.message !== span.attributes['kspan.event.message'];
+}

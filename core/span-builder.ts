@@ -23,6 +23,8 @@ export interface SpanPlace {
   readonly scaleCapacity?: number;
   /** The first span of the same Event, when this span continues it (a later occurrence after export). */
   readonly continues?: string;
+  /** The span is of this occurrence only (another action patched into an aggregated Event): it starts now. */
+  readonly thisOccurrence?: true;
 }
 
 /**
@@ -38,7 +40,8 @@ export function buildSpan(p: PendingEvent, place: SpanPlace, diagnostics: Diagno
   const attributes = eventAttributes(event, target, target.object.uid);
   attributes['kspan.rule'] = place.rule;
   // A continuation covers the occurrences from this one on; a first span, the whole series it sees.
-  let startUs = event.count > 1 && place.continues === undefined ? event.firstUs : event.timeUs;
+  let startUs =
+    event.count > 1 && place.continues === undefined && place.thisOccurrence !== true ? event.firstUs : event.timeUs;
   if (place.continues !== undefined) attributes['kspan.continues'] = place.continues;
   if (!event.precise) startUs = refineWithinSecond(startUs, parent, place.previousAboutObject);
   if (parent !== undefined && startUs < parent.startUs) {

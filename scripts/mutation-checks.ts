@@ -125,6 +125,12 @@ export const MUTATIONS: readonly Mutation[] = [
     replace: 'return message;',
   },
   {
+    id: "an aggregated Event's later action is a repeat",
+    file: 'core/engine.ts',
+    find: 'isAnotherAction(existing, event, actorKey !== objKey)',
+    replace: 'false',
+  },
+  {
     id: 'scale entry counts when the replicas did not change',
     file: 'core/object-store.ts',
     find: "(scaled || e.subresource !== 'scale')",
