@@ -186,6 +186,17 @@ export function formatAccuracy(r: AccuracyReport): string {
     incompleteCell(r.incomplete, pct),
     rules(r.wrongByRule),
   ]);
+  const lines = tableLines(rows);
+  const head = `accuracy over ${r.seeds} seeds per scenario, delivery jitter ${r.jitterMs} ms, incomplete subjects ${pct(r.incompleteSubjectRate)}, profile ${r.profile}`;
+  const ex = r.wrongEdgeExamples.map(
+    (e) =>
+      `  ${e.scenario} seed ${e.seed}: ${e.kind}.${e.reason} via ${e.rule}: expected ${e.expected}, got ${e.actual}`,
+  );
+  return [head, '', ...lines, ...(ex.length === 0 ? [] : ['', 'examples of wrong edges:', ...ex])].join('\n');
+}
+
+/** Rows as aligned columns, the first row a header underlined with dashes. */
+function tableLines(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
   const lines = rows.map((row) =>
     row
@@ -194,12 +205,7 @@ export function formatAccuracy(r: AccuracyReport): string {
       .trimEnd(),
   );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  const head = `accuracy over ${r.seeds} seeds per scenario, delivery jitter ${r.jitterMs} ms, incomplete subjects ${pct(r.incompleteSubjectRate)}, profile ${r.profile}`;
-  const ex = r.wrongEdgeExamples.map(
-    (e) =>
-      `  ${e.scenario} seed ${e.seed}: ${e.kind}.${e.reason} via ${e.rule}: expected ${e.expected}, got ${e.actual}`,
-  );
-  return [head, '', ...lines, ...(ex.length === 0 ? [] : ['', 'examples of wrong edges:', ...ex])].join('\n');
+  return lines;
 }
 
 function rules(byRule: Record<string, number>): string {
@@ -237,13 +243,5 @@ export function formatProfileSummary(reports: readonly AccuracyReport[]): string
       incompleteCell(r.incomplete, pct),
       rules(r.wrongByRule),
     ]);
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  const lines = rows.map((row) =>
-    row
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  return lines.join('\n');
+  return tableLines(rows).join('\n');
 }

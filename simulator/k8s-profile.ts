@@ -86,6 +86,23 @@ const kubelet114 = {
 const pulledTimed = (image: string, ms: number, size: number): string =>
   `Successfully pulled image "${image}" in ${goDuration(ms)} (${goDuration(ms)} including waiting). Image size: ${size} bytes.`;
 
+/** 1.31–1.32: events.k8s.io/v1 everywhere, `from N to M` scalings (kubernetes#125118). */
+const PROFILE_1_31: K8sProfile = {
+  id: '1.31',
+  versions: '1.31–1.32',
+  view: 'events.k8s.io/v1',
+  schedulerApi: 'events.k8s.io/v1',
+  reportingComponent: true,
+  managedFields: true,
+  mountEvents: false,
+  seriesRefresh: true,
+  refResourceVersion: true,
+  scaled: scaledFromTo,
+  scheduled: assignedNsName,
+  ...kubelet114,
+  pulled: pulledTimed,
+};
+
 /** The eras, oldest first; `default` is today's mix (each component's own API), the bundled scenarios' profile. */
 export const PROFILES: Readonly<Record<string, K8sProfile>> = {
   '1.8': {
@@ -159,36 +176,12 @@ export const PROFILES: Readonly<Record<string, K8sProfile>> = {
     ...kubelet114,
     pulled: pulledTimed,
   },
-  '1.31': {
-    id: '1.31',
-    versions: '1.31–1.32',
-    view: 'events.k8s.io/v1',
-    schedulerApi: 'events.k8s.io/v1',
-    reportingComponent: true,
-    managedFields: true,
-    mountEvents: false,
-    seriesRefresh: true,
-    refResourceVersion: true,
-    scaled: scaledFromTo,
-    scheduled: assignedNsName,
-    ...kubelet114,
-    pulled: pulledTimed,
-  },
+  '1.31': PROFILE_1_31,
   // kubernetes#130471 (1.33): "Created container: %v"; kubernetes#134043 (1.35): "Container created/started".
   '1.35': {
+    ...PROFILE_1_31,
     id: '1.35',
     versions: '1.35–',
-    view: 'events.k8s.io/v1',
-    schedulerApi: 'events.k8s.io/v1',
-    reportingComponent: true,
-    managedFields: true,
-    mountEvents: false,
-    seriesRefresh: true,
-    refResourceVersion: true,
-    scaled: scaledFromTo,
-    scheduled: assignedNsName,
-    ...kubelet114,
-    pulled: pulledTimed,
     created: () => 'Container created',
     started: () => 'Container started',
   },
