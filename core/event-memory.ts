@@ -1,4 +1,5 @@
 import type { SpanState } from './span-state.ts';
+import { evictOldest } from './evict-oldest.ts';
 
 /** Where a later occurrence of an Event continues: its first span's trace and parent. */
 export interface OccurrenceRef {
@@ -124,8 +125,8 @@ export class EventMemory {
 
   private bound(): void {
     const { capacity } = this.options;
-    while (this.occurrences.size > capacity) this.occurrences.delete(this.occurrences.keys().next().value as string);
-    while (this.causes.size > capacity) this.causes.delete(this.causes.keys().next().value as string);
+    evictOldest(this.occurrences, capacity);
+    evictOldest(this.causes, capacity);
   }
 }
 

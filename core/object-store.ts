@@ -4,6 +4,7 @@ import { objectKey } from './normalized-event.ts';
 import { revisionOf } from './revision.ts';
 import { summarizeSpec, type SpecSummary } from './spec-diff.ts';
 import { parseTimeUs } from './time.ts';
+import { evictOldest } from './evict-oldest.ts';
 
 /** One spec generation of an object, and the change that made it. */
 export interface GenerationInfo {
@@ -142,7 +143,7 @@ export class ObjectStore {
       this.replaced.delete(state.uid);
       this.replaced.set(state.uid, state);
       if (this.byUidIndex.get(state.uid) === state) this.byUidIndex.delete(state.uid);
-      if (this.replaced.size > 10_000) this.replaced.delete(this.replaced.keys().next().value as string);
+      evictOldest(this.replaced, 10_000);
     }
     if (state === undefined || state.uid !== meta.uid) {
       // A new object (or one recreated under the same name, like a StatefulSet's pod).
@@ -240,7 +241,7 @@ export class ObjectStore {
     if (state !== undefined) state.nodeName = nodeName;
     else {
       this.assigned.set(podKey, nodeName);
-      if (this.assigned.size > 10_000) this.assigned.delete(this.assigned.keys().next().value as string);
+      evictOldest(this.assigned, 10_000);
     }
   }
 

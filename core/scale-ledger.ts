@@ -1,6 +1,7 @@
 import type { ObjectStore } from './object-store.ts';
 import type { RecentSpans } from './recent-spans.ts';
 import type { Retargeted } from './retarget-rules.ts';
+import { evictOldest } from './evict-oldest.ts';
 
 /** How soon after a ReplicaSet's creation its first scaling is reported (the controller creates it at size 0). */
 const NEW_SET_US = 10_000_000;
@@ -52,7 +53,7 @@ export class ScaleLedger {
   record(setKey: string, to: number): void {
     this.sizes.delete(setKey);
     this.sizes.set(setKey, to);
-    if (this.sizes.size > this.capacity) this.sizes.delete(this.sizes.keys().next().value as string);
+    evictOldest(this.sizes, this.capacity);
   }
 
   /** Number of ReplicaSets remembered. */

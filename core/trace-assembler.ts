@@ -9,6 +9,7 @@ import { releaseEmitted, type SpanState, type TraceState } from './span-state.ts
 import { objectKey } from './normalized-event.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
 import { changeEvents } from './root-changes.ts';
+import { evictOldest } from './evict-oldest.ts';
 
 /** Settings of a TraceAssembler (microseconds of receive time). */
 export interface TraceAssemblerOptions {
@@ -300,8 +301,7 @@ export class TraceAssembler {
       const segments = (this.segments.get(trace.rootKey)?.segments ?? 0) + 1;
       this.segments.delete(trace.rootKey);
       this.segments.set(trace.rootKey, { segments, lastUs: trace.lastUs });
-      if (this.segments.size > this.options.maxHeldSpans)
-        this.segments.delete(this.segments.keys().next().value as string);
+      evictOldest(this.segments, this.options.maxHeldSpans);
     }
     for (const s of trace.retained) this.options.recent.remove(s);
     this.retainedSpans -= trace.retained.length;
