@@ -173,33 +173,20 @@ export class TraceAssembler {
 
   /** The trace below an external parent span (a `topLevelSpan` annotation). */
   openExternal(traceId: string, spanId: string, eventUs: number): TraceState {
-    const key = `tls:${traceId}:${spanId}`;
-    let trace = this.traces.get(key);
-    if (trace === undefined) {
-      trace = {
-        traceId,
-        rootKey: key,
-        openedUs: eventUs,
-        lastUs: eventUs,
-        pending: [],
-        retained: [],
-        expired: false,
-        dueToken: 0,
-      };
-      this.traces.set(key, trace);
-      this.schedule(trace);
-    }
-    return trace;
+    return this.openKeyed(`tls:${traceId}:${spanId}`, () => traceId, eventUs);
   }
 
   /** A trace whose root is the event's own span (no synthesized root): trace ID = hash of `key`. */
   openOwn(key: string, eventUs: number): TraceState {
-    const rootKey = `own:${key}`;
+    return this.openKeyed(`own:${key}`, () => traceIdOf('own', key), eventUs);
+  }
+
+  /** The open trace at `rootKey`, or a new one with the trace ID `idOf` gives (no synthesized root span). */
+  private openKeyed(rootKey: string, idOf: () => string, eventUs: number): TraceState {
     let trace = this.traces.get(rootKey);
     if (trace === undefined) {
-      const traceId = traceIdOf('own', key);
       trace = {
-        traceId,
+        traceId: idOf(),
         rootKey,
         openedUs: eventUs,
         lastUs: eventUs,
