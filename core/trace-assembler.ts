@@ -134,16 +134,7 @@ export class TraceAssembler {
     // (an object without generations, like a Node, or a crash long after a rollout): then at this first event.
     const recentChange = segment === 0 && root.sinceUs !== undefined && eventUs - root.sinceUs <= this.options.retainUs;
     const startUs = recentChange ? root.sinceUs : eventUs;
-    const trace: TraceState = {
-      traceId: traceIdOf(...idParts),
-      rootKey: root.key,
-      openedUs: eventUs,
-      lastUs: eventUs,
-      pending: [],
-      retained: [],
-      expired: false,
-      dueToken: 0,
-    };
+    const trace = newTrace(traceIdOf(...idParts), root.key, eventUs);
     const attributes = rootAttributes(root, segment);
     const actorKey = objectKey(root);
     const rootObjectKey = ['root', root.key].join(':');
@@ -185,16 +176,7 @@ export class TraceAssembler {
   private openKeyed(rootKey: string, idOf: () => string, eventUs: number): TraceState {
     let trace = this.traces.get(rootKey);
     if (trace === undefined) {
-      trace = {
-        traceId: idOf(),
-        rootKey,
-        openedUs: eventUs,
-        lastUs: eventUs,
-        pending: [],
-        retained: [],
-        expired: false,
-        dueToken: 0,
-      };
+      trace = newTrace(idOf(), rootKey, eventUs);
       this.traces.set(rootKey, trace);
       this.schedule(trace);
     }
@@ -336,5 +318,19 @@ function toSpan(s: SpanState, endUs: number): KspanSpan {
     events: s.events,
     status: s.error ? 'error' : 'unset',
     statusMessage: s.statusMessage,
+  };
+}
+
+/** A trace just opened at `eventUs`: nothing pending, nothing retained. */
+function newTrace(traceId: string, rootKey: string, eventUs: number): TraceState {
+  return {
+    traceId,
+    rootKey,
+    openedUs: eventUs,
+    lastUs: eventUs,
+    pending: [],
+    retained: [],
+    expired: false,
+    dueToken: 0,
   };
 }

@@ -6,24 +6,14 @@ import { parseRunOptions, type RunFlags } from './run-options.ts';
 import { FakeKubeServer } from './test-support/fake-kube-server.ts';
 import { MemoryLogger } from './test-support/memory-logger.ts';
 import { obj, v1Event } from './test-support/test-objects.ts';
+import { runFlags } from './test-support/run-flags.ts';
 import { VirtualClock } from './test-support/virtual-clock.ts';
 
 const EV = '/apis/events.k8s.io/v1/events';
 const T0 = Date.parse('2024-05-05T16:22:00Z');
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-const flags = (over: Partial<RunFlags> = {}): RunFlags => ({
-  window: '5s',
-  idle: '1m',
-  namespace: [],
-  excludeNamespace: [],
-  leaseName: 'kspan',
-  metricsAddr: '127.0.0.1:0',
-  logLevel: 'info',
-  maxQueueBytes: '64Mi',
-  shutdownGrace: '25s',
-  ...over,
-});
+const flags = (over: Partial<RunFlags> = {}): RunFlags => runFlags({ idle: '1m', ...over });
 
 let server: FakeKubeServer | undefined;
 let run: ProductionRun | undefined;
