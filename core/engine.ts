@@ -33,7 +33,7 @@ export class Engine {
   private readonly windowUs: number;
   private readonly idleUs: number;
   private readonly maxRepeatEvents: number;
-  private readonly objects = new ObjectStore();
+  private readonly objects: ObjectStore;
   private readonly retargeter: Retargeter;
   private readonly recent = new RecentSpans();
   private readonly scales = new ScaleLedger();
@@ -55,6 +55,8 @@ export class Engine {
     this.retargeter = new Retargeter(options.retargetRules);
     const d = ENGINE_DEFAULTS;
     this.windowUs = (options.windowMs ?? d.windowMs) * 1000;
+    // The window is at least the delivery jitter + 1 s: records arrive at most that much less 1 s late.
+    this.objects = new ObjectStore(Math.max(0, this.windowUs - 1_000_000));
     this.idleUs = (options.idleMs ?? d.idleMs) * 1000;
     this.maxRepeatEvents = options.maxRepeatEvents ?? d.maxRepeatEvents;
     this.dedupe = new OccurrenceDedupe(
@@ -249,7 +251,8 @@ export class Engine {
     );
     // A Pod's node, once known (its spec, or the scheduler's assignment): `k8s.node.name` on all its spans.
     if (target.object.kind === 'Pod' && span.attributes['k8s.node.name'] === undefined) {
-      const podNode = this.objects.nodeOf(objKey);
+      const ends = event.reason === 'SuccessfulDelete' || target.stops === true;
+      const podNode = this.objects.nodeOf(objKey, target.object.uid, event.timeUs, ends);
       if (podNode !== undefined) span.attributes['k8s.node.name'] = podNode;
     }
     if (heads) {

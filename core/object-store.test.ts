@@ -133,3 +133,67 @@ describe('ObjectStore.byUid', () => {
     expect(store.byUid('p-new')).toBeUndefined();
   });
 });
+
+/** A Pod `db-0` (a StatefulSet's, its name taken again by a new Pod) created at `createdS`, on `node`. */
+function pod(store: ObjectStore, uid: string, createdS: number, atS: number, node?: string, deleted = false): void {
+  store.upsert(
+    {
+      kind: 'Pod',
+      metadata: {
+        name: 'db-0',
+        namespace: 'default',
+        uid,
+        creationTimestamp: new Date(createdS * 1000).toISOString(),
+      },
+      ...(node === undefined ? {} : { spec: { nodeName: node } }),
+    },
+    atS * S,
+    deleted,
+  );
+}
+
+describe('ObjectStore: what does not depend on when a snapshot arrived', () => {
+  it.each([
+    ['at once', 100],
+    ['4 s late', 104],
+  ])('a deletion known only by its arrival (%s) dates back by the delivery delay', (_what, atS) => {
+    const store = new ObjectStore(4 * S);
+    pod(store, 'p-1', 10, 10, 'n1');
+    pod(store, 'p-1', 10, atS, 'n1', true);
+    expect(store.get('Pod/default/db-0')?.deletedAtUs).toBe((atS - 4) * S);
+  });
+
+  it('takes deletionTimestamp as it is', () => {
+    const store = new ObjectStore(4 * S);
+    store.upsert(
+      {
+        kind: 'Pod',
+        metadata: { name: 'db-0', namespace: 'default', uid: 'p-1', deletionTimestamp: '1970-01-01T00:01:40Z' },
+      },
+      103 * S,
+      true,
+    );
+    expect(store.get('Pod/default/db-0')?.deletedAtUs).toBe(100 * S);
+  });
+
+  it.each([
+    ['before the namesake arrived', false],
+    ['after the namesake arrived', true],
+  ])('a deleted Pod is the subject of its deletion %s', (_what, namesakeArrived) => {
+    const store = new ObjectStore();
+    pod(store, 'p-1', 10, 10, 'n1');
+    if (namesakeArrived) pod(store, 'p-2', 100, 101);
+    // The controller's SuccessfulDelete at 100 s (whole seconds, the namesake created in that second) names no uid.
+    expect(store.nodeOf('Pod/default/db-0', undefined, 100 * S, true)).toBe('n1');
+    expect(store.subjectAt('Pod/default/db-0', undefined, 100 * S, true)?.uid).toBe('p-1');
+  });
+
+  it('the namesake is the subject of its own creation, and an event naming a uid gets that Pod', () => {
+    const store = new ObjectStore();
+    pod(store, 'p-1', 10, 10, 'n1');
+    pod(store, 'p-2', 100, 101, 'n2');
+    expect(store.subjectAt('Pod/default/db-0', undefined, 100 * S, false)?.uid).toBe('p-2');
+    expect(store.nodeOf('Pod/default/db-0', 'p-1', 120 * S)).toBe('n1');
+    expect(store.nodeOf('Pod/default/db-0', 'p-2', 90 * S)).toBe('n2');
+  });
+});

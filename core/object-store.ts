@@ -39,7 +39,10 @@ export interface ObjectState {
   labels: Readonly<Record<string, string>>;
   /** Ascending by generation; bounded. */
   generations: GenerationInfo[];
-  /** When the object was deleted, or marked for deletion (`deletionTimestamp`). */
+  /**
+   * The earliest the object may have been deleted: `deletionTimestamp` (or a namesake's creation) when known,
+   * else when its deletion arrived less the delivery delay, so that it does not depend on how late it came.
+   */
   deletedAtUs?: number;
   lastSeenUs: number;
   /** A Pod's node (`spec.nodeName`, or the node the scheduler assigned it to). */
@@ -48,6 +51,8 @@ export interface ObjectState {
   createdUs?: number;
   /** The newest `metadata.resourceVersion` applied (when it is an integer, as etcd revisions are). */
   revision?: number;
+  /** The namesake this object took the name from (one level only, so a name reused often holds two objects). */
+  previous?: ObjectState;
 }
 
 const MAX_GENERATIONS = 8;
@@ -105,10 +110,19 @@ export class ObjectStore {
   private readonly assigned = new Map<string, string>();
   /** Keys of deleted objects, in the order their deletion was seen. */
   private deletions: string[] = [];
+  /**
+   * How late a record may arrive after what it shows (the reorder window less its 1 s of slack): a deletion known
+   * only by when it arrived happened at most this much earlier.
+   */
+  private readonly deliveryDelayUs: number;
   /** Objects whose name a newer object took (a StatefulSet or Pod created again), by uid; bounded. */
   private readonly replaced = new Map<string, ObjectState>();
   /** The objects in `byKey` by uid (uids are unique cluster-wide, whatever kind and namespace). */
   private readonly byUidIndex = new Map<string, ObjectState>();
+
+  constructor(deliveryDelayUs = 4_000_000) {
+    this.deliveryDelayUs = deliveryDelayUs;
+  }
 
   /** Records a snapshot received at `atUs`; returns false for an object without kind, name or uid. */
   upsert(obj: KubeObject, atUs: number, deleted: boolean): boolean {
@@ -133,13 +147,13 @@ export class ObjectStore {
     ) {
       // A late snapshot of a namesake that was already replaced (a StatefulSet Pod recreated): only its deletion counts.
       const old = this.replaced.get(meta.uid);
-      const gone = parseTimeUs(meta.deletionTimestamp) ?? (deleted ? atUs : undefined);
+      const gone = parseTimeUs(meta.deletionTimestamp) ?? (deleted ? atUs - this.deliveryDelayUs : undefined);
       if (old !== undefined && gone !== undefined) old.deletedAtUs = Math.min(old.deletedAtUs ?? gone, gone);
       return true;
     }
     if (state !== undefined && state.uid !== meta.uid) {
       // The name is taken again: the older object is gone, and kept apart for the events that still name it.
-      state.deletedAtUs ??= Math.min(atUs, createdUs ?? atUs);
+      state.deletedAtUs ??= Math.min(atUs - this.deliveryDelayUs, createdUs ?? atUs);
       this.replaced.delete(state.uid);
       this.replaced.set(state.uid, state);
       if (this.byUidIndex.get(state.uid) === state) this.byUidIndex.delete(state.uid);
@@ -164,6 +178,11 @@ export class ObjectStore {
       if (node !== undefined) {
         state.nodeName = node;
         this.assigned.delete(key);
+      }
+      const displaced = this.byKey.get(key);
+      if (displaced !== undefined) {
+        displaced.previous = undefined;
+        state.previous = displaced;
       }
       this.byKey.set(key, state);
       this.byUidIndex.set(meta.uid, state);
@@ -192,7 +211,11 @@ export class ObjectStore {
     const marked = parseTimeUs(meta.deletionTimestamp);
     if ((deleted || marked !== undefined) && state.deletedAtUs === undefined) this.deletions.push(key);
     if (deleted || marked !== undefined)
-      state.deletedAtUs = Math.min(state.deletedAtUs ?? Number.POSITIVE_INFINITY, marked ?? atUs, atUs);
+      state.deletedAtUs = Math.min(
+        state.deletedAtUs ?? Number.POSITIVE_INFINITY,
+        marked ?? atUs - this.deliveryDelayUs,
+        atUs,
+      );
     return true;
   }
 
@@ -245,9 +268,27 @@ export class ObjectStore {
     }
   }
 
-  /** The node a Pod runs on, if known. */
-  nodeOf(podKey: string): string | undefined {
-    return this.byKey.get(podKey)?.nodeName ?? this.assigned.get(podKey);
+  /** The node a Pod runs on, if known: of the Pod an event at `timeUs` is about (see `subjectAt`). */
+  nodeOf(podKey: string, uid?: string, timeUs?: number, ends = false): string | undefined {
+    const state = timeUs === undefined ? this.byKey.get(podKey) : this.subjectAt(podKey, uid, timeUs, ends);
+    return state?.nodeName ?? this.assigned.get(podKey);
+  }
+
+  /**
+   * The object named `key` that an event at `timeUs` is about, whether or not a namesake's snapshot arrived yet:
+   * the one with `uid` when the event names it; else a namesake created after the event (for an event that ends
+   * the object, a deletion: created in its second or after, as times are whole seconds) is not it, the one it
+   * replaced is.
+   */
+  subjectAt(key: string, uid: string | undefined, timeUs: number, ends: boolean): ObjectState | undefined {
+    if (uid !== undefined && uid !== '') {
+      const named = this.getByUid(key, uid);
+      if (named !== undefined) return named;
+    }
+    const current = this.byKey.get(key);
+    const created = current?.createdUs;
+    if (current?.previous === undefined || created === undefined) return current;
+    return (ends ? created >= timeUs : created > timeUs) ? current.previous : current;
   }
 
   /** The object named `key` with this uid: the current one, or a namesake it replaced. */

@@ -172,6 +172,18 @@ export const MUTATIONS: readonly Mutation[] = [
     find: ' || event.timeUs - this.generationUs >= this.ttlUs',
     replace: '',
   },
+  {
+    id: 'a deletion known only by its arrival dated at its arrival',
+    file: 'core/object-store.ts',
+    find: 'marked ?? atUs - this.deliveryDelayUs,',
+    replace: 'marked ?? atUs,',
+  },
+  {
+    id: 'an event naming a Pod by name takes the namesake that arrived first',
+    file: 'core/object-store.ts',
+    find: 'return (ends ? created >= timeUs : created > timeUs) ? current.previous : current;',
+    replace: 'return current;',
+  },
 ];
 
 const ROOT = join(import.meta.dirname, '..');

@@ -3,7 +3,10 @@ import { ownerChain } from '../owner-chain.ts';
 import { isTermination, objectCauses } from './object-causes.ts';
 import { rootObject } from './root-object.ts';
 
-/** A deleted owner counts when its deletion was seen by the end of the event's second. */
+/**
+ * A deleted owner counts when it may have been deleted by the end of the event's second (`deletedAtUs` is the
+ * earliest it may have been: a deletion seen only when it arrived is taken back by the delivery delay).
+ */
 const DELETION_SLACK_US = 1_000_000;
 
 /** A Pod stopped with no controller deleting it while an owner is deleted → the root span of that change. */
