@@ -16,7 +16,10 @@ export interface GenerationInfo {
   readonly operation: string;
   /** `spec.replicas` of this generation, when the kind has it. */
   readonly replicas?: number;
-  /** The change had no managedFields time: `sinceUs` is when its snapshot arrived, late by up to the delivery delay. */
+  /**
+   * The change had no managedFields time (nor, for a first generation, a creationTimestamp): `sinceUs` is when its
+   * snapshot arrived, late by up to the delivery delay, or much later after a restart.
+   */
   readonly approximate?: boolean;
   /** The smallest `metadata.resourceVersion` seen at this generation (integer etcd revisions only). */
   revision?: number;
@@ -240,17 +243,19 @@ export class ObjectStore {
     const change = specChange(meta.managedFields, previous?.sinceUs, scaled);
     // Untimed change: the creation for a first generation, else when the snapshot came, in whole seconds like
     // managedFields times (so that events of that second still find it).
+    const created = previous === undefined ? parseTimeUs(meta.creationTimestamp) : undefined;
+    // The first generation's change is the creation: a managedFields entry only moves later (its manager changed
+    // other fields since, as a rebuild from a re-list sees it), which would start the trace after its events.
     const since =
-      change.timeUs ??
-      (previous === undefined ? parseTimeUs(meta.creationTimestamp) : undefined) ??
-      Math.floor(atUs / 1_000_000) * 1_000_000;
+      (generation === 1 ? created : undefined) ?? change.timeUs ?? created ?? Math.floor(atUs / 1_000_000) * 1_000_000;
     gens.splice(index, 0, {
       generation,
       sinceUs: Math.min(since, atUs),
       manager: change.manager,
       operation: change.operation,
       replicas,
-      approximate: change.timeUs === undefined && previous !== undefined,
+      // Dated by its snapshot's arrival (a rebuild from a re-list sees it long after its events), not by the change.
+      approximate: change.timeUs === undefined && created === undefined,
       ...(revision === undefined ? {} : { revision }),
       // Only roots say what changed; a controlled object (a Pod, a ReplicaSet) keeps no spec.
       ...(state.owners.some((o) => o.controller === true) ? {} : { spec: summarizeSpec(obj.spec) }),

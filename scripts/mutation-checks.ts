@@ -184,6 +184,18 @@ export const MUTATIONS: readonly Mutation[] = [
     find: 'return (ends ? created >= timeUs : created > timeUs) ? current.previous : current;',
     replace: 'return current;',
   },
+  {
+    id: 'a first generation dated by its snapshot is not approximate',
+    file: 'core/object-store.ts',
+    find: 'approximate: change.timeUs === undefined && created === undefined,',
+    replace: 'approximate: change.timeUs === undefined && previous !== undefined,',
+  },
+  {
+    id: 'a first generation dated by its newest managedFields entry rather than its creation',
+    file: 'core/object-store.ts',
+    find: '(generation === 1 ? created : undefined) ?? ',
+    replace: '',
+  },
 ];
 
 const ROOT = join(import.meta.dirname, '..');
