@@ -1,7 +1,8 @@
 /**
  * Deterministic OpenTelemetry IDs: hashes of stable Kubernetes identities, never random.
- * MurmurHash3's 32-bit mixing over the UTF-16 code units, with an independent seed per 32-bit word:
- * fast enough for the hot path (a crypto hash was a fifth of replay time) and well spread for IDs.
+ * MurmurHash3's 32-bit mixing over the UTF-16 code units of the parts joined by U+0000, with an independent
+ * seed per 32-bit word: fast enough for the hot path (a crypto hash was a fifth of replay time) and well
+ * spread for IDs.
  */
 function fmix(h: number, length: number): number {
   h ^= length;
@@ -25,36 +26,59 @@ function put(h: number, at: number): void {
   }
 }
 
-/** `words` 32-bit hashes of the text, each with its own seed, in one pass over the text. */
-function hex(parts: readonly (string | number)[], words: 2 | 4): string {
-  const text = parts.join('\u0000');
-  let h1 = 0x9e3779b1 | 0;
-  let h2 = 0x85ebca77 | 0;
-  let h3 = 0xc2b2ae3d | 0;
-  let h4 = 0x27d4eb2f | 0;
-  for (let i = 0; i < text.length; i++) {
-    let k = text.charCodeAt(i);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h1 ^= k;
-    h1 = (h1 << 13) | (h1 >>> 19);
-    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
-    h2 ^= k;
-    h2 = (h2 << 13) | (h2 >>> 19);
-    h2 = (Math.imul(h2, 5) + 0xe6546b64) | 0;
-    if (words === 4) {
-      h3 ^= k;
-      h3 = (h3 << 13) | (h3 >>> 19);
-      h3 = (Math.imul(h3, 5) + 0xe6546b64) | 0;
-      h4 ^= k;
-      h4 = (h4 << 13) | (h4 >>> 19);
-      h4 = (Math.imul(h4, 5) + 0xe6546b64) | 0;
-    }
+/**
+ * The four running hash words and the length hashed so far. Module state rather than a joined string or a
+ * state object: an ID is made per span, and hashing the parts where they are saves building their join
+ * (an array and a string per ID, about 3% of the core's time). Only `hex` touches it, start to finish.
+ */
+let h1 = 0;
+let h2 = 0;
+let h3 = 0;
+let h4 = 0;
+let length = 0;
+/** Four words (a trace ID) or two (a span ID, the most made: the other two are not computed). */
+let wide = false;
+
+function mix(code: number): void {
+  let k = Math.imul(code, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h1 ^= k;
+  h1 = (h1 << 13) | (h1 >>> 19);
+  h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
+  h2 ^= k;
+  h2 = (h2 << 13) | (h2 >>> 19);
+  h2 = (Math.imul(h2, 5) + 0xe6546b64) | 0;
+  if (!wide) return;
+  h3 ^= k;
+  h3 = (h3 << 13) | (h3 >>> 19);
+  h3 = (Math.imul(h3, 5) + 0xe6546b64) | 0;
+  h4 ^= k;
+  h4 = (h4 << 13) | (h4 >>> 19);
+  h4 = (Math.imul(h4, 5) + 0xe6546b64) | 0;
+}
+
+function mixText(text: string): void {
+  for (let i = 0; i < text.length; i++) mix(text.charCodeAt(i));
+  length += text.length;
+}
+
+/** `words` 32-bit hashes of `prefix` and the parts joined by U+0000 (as `[prefix, ...parts].join('\u0000')`). */
+function hex(prefix: string, parts: readonly (string | number)[], words: 2 | 4): string {
+  h1 = 0x9e3779b1 | 0;
+  h2 = 0x85ebca77 | 0;
+  h3 = 0xc2b2ae3d | 0;
+  h4 = 0x27d4eb2f | 0;
+  length = 0;
+  wide = words === 4;
+  mixText(prefix);
+  for (const part of parts) {
+    mix(0);
+    length += 1;
+    mixText(typeof part === 'string' ? part : String(part));
   }
-  const n = text.length;
-  const a = fmix(h1, n);
-  const b = fmix(h2, n);
+  const a = fmix(h1, length);
+  const b = fmix(h2, length);
   // An all-zero ID is invalid in OpenTelemetry; astronomically unlikely, but keep it impossible.
   put(a, 0);
   if (words === 2) {
@@ -62,8 +86,8 @@ function hex(parts: readonly (string | number)[], words: 2 | 4): string {
     codes.length = 16;
     return String.fromCharCode.apply(null, codes);
   }
-  const c = fmix(h3, n);
-  const d = fmix(h4, n);
+  const c = fmix(h3, length);
+  const d = fmix(h4, length);
   put(b, 8);
   put(c, 16);
   put((a | b | c | d) === 0 ? 1 : d, 24);
@@ -73,10 +97,10 @@ function hex(parts: readonly (string | number)[], words: 2 | 4): string {
 
 /** A 32-hex-digit trace ID from its parts. */
 export function traceIdOf(...parts: readonly (string | number)[]): string {
-  return hex(['trace', ...parts], 4);
+  return hex('trace', parts, 4);
 }
 
 /** A 16-hex-digit span ID from its parts. */
 export function spanIdOf(...parts: readonly (string | number)[]): string {
-  return hex(['span', ...parts], 2);
+  return hex('span', parts, 2);
 }
