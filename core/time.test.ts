@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatTimeUs, parseTimeUs } from './time.ts';
+import { daysFromCivil, formatTimeUs, parseTimeUs } from './time.ts';
 
 describe('parseTimeUs', () => {
   it.each([
@@ -25,6 +26,26 @@ describe('parseTimeUs', () => {
     null,
   ])('rejects %j', (text) => {
     expect(parseTimeUs(text)).toBeUndefined();
+  });
+
+  it('counts days as Date.UTC does, rolling over past a month end (2024-02-31 is 2024-03-02) and at second 60', () => {
+    const two = (n: number): string => String(n).padStart(2, '0');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 31 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 60 }),
+        (y, mo, d, h, mi, s) => {
+          const text = `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}Z`;
+          expect(parseTimeUs(text)).toBe(Date.UTC(y, mo - 1, d, h, mi, s) * 1000);
+          if (y >= 100) expect(daysFromCivil(y, mo, d)).toBe(Date.UTC(y, mo - 1, d) / 86_400_000);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('formats back with microseconds', () => {

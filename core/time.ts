@@ -12,6 +12,21 @@ function digits(s: string, from: number, to: number): number {
   return n;
 }
 
+/**
+ * Days from 1970-01-01 to year `y`, month `m` (1-12), day `d` of the proleptic Gregorian calendar, as
+ * `Date.UTC` counts them (a day past the month's end rolls over into the next). Arithmetic instead of
+ * `Date.UTC`: every record and event has a timestamp or two, and this was a tenth of their parsing.
+ * H. Hinnant's days_from_civil (http://howardhinnant.github.io/date_algorithms.html).
+ */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  const year = m <= 2 ? y - 1 : y;
+  const era = Math.floor(year / 400);
+  const yoe = year - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
 /** The common `YYYY-MM-DDTHH:MM:SS[.frac]Z` form without a regular expression (the hot path of replay). */
 function parseUtcFast(s: string): number | undefined {
   const len = s.length;
@@ -43,7 +58,9 @@ function parseUtcFast(s: string): number | undefined {
   } else if (s.charCodeAt(19) !== 90) {
     return undefined;
   }
-  return Date.UTC(y, mo - 1, d, h, mi, sec) * 1000 + micros;
+  // Date.UTC reads years 0-99 as 1900-1999: those keep its meaning.
+  const days = y < 100 ? Date.UTC(y, mo - 1, d) / 86_400_000 : daysFromCivil(y, mo, d);
+  return ((days * 24 + h) * 3600 + mi * 60 + sec) * 1_000_000 + micros;
 }
 
 /** Parses an RFC 3339 timestamp (any sub-second precision, down to nanoseconds) to microseconds; undefined if malformed. */
