@@ -33,11 +33,12 @@ export class OccurrenceDedupe {
    * otherwise remembers it and returns false.
    */
   isDuplicate(event: NormalizedEvent): boolean {
-    const seen = this.seen.get(event.uid) ?? this.seenBefore.get(event.uid);
+    const current = this.seen.get(event.uid);
+    const seen = current ?? this.seenBefore.get(event.uid);
     if (seen !== undefined && event.count <= seen.count && event.timeUs <= seen.timeUs) return true;
-    if (seen !== undefined && this.seen.get(event.uid) === seen) {
-      seen.count = Math.max(event.count, seen.count);
-      seen.timeUs = Math.max(event.timeUs, seen.timeUs);
+    if (current !== undefined) {
+      current.count = Math.max(event.count, current.count);
+      current.timeUs = Math.max(event.timeUs, current.timeUs);
     } else {
       this.seen.set(event.uid, {
         count: Math.max(event.count, seen?.count ?? 0),
