@@ -79,6 +79,31 @@ describe('kspan CLI', () => {
     expect(ids(doc.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)))).toEqual(ids(spans));
   });
 
+  it('--cluster-name is a resource attribute of every printed OTLP request, JSON Lines as the single document', () => {
+    for (const extra of [[], ['--single-document']]) {
+      const r = kspan(
+        'replay',
+        join(SCENARIO, 'input.ndjson'),
+        '-o',
+        'otlp-json',
+        '--cluster-name',
+        'prod-eu',
+        ...extra,
+      );
+      expect(r.code).toBe(0);
+      const resources = r.stdout
+        .trimEnd()
+        .split('\n')
+        .flatMap(
+          (l) => (JSON.parse(l) as { resourceSpans: { resource: { attributes: { key: string }[] } }[] }).resourceSpans,
+        )
+        .map((rs) => JSON.stringify(rs.resource.attributes));
+      expect(resources.length).toBeGreaterThan(1);
+      for (const attrs of resources)
+        expect(attrs).toContain('{"key":"k8s.cluster.name","value":{"stringValue":"prod-eu"}}');
+    }
+  });
+
   it('--check passes on the golden tree and fails with a diff otherwise', () => {
     const golden = join(SCENARIO, 'golden.tree');
     expect(kspan('replay', join(SCENARIO, 'input.ndjson'), '--rules', '--check', golden).code).toBe(0);

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputLogError } from '../input-log/input-log-error.ts';
 import { COMMAND_MODULES, type CommandModule } from './command-modules.ts';
-import { terminalSafe } from './terminal-safe.ts';
+import { terminalSafe } from '../common/terminal-safe.ts';
 import { UserError } from '../common/user-error.ts';
 import { KSPAN_VERSION } from '../common/version.ts';
 

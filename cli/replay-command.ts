@@ -5,7 +5,7 @@ import { OTLP_PROTOCOLS } from '../export/otlp-config.ts';
 import { Progress } from './progress.ts';
 import { readInputLog, type InputFormat } from './read-input-log.ts';
 import { openSpanOutput, otlpEndpointOf, type SpanOutputOptions } from './span-output.ts';
-import { terminalSafe } from './terminal-safe.ts';
+import { terminalSafe } from '../common/terminal-safe.ts';
 import { DEFAULT_ENGINE_FLAGS } from '../common/engine-flags.ts';
 import { readControllerRules } from '../common/controller-rules-file.ts';
 

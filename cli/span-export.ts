@@ -1,7 +1,7 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { KspanSpan } from '../core/index.ts';
 import type { OtlpConfig } from '../export/otlp-config.ts';
-import { terminalSafe } from './terminal-safe.ts';
+import { terminalSafe } from '../common/terminal-safe.ts';
 import { UserError } from '../common/user-error.ts';
 
 /** Spans per OTLP export request. */

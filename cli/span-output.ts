@@ -2,10 +2,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { printTrees, type KspanSpan, type SpanSink } from '../core/index.ts';
 import { otlpEndpointConfigured, resolveOtlpConfig, type OtlpConfig } from '../export/otlp-config.ts';
 import { parseHeaders } from '../export/parse-headers.ts';
+import type { SpanResources } from '../export/span-resources.ts';
 import { goldenHeader, readGoldenHeader, stripGoldenHeader } from './golden-header.ts';
 import { openOutputFile } from './output-file.ts';
 import { SpanExport } from './span-export.ts';
-import { terminalSafe } from './terminal-safe.ts';
+import { terminalSafe } from '../common/terminal-safe.ts';
 import { TextWriter } from './text-writer.ts';
 import { TreeStream } from './tree-stream.ts';
 import { textDiff } from './text-diff.ts';
@@ -81,15 +82,18 @@ async function writeGolden(path: string, text: string): Promise<void> {
 }
 
 /** The whole log's spans as one text, sorted (golden files, the single-document OTLP form); every field escaped. */
+/** The resource attributes printed OTLP carries: the cluster name and OTEL_RESOURCE_ATTRIBUTES, as exports do. */
+async function printedResources(o: SpanOutputOptions): Promise<SpanResources> {
+  const { SpanResources } = await import('../export/span-resources.ts');
+  return SpanResources.fromEnvironment(o.clusterName !== undefined ? { name: o.clusterName } : {});
+}
+
 async function wholeText(spans: readonly KspanSpan[], o: SpanOutputOptions): Promise<string> {
   if ((o.output ?? 'tree') !== 'otlp-json')
     return terminalSafe(printTrees(spans, { rules: o.rules === true, times: o.times !== false }), true);
-  const [{ toOtlpJson }, { SpanResources }] = await Promise.all([
-    import('../export/otlp-json.ts'),
-    import('../export/span-resources.ts'),
-  ]);
-  const resources = SpanResources.fromEnvironment(o.clusterName !== undefined ? { name: o.clusterName } : {});
-  return terminalSafe(`${toOtlpJson(spans, resources)}\n`, true);
+  const [{ toOtlpJson }, resources] = await Promise.all([import('../export/otlp-json.ts'), printedResources(o)]);
+  // The encoder escapes every string it writes, terminal controls included.
+  return `${toOtlpJson(spans, resources)}\n`;
 }
 
 /** A failed golden check, for the HTML page to show side by side. */
@@ -164,8 +168,12 @@ export async function openSpanOutput(options: SpanOutputOptions, printToo = fals
     if (output === 'tree') {
       printer = new TreeStream(write, { rules: options.rules === true, times: options.times !== false });
     } else {
-      const { OtlpJsonLines } = await import('../export/otlp-json-lines.ts');
-      printer = new OtlpJsonLines(write);
+      const [{ OtlpJsonLines }, resources] = await Promise.all([
+        import('../export/otlp-json-lines.ts'),
+        printedResources(options),
+      ]);
+      // Its lines need no second pass: the encoder escapes terminal controls in every string it writes.
+      printer = new OtlpJsonLines((line) => writer.write(line), resources);
     }
   }
   let spanCount = 0;

@@ -33,6 +33,13 @@ describe('every field printed to a terminal is escaped', () => {
     const req = JSON.parse(r.stdout) as { resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[] };
     const names = req.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((sp) => sp.name)));
     expect(names).toContain('Pod\u009b2J.Bad\u001b[31mReason\u202e');
+    const single = kspan('replay', '--output', 'otlp-json', '--single-document', HOSTILE);
+    expect(single.code).toBe(0);
+    expect(single.stdout).not.toMatch(UNSAFE);
+    const singleNames = (JSON.parse(single.stdout) as typeof req).resourceSpans.flatMap((rs) =>
+      rs.scopeSpans.flatMap((ss) => ss.spans.map((sp) => sp.name)),
+    );
+    expect(singleNames.sort()).toEqual(names.sort());
   });
 
   it('in error messages', () => {

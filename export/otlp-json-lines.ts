@@ -1,5 +1,7 @@
 import type { KspanSpan, SpanSink } from '../core/index.ts';
 import { encodeTraceRequest } from './otlp-json.ts';
+import type { SpanResources } from './span-resources.ts';
+import { PLAIN_RESOURCES } from './to-readable-span.ts';
 
 /** Spans per line, at least; a trace is never split across lines. */
 const LINE_SPANS = 512;
@@ -12,9 +14,12 @@ const LINE_SPANS = 512;
 export class OtlpJsonLines implements SpanSink {
   private batch: KspanSpan[] = [];
   private readonly write: (line: string) => void;
+  private readonly resources: SpanResources;
 
-  constructor(write: (line: string) => void) {
+  /** `resources`: each line's resource attributes (the cluster name, OTEL_RESOURCE_ATTRIBUTES), as exports carry them. */
+  constructor(write: (line: string) => void, resources: SpanResources = PLAIN_RESOURCES) {
     this.write = write;
+    this.resources = resources;
   }
 
   /** Receives one span; writes the line in hand first when it is full and a new trace begins. */
@@ -27,7 +32,7 @@ export class OtlpJsonLines implements SpanSink {
   /** Writes the spans in hand as one line. */
   flush(): void {
     if (this.batch.length === 0) return;
-    this.write(`${encodeTraceRequest(this.batch)}\n`);
+    this.write(`${encodeTraceRequest(this.batch, this.resources)}\n`);
     this.batch = [];
   }
 }

@@ -1,11 +1,13 @@
 import type { AttributeValue, KspanSpan } from '../core/index.ts';
+import { terminalSafe } from '../common/terminal-safe.ts';
 import { KSPAN_SCOPE, PLAIN_RESOURCES } from './to-readable-span.ts';
 import type { SpanResources } from './span-resources.ts';
 
 // The OTLP/JSON encoding of ExportTraceServiceRequest (opentelemetry-proto, JSON mapping): hex IDs, times as
 // decimal strings of nanoseconds, enums as numbers. Written straight from the core's spans, field for field
 // in the order @opentelemetry/otlp-transformer's JsonTraceSerializer writes them (otlp-json.test.ts holds
-// the two to the same bytes), without building ReadableSpans and request objects first.
+// the two to the same bytes), without building ReadableSpans and request objects first. Every string is
+// also terminal-safe (a control or bidi character becomes its \uXXXX escape, which JSON reads the same).
 
 const SCOPE = `{"name":${JSON.stringify(KSPAN_SCOPE.name)},"version":${JSON.stringify(KSPAN_SCOPE.version)}}`;
 /** Span flags: W3C sampled, and "is_remote is known" (false) as the SDK sets for local parents. */
@@ -17,13 +19,18 @@ function nanos(us: number): string {
   return `"${BigInt(seconds) * 1_000_000_000n + BigInt(Math.round((us - seconds * 1_000_000) * 1000))}"`;
 }
 
-/** What JSON.stringify would escape (quotes, backslashes, controls, surrogates that may be lone). */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON must escape
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/**
+ * What JSON.stringify would escape (quotes, backslashes, controls, surrogates that may be lone), and what a
+ * terminal would act on (DEL, C1 controls, bidirectional overrides: see common/terminal-safe.ts). The
+ * encoder's output is therefore safe to print as it is, and printing it needs no second pass over the text.
+ */
+const NEEDS_ESCAPE =
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+  /["\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
 
-/** A JSON string literal; the common case (nothing to escape) without JSON.stringify's work. */
+/** A JSON string literal, safe to print; the common case (nothing to escape) without JSON.stringify's work. */
 function str(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+  return NEEDS_ESCAPE.test(s) ? terminalSafe(JSON.stringify(s)) : `"${s}"`;
 }
 
 /** `{"key":"…","value":` per attribute key: the core uses a few dozen keys, encoded once each. */
@@ -32,7 +39,7 @@ const keyPrefixes = new Map<string, string>();
 function keyPrefix(key: string): string {
   let p = keyPrefixes.get(key);
   if (p === undefined) {
-    p = `{"key":${JSON.stringify(key)},"value":`;
+    p = `{"key":${str(key)},"value":`;
     if (keyPrefixes.size < 4096) keyPrefixes.set(key, p);
   }
   return p;
