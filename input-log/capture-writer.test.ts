@@ -86,6 +86,20 @@ describe('captures we write are what the Go kspan playback reads', () => {
     );
     expect(await fromCapture(text)).toMatchObject([{ type: 'object', deleted: true }]);
   });
+
+  it('writes an object met twice in full, as Go does, never as a YAML anchor and alias', async () => {
+    const labels = { app: 'web', 'pod-template-hash': 'd46dpn77h2' };
+    const rs = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web-d46dpn77h2', namespace: 'd', uid: 'u', labels },
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels } } },
+    };
+    const text = toKspanCapture([{ type: 'object', at: '2024-05-05T16:22:00.5Z', object: rs }]);
+    expect(text).not.toMatch(/[&*]a1/);
+    expect(text.match(/pod-template-hash: d46dpn77h2/g)).toHaveLength(3);
+    expect(await fromCapture(text)).toEqual([{ type: 'object', at: '2024-05-05T16:22:00.5Z', object: rs }]);
+  });
 });
 
 describe('toCoreV1Event', () => {

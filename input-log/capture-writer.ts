@@ -17,6 +17,9 @@ function goTime(at: string): string {
  * the events); so every object is `initial`, and a deletion is marked with `"deleted":true` in the header,
  * a field Go's decoder ignores and kspan's reader honours. A watch type rides along the same way.
  */
+/** As Go writes YAML (through JSON: sigs.k8s.io/yaml): an object met twice is written twice, never as an alias. */
+const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+
 export function captureDocument(record: Exclude<InputRecord, { type: 'tick' }>): string {
   if (record.type === 'event') {
     const header = {
@@ -25,7 +28,7 @@ export function captureDocument(record: Exclude<InputRecord, { type: 'tick' }>):
       kind: 'Event',
       ...(record.watch !== undefined ? { watch: record.watch } : {}),
     };
-    return `---\n# ${JSON.stringify(header)}\n${stringify(toCoreV1Event(record.event), { lineWidth: 0 })}`;
+    return `---\n# ${JSON.stringify(header)}\n${stringify(toCoreV1Event(record.event), YAML_OPTIONS)}`;
   }
   const header = {
     time: goTime(record.at),
@@ -33,7 +36,7 @@ export function captureDocument(record: Exclude<InputRecord, { type: 'tick' }>):
     kind: record.object.kind ?? 'Unknown',
     ...(record.deleted === true ? { deleted: true } : {}),
   };
-  return `---\n# ${JSON.stringify(header)}\n${stringify(record.object, { lineWidth: 0 })}`;
+  return `---\n# ${JSON.stringify(header)}\n${stringify(record.object, YAML_OPTIONS)}`;
 }
 
 /** An input log as a capture file the Go kspan's playback reads (ticks dropped: the format has none). */

@@ -31,27 +31,33 @@ const OTHER_NUMBER =
 /** Characters some YAML parsers treat as line breaks or strip: left to the full parser. */
 const ODD_BREAKS = /[\u0085\u2028\u2029\ufeff]/;
 /** Characters a plain scalar may not start with (YAML c-indicator), and space. */
-const INDICATORS = new Set('-?:,[]{}#&*!|>\'"%@` \t');
+const INDICATORS_TEXT = '-?:,[]{}#&*!|>\'"%@` \t';
+const INDICATORS = new Set(INDICATORS_TEXT);
+
+/** First characters after which a plain scalar needs a closer look: numbers, `~`, and the indicators. */
+const CLOSER_LOOK = new Uint8Array(128);
+for (const c of '0123456789+-.~' + INDICATORS_TEXT) CLOSER_LOOK[c.charCodeAt(0)] = 1;
 
 function plain(s: string): unknown {
-  if (NULLS.has(s)) return null;
-  const b = BOOLS.get(s);
-  if (b !== undefined) return b;
-  if (INT.test(s)) return Number(s);
-  if (OTHER_NUMBER.test(s)) bail();
-  const c = s[0] as string;
-  // A lone '-', '?' or ':' followed by a non-space may start a plain scalar; leave those to the full parser.
-  if (
-    INDICATORS.has(c) ||
-    s.includes(': ') ||
-    s.includes(':\t') ||
-    s.includes(' #') ||
-    s.includes('\t#') ||
-    s.endsWith(':') ||
-    s.endsWith(' ') ||
-    s.endsWith('\t')
-  )
-    bail();
+  const n = s.length;
+  if (n === 0) return null;
+  const c = s.charCodeAt(0);
+  if (c < 128 && CLOSER_LOOK[c] === 1) {
+    if (NULLS.has(s)) return null;
+    if (INT.test(s)) return Number(s);
+    if (OTHER_NUMBER.test(s)) bail();
+    // A lone '-', '?' or ':' followed by a non-space may start a plain scalar; leave those to the full parser.
+    if (INDICATORS.has(s[0] as string)) bail();
+  } else if (n <= 5) {
+    if (NULLS.has(s)) return null;
+    const b = BOOLS.get(s);
+    if (b !== undefined) return b;
+  }
+  // Most values hold neither ':' nor '#': two native scans rule both out.
+  if (s.indexOf(':') >= 0 && (s.includes(': ') || s.includes(':\t') || s.charCodeAt(n - 1) === 58)) bail();
+  if (s.indexOf('#') > 0 && (s.includes(' #') || s.includes('\t#'))) bail();
+  const last = s.charCodeAt(n - 1);
+  if (last === 32 || last === 9) bail();
   return s;
 }
 
@@ -136,10 +142,26 @@ function keyOf(t: string): [string, string] {
   return [key, rest.slice(from)];
 }
 
+/** An anchor or alias name as writers spell them (`&a1`, `*a1`); others go to the full parser. */
+const ANCHOR_NAME = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * `&name` at the start of a value: its name and the rest of the line after it (`''` when the anchored
+ * value is the block on the next lines). The `yaml` package writes one for an object met twice.
+ */
+function anchored(rest: string): [string, string] {
+  const space = rest.indexOf(' ');
+  const name = space < 0 ? rest.slice(1) : rest.slice(1, space);
+  if (!ANCHOR_NAME.test(name)) bail();
+  return [name, space < 0 ? '' : rest.slice(space + 1).trimStart()];
+}
+
 class Parser {
   private pos = 0;
   private readonly lines: Line[];
   private readonly raws: readonly string[];
+  /** Values by anchor name, for the aliases after them (the same object, as the `yaml` package gives). */
+  private readonly anchors = new Map<string, unknown>();
 
   constructor(lines: Line[], raws: readonly string[]) {
     this.lines = lines;
@@ -149,7 +171,20 @@ class Parser {
   /** A value on its key's (or dash's) line, `|` and `|-` literal blocks included; `pos` is past that line. */
   private inline(rest: string, indent: number): unknown {
     if (rest === '|' || rest === '|-') return this.literal(indent, rest === '|-');
+    if (rest.charCodeAt(0) === 42 /* * */) return this.alias(rest);
     return scalar(rest);
+  }
+
+  private aliases = 0;
+
+  /**
+   * `*name`: the value anchored earlier as `&name`. Past 100 aliases the document goes to the full parser,
+   * whose alias limit refuses a "billion laughs" document before anything walks it.
+   */
+  private alias(rest: string): unknown {
+    const name = rest.slice(1);
+    if (!ANCHOR_NAME.test(name) || !this.anchors.has(name) || ++this.aliases > 100) bail();
+    return this.anchors.get(name);
   }
 
   /**
@@ -206,7 +241,13 @@ class Parser {
       line !== undefined && line.indent === indent && isDash(line.text);
       line = this.lines[this.pos]
     ) {
-      const rest = line.text.slice(1).trimStart();
+      let rest = line.text.slice(1).trimStart();
+      let anchor: string | undefined;
+      if (rest.charCodeAt(0) === 38 /* & */) {
+        [anchor, rest] = anchored(rest);
+        // "- &a key: value" and an anchored alias: left to the full parser
+        if (rest !== '' && (looksLikeMapping(rest) || rest.charCodeAt(0) === 42)) bail();
+      }
       if (rest === '') {
         this.pos++;
         out.push(this.deeper(indent) ? this.block() : null);
@@ -220,6 +261,7 @@ class Parser {
         this.pos++;
         out.push(this.inline(rest, indent));
       }
+      if (anchor !== undefined) this.anchors.set(anchor, out[out.length - 1]);
       if (this.deeper(indent)) bail();
     }
     return out;
@@ -229,8 +271,10 @@ class Parser {
     const out: Record<string, unknown> = {};
     for (let line = this.lines[this.pos]; line !== undefined && line.indent === indent; line = this.lines[this.pos]) {
       if (isDash(line.text)) bail();
-      const [key, rest] = keyOf(line.text);
+      const [key, afterKey] = keyOf(line.text);
       if (Object.hasOwn(out, key)) bail(); // duplicate key: the full parser reports it
+      const [anchor, rest] = afterKey.charCodeAt(0) === 38 /* & */ ? anchored(afterKey) : [undefined, afterKey];
+      if (anchor !== undefined && rest.charCodeAt(0) === 42) bail(); // an anchored alias
       this.pos++;
       let value: unknown;
       if (rest !== '') {
@@ -243,6 +287,7 @@ class Parser {
         // A sequence may sit at its key's own indentation (Go's yaml writes it so).
         value = next !== undefined && next.indent === indent && isDash(next.text) ? this.sequence(indent) : null;
       }
+      if (anchor !== undefined) this.anchors.set(anchor, value);
       out[key] = value;
     }
     return out;
@@ -264,9 +309,10 @@ function looksLikeMapping(t: string): boolean {
 
 /**
  * Parses one YAML document as machines write it (Kubernetes objects through Go's yaml or the `yaml` package):
- * block mappings and sequences, one-line plain and quoted scalars, `|`/`|-` literal blocks, `{}` and `[]`. Gives the same value as the
- * `yaml` package's parse() (machine-yaml.test.ts compares the two), or UNSUPPORTED for anything else (folded and
- * `|+` blocks, multi-line or folded scalars, flow collections, anchors, tags, floats, odd keys, duplicate keys),
+ * block mappings and sequences, one-line plain and quoted scalars, `|`/`|-` literal blocks, `{}` and `[]`,
+ * anchors and aliases. Gives the same value as the `yaml` package's parse() (machine-yaml.test.ts compares the
+ * two), or UNSUPPORTED for anything else (folded and `|+` blocks, multi-line or folded scalars, flow
+ * collections, merge keys, tags, floats, odd keys, duplicate keys),
  * which the caller hands to the full parser.
  */
 export function parseMachineYaml(text: readonly string[]): unknown {
