@@ -274,8 +274,7 @@ export class Engine {
     this.traces.add(span);
     this.subjects.observe(event, target.actor, actorKey);
     // After the choice: what the memory answered was as of before this event.
-    this.memory.remember(span, event.reason === 'SuccessfulDelete');
-    this.memory.touch(event.uid, objKey, event.timeUs);
+    this.memory.remember(span, event.reason === 'SuccessfulDelete', event.timeUs);
     this.traces.shed();
   }
 }

@@ -49,19 +49,32 @@ export class EventMemory {
     this.options = options;
   }
 
-  /** Records a span just built from an event (a continuation keeps its Event's first entry). */
-  remember(span: SpanState, deletion: boolean): void {
+  /**
+   * Records a span just built from an event (a continuation keeps its Event's first entry) and, given its
+   * event's time `timeUs` (not after the span's `lastUs`), that its Event and object are alive then, as `touch`
+   * does. In one pass, so that each map is looked up once per placed event rather than three times.
+   */
+  remember(span: SpanState, deletion: boolean, timeUs?: number): void {
     const parentSpanId = span.parent?.spanId ?? span.externalParentId;
     const uid = span.eventUid;
-    if (uid !== undefined && parentSpanId !== undefined && !this.occurrences.has(uid))
+    const occurrence = uid === undefined ? undefined : this.occurrences.get(uid);
+    if (uid !== undefined && parentSpanId !== undefined && occurrence === undefined)
       this.occurrences.set(uid, {
         traceId: span.trace.traceId,
         spanId: span.spanId,
         parentSpanId,
         lastUs: span.lastUs,
       });
-    if (span.actorKey !== span.objectKey) this.rememberCause(span, deletion);
-    this.bound();
+    // A new entry, and a cause just remembered, are as late as the span already (lastUs >= its event's time).
+    const caused = span.actorKey !== span.objectKey;
+    if (caused) this.rememberCause(span, deletion);
+    if (this.bound()) {
+      if (uid !== undefined && timeUs !== undefined) this.touch(uid, span.objectKey, timeUs);
+      return;
+    }
+    if (timeUs === undefined) return;
+    if (uid !== undefined && occurrence !== undefined) this.touchOccurrence(uid, occurrence, timeUs);
+    if (!caused) this.touchCause(span.objectKey, timeUs);
   }
 
   private rememberCause(span: SpanState, deletion: boolean): void {
@@ -76,15 +89,21 @@ export class EventMemory {
   /** An event was placed: its Event and its object are still alive at `timeUs`. */
   touch(eventUid: string, objectKey: string, timeUs: number): void {
     const occurrence = this.occurrences.get(eventUid);
-    if (occurrence !== undefined && timeUs > occurrence.lastUs) {
-      occurrence.lastUs = timeUs;
-      bump(this.occurrences, eventUid, occurrence);
-    }
+    if (occurrence !== undefined) this.touchOccurrence(eventUid, occurrence, timeUs);
+    this.touchCause(objectKey, timeUs);
+  }
+
+  private touchOccurrence(eventUid: string, occurrence: OccurrenceRef, timeUs: number): void {
+    if (timeUs <= occurrence.lastUs) return;
+    occurrence.lastUs = timeUs;
+    bump(this.occurrences, eventUid, occurrence);
+  }
+
+  private touchCause(objectKey: string, timeUs: number): void {
     const slots = this.causes.get(objectKey);
-    if (slots !== undefined && timeUs > slots.lastUs) {
-      slots.lastUs = timeUs;
-      bump(this.causes, objectKey, slots);
-    }
+    if (slots === undefined || timeUs <= slots.lastUs) return;
+    slots.lastUs = timeUs;
+    bump(this.causes, objectKey, slots);
   }
 
   /** The Event's first span, if the API server still keeps the Event at `timeUs`. */
@@ -123,10 +142,13 @@ export class EventMemory {
     return { events: this.occurrences.size, objects: this.causes.size };
   }
 
-  private bound(): void {
+  /** Keeps both maps within the capacity; true when that evicted anything. */
+  private bound(): boolean {
     const { capacity } = this.options;
+    if (this.occurrences.size <= capacity && this.causes.size <= capacity) return false;
     evictOldest(this.occurrences, capacity);
     evictOldest(this.causes, capacity);
+    return true;
   }
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventMemory } from './event-memory.ts';
 import type { EventRecord } from './input-record.ts';
@@ -199,6 +200,44 @@ describe('EventMemory', () => {
     expect(m.size).toEqual({ events: 3, objects: 3 });
     expect(m.occurrence('e0', 10)).toBeUndefined();
     expect(m.occurrence('e9', 10)).toBeDefined();
+  });
+
+  it('remember with the event time is remember then touch (one pass), at and past capacity', () => {
+    const step = fc.record({
+      uid: fc.constantFrom('e1', 'e2', 'e3', 'e4'),
+      object: fc.constantFrom('Pod/d/a', 'Pod/d/b', 'Pod/d/c'),
+      byOwner: fc.boolean(),
+      parented: fc.boolean(),
+      deletion: fc.boolean(),
+      lastUs: fc.integer({ min: 0, max: 300 }),
+      lag: fc.integer({ min: 0, max: 50 }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 30 }), fc.integer({ min: 1, max: 4 }), (steps, capacity) => {
+        const twoCalls = new EventMemory({ ttlUs: 100, capacity });
+        const onePass = new EventMemory({ ttlUs: 100, capacity });
+        for (const st of steps) {
+          const s = span(st.uid, st.object, st.byOwner ? 'ReplicaSet/d/rs' : st.object, st.lastUs);
+          const built = st.parented ? s : ({ ...s, parent: undefined } as SpanState);
+          twoCalls.remember(built, st.deletion);
+          twoCalls.touch(st.uid, st.object, st.lastUs - st.lag);
+          onePass.remember(built, st.deletion, st.lastUs - st.lag);
+        }
+        const seen = (m: EventMemory, at: number): unknown[] => [
+          m.size,
+          ...['e1', 'e2', 'e3', 'e4'].map((u) => m.occurrence(u, at)),
+          ...['Pod/d/a', 'Pod/d/b', 'Pod/d/c'].flatMap((o) => [
+            m.objectCause(o, at, true),
+            m.objectCause(o, at, false),
+          ]),
+        ];
+        for (const at of [150, 250, 350]) {
+          expect(seen(onePass, at)).toEqual(seen(twoCalls, at));
+          onePass.prune(at);
+          twoCalls.prune(at);
+        }
+      }),
+    );
   });
 
   it('remembers deletion and creation apart, and not for a younger namesake', () => {
