@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { InputRecord } from './input-record.ts';
 import { ObjectStore } from './object-store.ts';
 import { replay } from './replay.ts';
+import { rootChanges } from './root-changes.ts';
 import { ev, obj } from './test-support/records.ts';
 
 function spec(image: string, replicas = 2, env: string[] = []): unknown {
@@ -85,6 +86,24 @@ describe('what changed, on the root span', () => {
         },
       },
     ]);
+  });
+
+  it('diffs a generation against the one just before it, also when that one arrives later', () => {
+    const store = new ObjectStore();
+    const at = (generation: number, image: string) =>
+      obj(generation, 'Deployment', 'web', { generation, changedAt: generation, spec: spec(image) }).object;
+    store.upsert(at(1, 'a:1'), 1, false);
+    store.upsert(at(3, 'a:3'), 3, false);
+    const state = store.get('Deployment/default/web');
+    if (state === undefined) throw new Error('not described');
+    const third = state.generations[1];
+    if (third === undefined) throw new Error('no generation 3');
+    expect(rootChanges(state, third)).toEqual([]);
+    store.upsert(at(2, 'a:2'), 2, false);
+    const asked = rootChanges(state, third);
+    expect(asked.map((c) => c.text)).toEqual(['image a:2 → a:3']);
+    // Asked again (the rule asks on every event it answers): the same diff, not taken again.
+    expect(rootChanges(state, third)).toBe(asked);
   });
 
   it('keeps a spec summary for roots only, never for controlled objects', () => {
