@@ -199,6 +199,18 @@ export class TraceAssembler {
    * placement order, never on delivery timing.
    */
   flushIdle(nowUs: number): void {
+    // Called whenever the event clock moves (nearly every event): most calls find nothing due.
+    const head = this.due.peek();
+    if (head !== undefined && head.atUs <= nowUs) this.flushDue(nowUs);
+    const before = nowUs - this.options.forgetUs;
+    for (const [key, f] of this.segments) {
+      if (f.lastUs >= before) break;
+      this.segments.delete(key);
+    }
+  }
+
+  /** Emits and forgets the traces whose due entries are not after `nowUs`. */
+  private flushDue(nowUs: number): void {
     const due: TraceState[] = [];
     const expired: TraceState[] = [];
     const { idleUs, retainUs, maxTraceUs } = this.options;
@@ -214,11 +226,6 @@ export class TraceAssembler {
     this.emitAll(due);
     for (const t of due) this.schedule(t);
     for (const t of expired) this.expire(t, true);
-    const before = nowUs - this.options.forgetUs;
-    for (const [key, f] of this.segments) {
-      if (f.lastUs >= before) break;
-      this.segments.delete(key);
-    }
   }
 
   /**
