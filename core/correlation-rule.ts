@@ -71,6 +71,8 @@ export interface RuleInput {
   readonly target: Retargeted;
   readonly actorKey: string;
   readonly objectKey: string;
+  /** The open spans about `objectKey`, oldest first (`recent.aboutObject(objectKey)`, looked up once per event). */
+  readonly objectSpans: readonly SpanState[];
   readonly recent: RecentSpans;
   readonly objects: ObjectStore;
   /** What was exported already: Events' first spans and objects' creations (see EventMemory). */

@@ -208,11 +208,13 @@ export class Engine {
       this.memory.touch(event.uid, objKey, event.timeUs);
       return;
     }
+    const about = this.recent.aboutObject(objKey);
     const choice = correlate({
       event,
       target,
       actorKey,
       objectKey: objKey,
+      objectSpans: about,
       recent: this.recent,
       objects: this.objects,
       memory: this.memory,
@@ -228,7 +230,6 @@ export class Engine {
     if (root !== undefined && !heads)
       this.diagnostics.add('late-top-level-event', `${event.namespace}/${event.name} ${event.reason}`);
     const parent = heads ? undefined : placed.parent;
-    const about = this.recent.aboutObject(objKey);
     // A scaling's share of children: |to − from|, with `from` read from the ledger when the message has none.
     const s = target.scale;
     const capacity =

@@ -15,9 +15,9 @@ export const garbageCollection: CorrelationRule = {
   description:
     'a Pod stopped (`Killing` "Stopping container") with no controller deleting it while an owner is deleted → the root\'s span (a Deployment\'s deletion has no event of its own)',
   find(input) {
-    const { event, recent, objectKey, actorKey, objects, target } = input;
+    const { event, objectSpans, objectKey, actorKey, objects, target } = input;
     if (!isTermination(event)) return undefined;
-    const causes = objectCauses(recent, objectKey, actorKey);
+    const causes = objectCauses(objectSpans, objectKey, actorKey);
     if (causes.newest === undefined || causes.newestDeletion !== undefined) return undefined;
     const chain = ownerChain(actorKey, objects, undefined, target.actor.uid);
     if (!chain.some((o) => o.deletedAtUs !== undefined && o.deletedAtUs <= event.timeUs + DELETION_SLACK_US))

@@ -1,6 +1,5 @@
 import type { NormalizedEvent } from '../normalized-event.ts';
 import { stopsForGood } from '../retarget-rules.ts';
-import type { RecentSpans } from '../recent-spans.ts';
 import type { SpanState } from '../span-state.ts';
 
 /** Controller reasons that record a child's removal. */
@@ -20,9 +19,8 @@ export interface ObjectCauses {
   readonly newestOther: SpanState | undefined;
 }
 
-/** Looks up, newest first, the open spans about `objectKey` by actors other than the object and `actorKey`. */
-export function objectCauses(recent: RecentSpans, objectKey: string, actorKey: string): ObjectCauses {
-  const list = recent.aboutObject(objectKey);
+/** Looks up, newest first, among the open spans about `objectKey` (`list`), those by actors other than the object and `actorKey`. */
+export function objectCauses(list: readonly SpanState[], objectKey: string, actorKey: string): ObjectCauses {
   let newest: SpanState | undefined;
   let newestDeletion: SpanState | undefined;
   let newestOther: SpanState | undefined;
