@@ -197,3 +197,44 @@ describe('ObjectStore: what does not depend on when a snapshot arrived', () => {
     expect(store.nodeOf('Pod/default/db-0', 'p-2', 90 * S)).toBe('n2');
   });
 });
+
+describe('ObjectStore keeps only what the rules read of a snapshot', () => {
+  it('holds no part of the snapshot object: owners copied down, one annotation, no labels', () => {
+    const store = new ObjectStore();
+    const owner = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      name: 'web-1',
+      uid: 'rs-1',
+      controller: true,
+      blockOwnerDeletion: true,
+    };
+    const annotations = {
+      'kubectl.kubernetes.io/last-applied-configuration': '{"big":"'.padEnd(4096, 'x') + '"}',
+      'kspan.io/topLevelSpan': '00-0123456789abcdef0123456789abcdef-0123456789abcdef-01',
+    };
+    store.upsert(
+      {
+        kind: 'Pod',
+        metadata: {
+          name: 'web-1-a',
+          namespace: 'default',
+          uid: 'p-1',
+          labels: { app: 'web' },
+          annotations,
+          ownerReferences: [owner, { kind: 'Broken' } as never],
+        },
+      },
+      S,
+      false,
+    );
+    const state = store.get('Pod/default/web-1-a');
+    expect(state?.owners).toEqual([{ kind: 'ReplicaSet', name: 'web-1', uid: 'rs-1', controller: true }]);
+    expect(state?.owners[0]).not.toBe(owner);
+    expect(state?.topLevelSpan).toBe(annotations['kspan.io/topLevelSpan']);
+    const held = JSON.stringify(state);
+    expect(held).not.toContain('last-applied-configuration');
+    expect(held).not.toContain('blockOwnerDeletion');
+    expect(held).not.toContain('"app"');
+  });
+});

@@ -5,6 +5,7 @@ import { revisionOf } from './revision.ts';
 import { summarizeSpec, type SpecSummary } from './spec-diff.ts';
 import { parseTimeUs } from './time.ts';
 import { evictOldest } from './evict-oldest.ts';
+import { TOP_LEVEL_SPAN_ANNOTATION } from './rules/top-level-annotation.ts';
 
 /** One spec generation of an object, and the change that made it. */
 export interface GenerationInfo {
@@ -37,9 +38,10 @@ export interface ObjectState {
   readonly namespace: string;
   readonly name: string;
   uid: string;
+  /** The owner references, reduced to what the rules read (kind, name, uid, controller). */
   owners: readonly OwnerReference[];
-  annotations: Readonly<Record<string, string>>;
-  labels: Readonly<Record<string, string>>;
+  /** The `kspan.io/topLevelSpan` annotation, the only one the rules read (others, like last-applied-configuration, are large). */
+  topLevelSpan?: string;
   /** Ascending by generation; bounded. */
   generations: GenerationInfo[];
   /**
@@ -59,6 +61,23 @@ export interface ObjectState {
 }
 
 const MAX_GENERATIONS = 8;
+
+const NO_OWNERS: readonly OwnerReference[] = Object.freeze([]);
+
+/** The well-formed owner references, copied down to the fields the rules read (not `apiVersion`, `blockOwnerDeletion`). */
+function ownersOf(refs: unknown): readonly OwnerReference[] {
+  if (!Array.isArray(refs) || refs.length === 0) return NO_OWNERS;
+  const owners: OwnerReference[] = [];
+  for (const o of refs as (Partial<OwnerReference> | undefined | null)[]) {
+    if (typeof o?.uid !== 'string' || typeof o.kind !== 'string' || typeof o.name !== 'string') continue;
+    owners.push(
+      o.controller === true
+        ? { kind: o.kind, name: o.name, uid: o.uid, controller: true }
+        : { kind: o.kind, name: o.name, uid: o.uid },
+    );
+  }
+  return owners;
+}
 
 /**
  * Who made a new generation: the newest managedFields entry that touched `spec` (the scale subresource
@@ -171,8 +190,6 @@ export class ObjectStore {
         name: meta.name,
         uid: meta.uid,
         owners: [],
-        annotations: {},
-        labels: {},
         generations: [],
         lastSeenUs: atUs,
         createdUs,
@@ -193,14 +210,10 @@ export class ObjectStore {
     // Snapshots can arrive out of order: metadata follows the newest resourceVersion only.
     const revision = revisionOf(meta.resourceVersion);
     if (revision === undefined || state.revision === undefined || revision >= state.revision) {
-      state.owners = Array.isArray(meta.ownerReferences)
-        ? meta.ownerReferences.filter(
-            (o: Partial<OwnerReference> | undefined): o is OwnerReference =>
-              typeof o?.uid === 'string' && typeof o.kind === 'string' && typeof o.name === 'string',
-          )
-        : [];
-      state.annotations = meta.annotations ?? {};
-      state.labels = meta.labels ?? {};
+      state.owners = ownersOf(meta.ownerReferences);
+      // Only what the rules read is kept: the snapshot itself is let go (memory per object, not per snapshot).
+      const annotation = meta.annotations?.[TOP_LEVEL_SPAN_ANNOTATION];
+      state.topLevelSpan = typeof annotation === 'string' ? annotation : undefined;
       const spec = obj.spec as { nodeName?: unknown } | undefined;
       if (spec !== undefined && spec !== null && typeof spec.nodeName === 'string' && spec.nodeName !== '')
         state.nodeName = spec.nodeName;

@@ -12,7 +12,7 @@ export const topLevelAnnotation: CorrelationRule = {
   description: `the \`${TOP_LEVEL_SPAN_ANNOTATION}\` annotation (W3C \`traceparent\` form) on the actor or an owner`,
   find({ objects, actorKey, diagnostics }) {
     for (const state of ownerChain(actorKey, objects)) {
-      const value = state.annotations[TOP_LEVEL_SPAN_ANNOTATION];
+      const value = state.topLevelSpan;
       if (value === undefined) continue;
       const m = TRACEPARENT.exec(value.trim().toLowerCase());
       if (m === null || /^0+$/.test(m[1] as string) || /^0+$/.test(m[2] as string)) {
