@@ -87,15 +87,18 @@ describe('engine bounds', () => {
     const emitted: KspanSpan[] = [];
     const engine = new Engine({ sink: { emit: (s) => emitted.push(s) }, maxHeldSpans: 200 });
     let most = 0;
+    let staleDue = 0;
     for (let i = 0; i < 3_000; i++) {
       // 100 events a second, each about a Pod no record describes: a trace (root and span) of its own.
       engine.push(ev(i / 100, `flood-${i}`, 'Pod', `flood-${i}`, 'BackOff', 'Back-off restarting failed container'));
-      const { openSpans, retainedSpans } = engine.stats();
+      const { openSpans, retainedSpans, dueEntries, openTraces } = engine.stats();
       most = Math.max(most, openSpans + retainedSpans);
+      staleDue = Math.max(staleDue, dueEntries - openTraces);
     }
     expect(most).toBeLessThanOrEqual(200);
     expect(engine.diagnostics.counts['span-capacity']).toBeGreaterThan(1_000);
-    expect(engine.stats().dueEntries).toBeLessThanOrEqual(4 * 200 + 64);
+    // A shed trace's due entry goes with it (it would hold the trace until its idle time: most of the queue).
+    expect(staleDue).toBeLessThanOrEqual(8);
     engine.close();
     expect(emitted).toHaveLength(6_000);
     expect(new Set(emitted.map((s) => s.spanId)).size).toBe(6_000);

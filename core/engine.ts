@@ -20,6 +20,7 @@ import { buildSpan } from './span-builder.ts';
 import { SubjectIdentity, subjectKey } from './subject-identity.ts';
 import { TraceAssembler } from './trace-assembler.ts';
 import { parseTimeUs } from './time.ts';
+import { StringPool } from './string-pool.ts';
 
 export type { EngineOptions, EngineStats } from './engine-options.ts';
 
@@ -34,6 +35,8 @@ export class Engine {
   private readonly idleUs: number;
   private readonly maxRepeatEvents: number;
   private readonly objects: ObjectStore;
+  /** One copy of the short strings every Event repeats (namespaces, reasons, components): held spans keep them. */
+  private readonly strings = new StringPool();
   private readonly retargeter: Retargeter;
   private readonly recent = new RecentSpans();
   private readonly scales = new ScaleLedger();
@@ -84,6 +87,7 @@ export class Engine {
       maxHeldSpans: options.maxHeldSpans ?? d.maxHeldSpans,
       forgetUs: this.objectRetentionUs,
       diagnostics: this.diagnostics,
+      strings: this.strings,
     });
   }
 
@@ -152,7 +156,7 @@ export class Engine {
 
   /** Steps 1 and 2: normalize, retarget; then the event waits in the reorder window. */
   private enqueue(raw: KubeEvent, atUs: number | undefined): void {
-    const normalized = normalizeEvent(raw, atUs ?? 0, this.diagnostics);
+    const normalized = normalizeEvent(raw, atUs ?? 0, this.diagnostics, this.strings);
     if (normalized === undefined) return;
     const event = atUs === undefined ? normalized : withPlausibleTime(normalized, atUs, this.timeLimits);
     if (event !== normalized)
@@ -250,6 +254,7 @@ export class Engine {
         thisOccurrence: anotherAction ? true : undefined,
       },
       this.diagnostics,
+      this.strings,
     );
     // A Pod's node, once known (its spec, or the scheduler's assignment): `k8s.node.name` on all its spans.
     if (target.object.kind === 'Pod' && span.attributes['k8s.node.name'] === undefined) {

@@ -10,14 +10,19 @@ import {
   type SubjectGap,
 } from './normalized-event.ts';
 import { parseTimeUs } from './time.ts';
+import type { StringPool } from './string-pool.ts';
+
+/** No pooling: each string as parsed. */
+const AS_IS = { intern: <S extends string>(s: S): S => s };
 
 /** The involved object as far as the reference names it, and what it leaves out. */
 function toEventObject(
   ref: ObjectReference | undefined,
   fallbackNamespace: string,
+  pool: Pick<StringPool, 'intern'>,
 ): { object: EventObject; missing: SubjectGap | undefined; ownNamespace: boolean } {
   const r: ObjectReference = ref !== undefined && ref !== null && typeof ref === 'object' ? ref : {};
-  const kind = typeof r.kind === 'string' ? r.kind : '';
+  const kind = typeof r.kind === 'string' ? pool.intern(r.kind) : '';
   const name = typeof r.name === 'string' ? r.name : '';
   const ownNamespace = typeof r.namespace === 'string' && r.namespace !== '';
   const missing: SubjectGap | undefined =
@@ -25,13 +30,17 @@ function toEventObject(
   return {
     object: {
       kind,
-      namespace: ownNamespace ? r.namespace : kind !== '' && isClusterScoped(kind) ? '' : fallbackNamespace,
+      namespace: ownNamespace
+        ? pool.intern(r.namespace)
+        : kind !== '' && isClusterScoped(kind)
+          ? ''
+          : fallbackNamespace,
       name,
       uid: typeof r.uid === 'string' && r.uid !== '' ? r.uid : undefined,
-      apiVersion: typeof r.apiVersion === 'string' ? r.apiVersion : undefined,
+      apiVersion: typeof r.apiVersion === 'string' ? pool.intern(r.apiVersion) : undefined,
       resourceVersion:
         typeof r.resourceVersion === 'string' && r.resourceVersion !== '' ? r.resourceVersion : undefined,
-      fieldPath: typeof r.fieldPath === 'string' && r.fieldPath !== '' ? r.fieldPath : undefined,
+      fieldPath: typeof r.fieldPath === 'string' && r.fieldPath !== '' ? pool.intern(r.fieldPath) : undefined,
     },
     missing,
     ownNamespace,
@@ -89,11 +98,13 @@ function hasFraction(value: unknown): boolean {
  * Normalizes either Event API into one shape (timestamp precedence: eventTime / series, then lastTimestamp,
  * then firstTimestamp). An Event whose involved object lacks a kind or a name is kept, with what it names and a
  * diagnostic (`incomplete-subject`); only a payload that is not an Event at all is refused (undefined).
+ * Short repeated fields (namespace, reason, type, component, instance, kinds) come from `pool` when given.
  */
 export function normalizeEvent(
   raw: KubeEvent,
   receivedUs: number,
   diagnostics: Diagnostics,
+  pool: Pick<StringPool, 'intern'> = AS_IS,
 ): NormalizedEvent | undefined {
   if (raw === null || typeof raw !== 'object') {
     diagnostics.add('malformed-record', 'event payload is not an object');
@@ -105,18 +116,18 @@ export function normalizeEvent(
     return undefined;
   }
   const meta = raw.metadata ?? {};
-  const namespace = typeof meta.namespace === 'string' ? meta.namespace : '';
+  const namespace = typeof meta.namespace === 'string' ? pool.intern(meta.namespace) : '';
   const name = typeof meta.name === 'string' ? meta.name : '';
   const where = `event ${namespace}/${name}`;
   const v1 = isEventsV1(raw);
-  const subject = toEventObject(v1 ? raw.regarding : raw.involvedObject, namespace);
+  const subject = toEventObject(v1 ? raw.regarding : raw.involvedObject, namespace, pool);
   const regarding = subject.object;
   if (subject.missing !== undefined)
     diagnostics.add(
       'incomplete-subject',
       `${where}: ${v1 ? 'regarding' : 'involvedObject'} ${GAP_TEXT[subject.missing]}`,
     );
-  const relatedRef = toEventObject(raw.related, namespace);
+  const relatedRef = toEventObject(raw.related, namespace, pool);
   const related = relatedRef.missing === undefined ? relatedRef.object : undefined;
   const series = raw.series ?? undefined;
   const { observed, first, last } = eventTimeFields(raw, v1);
@@ -162,12 +173,12 @@ export function normalizeEvent(
     api: v1 ? 'events.k8s.io/v1' : 'core/v1',
     regarding,
     related,
-    reason: typeof raw.reason === 'string' ? raw.reason : '',
+    reason: typeof raw.reason === 'string' ? pool.intern(raw.reason) : '',
     message: typeof message === 'string' ? message : '',
-    type: typeof raw.type === 'string' && raw.type !== '' ? raw.type : 'Normal',
-    action: typeof raw.action === 'string' && raw.action !== '' ? raw.action : undefined,
-    component: typeof component === 'string' && component !== '' ? component : 'unknown',
-    instance: typeof instance === 'string' ? instance : '',
+    type: typeof raw.type === 'string' && raw.type !== '' ? pool.intern(raw.type) : 'Normal',
+    action: typeof raw.action === 'string' && raw.action !== '' ? pool.intern(raw.action) : undefined,
+    component: typeof component === 'string' && component !== '' ? pool.intern(component) : 'unknown',
+    instance: typeof instance === 'string' ? pool.intern(instance) : '',
     timeUs,
     firstUs,
     precise,

@@ -1,33 +1,40 @@
-import type { SpanState } from './span-state.ts';
+import { appended, type SpanState } from './span-state.ts';
 
 /** Open spans indexed the ways the correlation rules look them up. */
 export class RecentSpans {
-  private readonly about = new Map<string, SpanState[]>();
+  private readonly about = new Map<string, readonly SpanState[]>();
+  /** By pair of different keys; `bySelf` by the key of an object's own events (no joined key to hold). */
   private readonly byPair = new Map<string, SpanState>();
+  private readonly bySelf = new Map<string, SpanState>();
   private readonly byUid = new Map<string, SpanState>();
 
-  /** Indexes a new open span. */
+  /** Indexes a new open span (not a synthesized root: rules find those through their trace, never by key). */
   add(span: SpanState): void {
+    if (span.synthesized === true) return;
     const list = this.about.get(span.objectKey);
-    if (list === undefined) this.about.set(span.objectKey, [span]);
-    else list.push(span);
-    this.byPair.set(span.pairKey, span);
+    const grown = appended(list ?? NO_SPANS, span);
+    if (grown !== list) this.about.set(span.objectKey, grown);
+    this.pairs(span).set(span.pairKey, span);
     if (span.eventUid !== undefined) this.byUid.set(span.eventUid, span);
   }
 
   /** Forgets a span (its trace was flushed). */
   remove(span: SpanState): void {
+    if (span.synthesized === true) return;
     const list = this.about.get(span.objectKey);
     if (list !== undefined) {
-      // Spans leave in about the order they came (whole traces expire, oldest first): usually the head.
-      if (list[0] === span) list.shift();
+      // Each list in the map is its own (see appended). Spans leave in about the order they came (whole traces
+      // expire, oldest first): usually the head.
+      const own = list as SpanState[];
+      if (own[0] === span) own.shift();
       else {
-        const i = list.indexOf(span);
-        if (i >= 0) list.splice(i, 1);
+        const i = own.indexOf(span);
+        if (i >= 0) own.splice(i, 1);
       }
-      if (list.length === 0) this.about.delete(span.objectKey);
+      if (own.length === 0) this.about.delete(span.objectKey);
     }
-    if (this.byPair.get(span.pairKey) === span) this.byPair.delete(span.pairKey);
+    const pairs = this.pairs(span);
+    if (pairs.get(span.pairKey) === span) pairs.delete(span.pairKey);
     if (span.eventUid !== undefined && this.byUid.get(span.eventUid) === span) this.byUid.delete(span.eventUid);
   }
 
@@ -35,6 +42,7 @@ export class RecentSpans {
   clear(): void {
     this.about.clear();
     this.byPair.clear();
+    this.bySelf.clear();
     this.byUid.clear();
   }
 
@@ -56,7 +64,11 @@ export class RecentSpans {
 
   /** The newest open span from `actorKey` about `objectKey`. */
   latestOfPair(actorKey: string, objectKey: string): SpanState | undefined {
-    return this.byPair.get(pairKeyOf(actorKey, objectKey));
+    return actorKey === objectKey ? this.bySelf.get(actorKey) : this.byPair.get(pairKeyOf(actorKey, objectKey));
+  }
+
+  private pairs(span: SpanState): Map<string, SpanState> {
+    return span.actorKey === span.objectKey ? this.bySelf : this.byPair;
   }
 
   /** The open span of an Event object, if any. */
@@ -66,8 +78,9 @@ export class RecentSpans {
 }
 
 const EMPTY: readonly SpanState[] = [];
+const NO_SPANS: readonly SpanState[] = Object.freeze([]);
 
-/** The key of an actor→object pair. */
+/** The key of an actor→object pair: the key itself for an object's own events (their own map), else both joined. */
 export function pairKeyOf(actorKey: string, objectKey: string): string {
-  return [actorKey, objectKey].join('\u0000');
+  return actorKey === objectKey ? actorKey : [actorKey, objectKey].join('\u0000');
 }

@@ -1,5 +1,5 @@
 import type { NormalizedEvent } from './normalized-event.ts';
-import type { SpanState } from './span-state.ts';
+import { NO_EVENTS, type SpanState } from './span-state.ts';
 
 /**
  * A later occurrence of an Event whose span is still open: the span's count, last message and end move on,
@@ -13,6 +13,7 @@ export function recordRepeat(span: SpanState, event: NormalizedEvent, maxRepeatE
   span.lastUs = Math.max(span.lastUs, event.timeUs);
   span.trace.lastUs = Math.max(span.trace.lastUs, event.timeUs);
   if (span.events.length < maxRepeatEvents) {
+    if (span.events === NO_EVENTS) span.events = [];
     span.events.push({
       name: 'repeated',
       timeUs: Math.max(event.timeUs, span.startUs),

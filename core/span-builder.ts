@@ -3,7 +3,11 @@ import { spanIdOf } from './ids.ts';
 import type { PendingEvent } from './placement-order.ts';
 import { pairKeyOf } from './recent-spans.ts';
 import { eventAttributes } from './span-attributes.ts';
-import type { SpanState, TraceState } from './span-state.ts';
+import { NO_EVENTS, type SpanState, type TraceState } from './span-state.ts';
+import type { StringPool } from './string-pool.ts';
+
+/** No pooling: the name as built. */
+const AS_IS = { intern: <S extends string>(s: S): S => s };
 import type { RuleId } from './correlation-rule.ts';
 import { scaleCapacity } from './scale-ledger.ts';
 import { refineWithinSecond } from './within-second.ts';
@@ -32,7 +36,12 @@ export interface SpanPlace {
  * semantic-convention attributes, error status for Warnings, and a start never before its parent's (clamped,
  * and said so in `kspan.clamped`).
  */
-export function buildSpan(p: PendingEvent, place: SpanPlace, diagnostics: Diagnostics): SpanState {
+export function buildSpan(
+  p: PendingEvent,
+  place: SpanPlace,
+  diagnostics: Diagnostics,
+  pool: Pick<StringPool, 'intern'> = AS_IS,
+): SpanState {
   const { event, target } = p;
   const { parent, trace } = place;
   // Only the event's own reference gives the object's uid: a store lookup by name could see a namesake
@@ -56,12 +65,14 @@ export function buildSpan(p: PendingEvent, place: SpanPlace, diagnostics: Diagno
     trace,
     parent,
     externalParentId: place.externalParentId,
-    name: `${target.actor.kind === '' ? 'Unknown' : target.actor.kind}.${event.reason === '' ? 'Event' : event.reason}`,
+    name: pool.intern(
+      `${target.actor.kind === '' ? 'Unknown' : target.actor.kind}.${event.reason === '' ? 'Event' : event.reason}`,
+    ),
     startUs,
     lastUs: Math.max(startUs, event.timeUs),
     serviceName: event.component,
     attributes,
-    events: [],
+    events: NO_EVENTS,
     error: event.type === 'Warning',
     statusMessage: event.type === 'Warning' ? event.message : undefined,
     actorKey: place.actorKey,

@@ -9,12 +9,14 @@ export interface TraceState {
   readonly openedUs: number;
   /** Latest event time that touched this trace. */
   lastUs: number;
-  /** Spans not emitted yet. */
-  pending: SpanState[];
-  /** Spans already emitted that still serve as parents until the retention ends. */
-  retained: SpanState[];
+  /** Spans not emitted yet (NO_SPANS when none; grown with `appended`). */
+  pending: readonly SpanState[];
+  /** Spans already emitted that still serve as parents until the retention ends (NO_SPANS when none: never pushed to). */
+  retained: readonly SpanState[];
   /** Set when the trace is forgotten; a later change of the same root starts a new segment. */
   expired: boolean;
+  /** The trace of a root object's change (a synthesized root span): its segments are counted when it is forgotten. */
+  readonly rooted: boolean;
   /** Which of the trace's entries in the assembler's due queue is current (older ones are stale). */
   dueToken: number;
 }
@@ -36,6 +38,7 @@ export interface SpanState {
   readonly serviceName: string;
   /** Handed to the sink with the span; let go once emitted (see releaseEmitted): rules read `reason` instead. */
   attributes: Record<string, AttributeValue>;
+  /** NO_EVENTS until the first repetition (most spans have none): replaced, never pushed to, while shared. */
   events: KspanSpanEvent[];
   readonly error: boolean;
   statusMessage?: string;
@@ -55,6 +58,29 @@ export interface SpanState {
   droppedRepeats: number;
   /** Handed to the sink already: no longer changes, but can still parent late children. */
   emitted: boolean;
+}
+
+/** The span events of a span that has none (shared and frozen: a push to it fails; see recordRepeat). */
+export const NO_EVENTS: KspanSpanEvent[] = Object.freeze([]) as unknown as KspanSpanEvent[];
+
+/** The emitted spans of a trace that has none yet (shared and frozen). */
+export const NO_SPANS: readonly SpanState[] = Object.freeze([]);
+
+/**
+ * `list` with `item` at the end: while short, a new array of the exact size (an array grown by push keeps 16
+ * spare slots, most of a small trace's memory), later `list` itself, pushed to (it is then a copy of our own).
+ */
+export function appended<T>(list: readonly T[], item: T): readonly T[] {
+  const n = list.length;
+  if (n >= 8) {
+    (list as T[]).push(item);
+    return list;
+  }
+  // Not a spread or slice + push: those allocate 16 spare slots too.
+  const copy = new Array<T>(n + 1);
+  for (let i = 0; i < n; i++) copy[i] = list[i] as T;
+  copy[n] = item;
+  return copy;
 }
 
 const RELEASED_ATTRIBUTES: Record<string, AttributeValue> = Object.freeze({});

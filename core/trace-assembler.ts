@@ -1,11 +1,12 @@
 import type { ParentChoice, RootRef } from './correlation-rule.ts';
 import { spanIdOf, traceIdOf } from './ids.ts';
-import { pairKeyOf, type RecentSpans } from './recent-spans.ts';
+import type { RecentSpans } from './recent-spans.ts';
+import type { StringPool } from './string-pool.ts';
 import type { KspanSpan } from './span.ts';
 import { rootAttributes } from './span-attributes.ts';
 import type { SpanSink } from './span-sink.ts';
 import type { Diagnostics } from './diagnostics.ts';
-import { releaseEmitted, type SpanState, type TraceState } from './span-state.ts';
+import { appended, NO_EVENTS, NO_SPANS, releaseEmitted, type SpanState, type TraceState } from './span-state.ts';
 import { objectKey } from './normalized-event.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
 import { changeEvents } from './root-changes.ts';
@@ -26,6 +27,8 @@ export interface TraceAssemblerOptions {
   /** How long a forgotten root's segment count is remembered after its trace's last span (the object retention). */
   readonly forgetUs: number;
   readonly diagnostics: Diagnostics;
+  /** Pools the root spans' names (`Deployment.Update`), as the engine's span names are. */
+  readonly strings?: StringPool;
 }
 
 /** A root whose trace was forgotten: how many segments it had, and when the last one's last span was. */
@@ -100,8 +103,9 @@ export class TraceAssembler {
   private schedule(trace: TraceState): void {
     trace.dueToken += 1;
     this.due.push({ atUs: this.dueAt(trace), trace, token: trace.dueToken });
-    // Entries of forgotten traces wait until their time; drop them when they outnumber the live ones.
-    if (this.due.size > 4 * this.traces.size + 64)
+    // Entries of forgotten traces wait until their time; drop them when they outnumber the live ones (each holds
+    // its trace: in a flood of shed traces, most of the queue).
+    if (this.due.size > 2 * this.traces.size + 64)
       this.due.retain((e) => !e.trace.expired && e.token === e.trace.dueToken);
   }
 
@@ -134,24 +138,24 @@ export class TraceAssembler {
     // (an object without generations, like a Node, or a crash long after a rollout): then at this first event.
     const recentChange = segment === 0 && root.sinceUs !== undefined && eventUs - root.sinceUs <= this.options.retainUs;
     const startUs = recentChange ? root.sinceUs : eventUs;
-    const trace = newTrace(traceIdOf(...idParts), root.key, eventUs);
+    const trace = newTrace(traceIdOf(...idParts), root.key, eventUs, true);
     const attributes = rootAttributes(root, segment);
     const actorKey = objectKey(root);
-    const rootObjectKey = ['root', root.key].join(':');
     if (!recentChange && root.sinceUs !== undefined) attributes['kspan.root.changed_us'] = root.sinceUs;
     const span: SpanState = {
       spanId: spanIdOf('root', ...idParts),
       trace,
-      name: `${root.kind}.${root.operation}`,
+      name: this.options.strings?.intern(`${root.kind}.${root.operation}`) ?? `${root.kind}.${root.operation}`,
       startUs,
       lastUs: startUs,
       serviceName: root.manager,
       attributes,
-      events: changeEvents(root.changes ?? [], startUs),
+      events: root.changes !== undefined && root.changes.length > 0 ? changeEvents(root.changes, startUs) : NO_EVENTS,
       error: false,
       actorKey,
-      objectKey: rootObjectKey,
-      pairKey: pairKeyOf(actorKey, rootObjectKey),
+      // Never looked up: a root span is not in the recent-span index (no rule parents under it by key).
+      objectKey: root.key,
+      pairKey: actorKey,
       count: 1,
       droppedRepeats: 0,
       emitted: false,
@@ -176,7 +180,7 @@ export class TraceAssembler {
   private openKeyed(rootKey: string, idOf: () => string, eventUs: number): TraceState {
     let trace = this.traces.get(rootKey);
     if (trace === undefined) {
-      trace = newTrace(idOf(), rootKey, eventUs);
+      trace = newTrace(idOf(), rootKey, eventUs, false);
       this.traces.set(rootKey, trace);
       this.schedule(trace);
     }
@@ -186,7 +190,7 @@ export class TraceAssembler {
   /** Adds a new span to its trace and to the recent-span index. */
   add(span: SpanState): void {
     const reopened = span.trace.pending.length === 0;
-    span.trace.pending.push(span);
+    span.trace.pending = appended(span.trace.pending, span);
     span.trace.lastUs = Math.max(span.trace.lastUs, span.lastUs);
     if (reopened) this.schedule(span.trace);
     this.options.recent.add(span);
@@ -248,6 +252,8 @@ export class TraceAssembler {
       this.options.diagnostics.add('span-capacity', `trace ${t.traceId} (${t.rootKey})`);
       this.expire(t, true);
     }
+    // The victims' due entries would hold them (and in a flood, most of the queue) until their idle time.
+    this.due.retain((e) => !e.trace.expired && e.token === e.trace.dueToken);
   }
 
   /** Emits every pending span and forgets every trace (the end of the input: nothing is remembered). */
@@ -259,7 +265,7 @@ export class TraceAssembler {
     for (const t of all) {
       t.expired = true;
       this.retainedSpans -= t.retained.length;
-      t.retained = [];
+      t.retained = NO_SPANS;
     }
     this.traces.clear();
   }
@@ -273,7 +279,8 @@ export class TraceAssembler {
     if (trace.pending.length > 0) this.emit(trace);
     trace.expired = true;
     this.traces.delete(trace.rootKey);
-    if (remember) {
+    // Only a root's trace opens by segment (openRoot); the others' counts would never be read.
+    if (remember && trace.rooted) {
       const segments = (this.segments.get(trace.rootKey)?.segments ?? 0) + 1;
       this.segments.delete(trace.rootKey);
       this.segments.set(trace.rootKey, { segments, lastUs: trace.lastUs });
@@ -281,12 +288,12 @@ export class TraceAssembler {
     }
     for (const s of trace.retained) this.options.recent.remove(s);
     this.retainedSpans -= trace.retained.length;
-    trace.retained = [];
+    trace.retained = NO_SPANS;
   }
 
   private emit(trace: TraceState): void {
     const spans = trace.pending;
-    trace.pending = [];
+    trace.pending = NO_SPANS;
     const ends = new Map<SpanState, number>();
     for (const s of spans) ends.set(s, Math.max(s.startUs, s.lastUs, s.endedByNextUs ?? 0));
     // Children are created after their parents, so a reverse pass settles every parent after all its children.
@@ -303,8 +310,8 @@ export class TraceAssembler {
     for (const s of spans) {
       s.emitted = true;
       releaseEmitted(s);
-      trace.retained.push(s);
     }
+    trace.retained = trace.retained.length === 0 ? spans : trace.retained.concat(spans);
     this.pendingSpans -= spans.length;
     this.retainedSpans += spans.length;
     for (const span of out) this.options.sink.emit(span);
@@ -329,15 +336,16 @@ function toSpan(s: SpanState, endUs: number): KspanSpan {
 }
 
 /** A trace just opened at `eventUs`: nothing pending, nothing retained. */
-function newTrace(traceId: string, rootKey: string, eventUs: number): TraceState {
+function newTrace(traceId: string, rootKey: string, eventUs: number, rooted: boolean): TraceState {
   return {
     traceId,
     rootKey,
     openedUs: eventUs,
     lastUs: eventUs,
-    pending: [],
-    retained: [],
+    pending: NO_SPANS,
+    retained: NO_SPANS,
     expired: false,
+    rooted,
     dueToken: 0,
   };
 }

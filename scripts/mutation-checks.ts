@@ -196,6 +196,24 @@ export const MUTATIONS: readonly Mutation[] = [
     find: '(generation === 1 ? created : undefined) ?? ',
     replace: '',
   },
+  {
+    id: 'due entries of shed traces kept',
+    file: 'core/trace-assembler.ts',
+    find: 'until their idle time.\n    this.due.retain((e) => !e.trace.expired && e.token === e.trace.dueToken);',
+    replace: 'until their idle time.',
+  },
+  {
+    id: 'string pool unbounded',
+    file: 'core/string-pool.ts',
+    find: 'if (this.pool.size >= this.capacity) this.pool.clear();',
+    replace: '',
+  },
+  {
+    id: 'object store keeps the snapshot owner references',
+    file: 'core/object-store.ts',
+    find: 'state.owners = ownersOf(meta.ownerReferences);',
+    replace: 'state.owners = (meta.ownerReferences ?? []) as OwnerReference[];',
+  },
 ];
 
 const ROOT = join(import.meta.dirname, '..');
