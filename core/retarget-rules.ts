@@ -166,7 +166,8 @@ const AGGREGATED = /^\(combined from similar events\): /;
 
 /** The controller's or kubelet's own message, without client-go's aggregation prefix. */
 export function ownMessage(message: string): string {
-  return message.replace(AGGREGATED, '');
+  // Asked for every event a rule might match: the regular expression only when the prefix may be there.
+  return message.startsWith('(combined') ? message.replace(AGGREGATED, '') : message;
 }
 
 /** True for a kubelet event that stops a Pod's container for good (see STOPS). */
