@@ -90,8 +90,17 @@ const GAP_TEXT: Readonly<Record<SubjectGap, string>> = {
   'kind,name': 'without kind and name',
 };
 
+/** True when the text has a `.` followed by digits not all zero (what `/\.\d*[1-9]/` matches), without a regex per event. */
 function hasFraction(value: unknown): boolean {
-  return typeof value === 'string' && /\.\d*[1-9]/.test(value);
+  if (typeof value !== 'string') return false;
+  for (let dot = value.indexOf('.'); dot >= 0; dot = value.indexOf('.', dot + 1)) {
+    for (let i = dot + 1; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      if (c !== 48) return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -159,7 +168,8 @@ export function normalizeEvent(
     timeUs = parseTimeUs(meta.creationTimestamp) ?? receivedUs;
     diagnostics.add('no-timestamp', where);
   }
-  let firstUs = parseTimeUs(first) ?? timeUs;
+  // Most Events have one time field for both (eventTime without a series): parsed once.
+  let firstUs = (first === observed ? observedUs : parseTimeUs(first)) ?? timeUs;
   if (firstUs > timeUs) firstUs = timeUs;
   let uid = typeof meta.uid === 'string' && meta.uid !== '' ? meta.uid : '';
   if (uid === '') {
