@@ -10,16 +10,17 @@ export class ReorderBuffer<T> {
   /** Adds an item. */
   push(item: T): void {
     const h = this.heap;
+    let i = h.length;
     h.push(item);
-    let i = h.length - 1;
+    // The item moves up through a hole (parents move down) rather than by swaps: the same comparisons, fewer writes.
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (this.compare(h[i] as T, h[p] as T) >= 0) break;
-      const t = h[i] as T;
-      h[i] = h[p] as T;
-      h[p] = t;
+      const parent = h[p] as T;
+      if (this.compare(item, parent) >= 0) break;
+      h[i] = parent;
       i = p;
     }
+    h[i] = item;
   }
 
   /** The smallest item, without removing it. */
@@ -41,19 +42,28 @@ export class ReorderBuffer<T> {
 
   private siftDown(from: number): void {
     const h = this.heap;
+    const n = h.length;
+    const item = h[from] as T;
     let i = from;
+    // Through a hole, as in push: each level compares the children with the item (or the smaller child), as swaps would.
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < h.length && this.compare(h[l] as T, h[m] as T) < 0) m = l;
-      if (r < h.length && this.compare(h[r] as T, h[m] as T) < 0) m = r;
+      let least = item;
+      if (l < n && this.compare(h[l] as T, least) < 0) {
+        m = l;
+        least = h[l] as T;
+      }
+      if (r < n && this.compare(h[r] as T, least) < 0) {
+        m = r;
+        least = h[r] as T;
+      }
       if (m === i) break;
-      const t = h[i] as T;
-      h[i] = h[m] as T;
-      h[m] = t;
+      h[i] = least;
       i = m;
     }
+    h[i] = item;
   }
 
   /** Drops the items `keep` rejects (in one pass, then rebuilds the heap). */
