@@ -343,6 +343,8 @@ export const SCENARIOS: readonly Scenario[] = [
       await writing;
       ctx.server.faults.splice(ctx.server.faults.indexOf(rule), 1);
       ctx.notes.push(`kspan-a's requests reset: ${ctx.server.faulted.get('reset') ?? 0}`);
+      const handedOver = b.metric('kspan_leader_handovers_total', 'outcome="ledger"') ?? 0;
+      ctx.notes.push(handedOver > 0 ? 'kspan-a handed its ledger over' : 'no hand-over: the Lease checkpoint alone');
     },
   },
 ];

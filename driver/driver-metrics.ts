@@ -17,6 +17,7 @@ export class DriverMetrics {
   readonly exportQueueSize: Gauge;
   readonly exportQueueBytes: Gauge;
   readonly spansAlreadyExported: Counter;
+  readonly handovers: Counter<'outcome'>;
   readonly intakePaused: Counter<'cause'>;
   readonly isLeader: Gauge;
   readonly recordsFed: Counter<'type'>;
@@ -44,6 +45,12 @@ export class DriverMetrics {
     this.spansAlreadyExported = new Counter({
       name: 'kspan_spans_already_exported_total',
       help: 'Spans emitted again after a restart or failover and skipped: the checkpoint says they were exported',
+      registers: r,
+    });
+    this.handovers = new Counter({
+      name: 'kspan_leader_handovers_total',
+      help: 'Takeovers from a leader that did not release the Lease, by outcome: ledger (it handed its ledger over) or none (the Lease checkpoint alone)',
+      labelNames: ['outcome'],
       registers: r,
     });
     this.intakePaused = new Counter({

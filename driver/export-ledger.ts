@@ -112,9 +112,12 @@ export class ExportLedger implements SpanSink {
     return true;
   }
 
-  /** The checkpoint to store: every remembered trace with exported spans, newest first, within the bounds. */
-  checkpoint(): string {
-    this.snapshotSpans = this.exportedSpans;
+  /**
+   * The checkpoint to store: every remembered trace with exported spans, newest first, within the bounds. `stored()`
+   * then says it was stored; `toStore` false gives it for another use (the hand-over) without that.
+   */
+  checkpoint(toStore = true): string {
+    if (toStore) this.snapshotSpans = this.exportedSpans;
     this.prune();
     const now = this.options.clock.now();
     const parts: string[] = [];

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeKubeServer } from './test-support/fake-kube-server.ts';
 import { HttpsKubeApi } from './https-kube-api.ts';
-import { CHECKPOINT_ANNOTATION, LeaderElector, type LeaseCheckpoint } from './leader-elector.ts';
+import { CHECKPOINT_ANNOTATION, ENDPOINT_ANNOTATION, LeaderElector, type LeaseCheckpoint } from './leader-elector.ts';
 import { MemoryLogger } from './test-support/memory-logger.ts';
 import { VirtualClock } from './test-support/virtual-clock.ts';
 
@@ -61,6 +61,42 @@ describe('LeaderElector', () => {
     await clock.advance(6_000);
     expect(b.isLeader).toBe(true);
     await b.stop();
+  });
+});
+
+describe('LeaderElector endpoint for the hand-over', () => {
+  it.each([
+    ['a holder cut off (its lease expired): the new leader is told who it was and where it listens', 'cut', 1],
+    ['a holder that released the lease: no hand-over', 'released', 0],
+  ] as const)('%s', async (_what, how, takeovers) => {
+    const clock = new VirtualClock();
+    const takeoversSeen: { identity: string; endpoint: string | undefined }[] = [];
+    const make = (identity: string, token: string) =>
+      new LeaderElector({
+        api: new HttpsKubeApi({ kubeConfig: server.kubeConfig(token) }),
+        clock,
+        logger: new MemoryLogger(),
+        namespace: 'kspan',
+        identity,
+        endpoint: () => `10.0.0.${identity === 'a' ? 1 : 2}:9090`,
+        onTakeover: (previous) => takeoversSeen.push(previous),
+      });
+    const a = make('a', 'ta');
+    const b = make('b', 'tb');
+    await a.start();
+    await b.start();
+    if (how === 'cut') server.cutOff.add('ta');
+    else await a.stop();
+    for (let i = 0; i < 30 && !b.isLeader; i++) await clock.advance(1000);
+    expect(b.isLeader).toBe(true);
+    expect(takeoversSeen).toEqual(takeovers === 1 ? [{ identity: 'a', endpoint: '10.0.0.1:9090' }] : []);
+    const lease = await new HttpsKubeApi({ kubeConfig: server.kubeConfig() }).get<{
+      metadata: { annotations?: Record<string, string> };
+    }>('/apis/coordination.k8s.io/v1/namespaces/kspan/leases/kspan');
+    expect(lease.metadata.annotations?.[ENDPOINT_ANNOTATION]).toBe('10.0.0.2:9090'); // the holder's own
+    server.cutOff.clear();
+    await b.stop();
+    await a.stop();
   });
 });
 

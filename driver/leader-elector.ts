@@ -30,6 +30,13 @@ export interface LeaderElectorOptions {
    * by every replica at each attempt: the export checkpoint.
    */
   readonly checkpoint?: LeaseCheckpoint;
+  /** `host:port` of this replica's status server, kept in the Lease while it leads (see leader-handover.ts). */
+  readonly endpoint?: () => string | undefined;
+  /**
+   * Called when this replica takes the Lease over from a holder that did not release it (its lease expired), before
+   * it becomes the leader, with that holder's identity and the endpoint it kept in the Lease.
+   */
+  readonly onTakeover?: (previous: { identity: string; endpoint: string | undefined }) => void;
 }
 
 /** What the leader stores in its Lease, and every replica reads from it. */
@@ -44,6 +51,9 @@ export interface LeaseCheckpoint {
 
 /** The Lease annotation that holds the export checkpoint. */
 export const CHECKPOINT_ANNOTATION = 'kspan.io/export-checkpoint';
+
+/** The Lease annotation with the holder's status endpoint (`host:port`), for the hand-over. */
+export const ENDPOINT_ANNOTATION = 'kspan.io/holder-endpoint';
 
 interface Lease {
   metadata: { name: string; namespace: string; resourceVersion?: string; annotations?: Record<string, string> };
@@ -247,6 +257,8 @@ export class LeaderElector {
         },
       });
       logger.info('took over the leader lease', { previous: holder || '(released)' });
+      if (holder !== '')
+        this.options.onTakeover?.({ identity: holder, endpoint: lease.metadata.annotations?.[ENDPOINT_ANNOTATION] });
       this.renewed();
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 409) {
@@ -273,10 +285,20 @@ export class LeaderElector {
 
   /** The Lease metadata with the current checkpoint (the holder writes it; a new holder merged the old one first). */
   private withCheckpoint(metadata: Lease['metadata']): Lease['metadata'] {
-    if (this.options.checkpoint === undefined) return metadata;
+    const endpoint = this.options.endpoint?.();
+    // The holder's own endpoint, or none: the previous holder's would send the next one to the wrong replica.
+    const { [ENDPOINT_ANNOTATION]: previous, ...others } = metadata.annotations ?? {};
+    const annotations =
+      endpoint !== undefined
+        ? { ...others, [ENDPOINT_ANNOTATION]: endpoint }
+        : previous === undefined
+          ? metadata.annotations
+          : others;
+    if (this.options.checkpoint === undefined)
+      return annotations === undefined ? metadata : { ...metadata, annotations };
     const value = this.options.checkpoint.write();
     this.lastCheckpointBytes = value.length;
-    return { ...metadata, annotations: { ...metadata.annotations, [CHECKPOINT_ANNOTATION]: value } };
+    return { ...metadata, annotations: { ...annotations, [CHECKPOINT_ANNOTATION]: value } };
   }
 
   private renewed(): void {

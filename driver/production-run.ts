@@ -17,13 +17,14 @@ import { ExportLedger } from './export-ledger.ts';
 import { HttpsKubeApi } from './https-kube-api.ts';
 import { loadKubeConfig } from './kube-config-loader.ts';
 import { LeaderElector } from './leader-elector.ts';
+import { advertisedEndpoint, answerHandover, requestHandover } from './leader-handover.ts';
 import { openRecordFile } from './record-file.ts';
 import { JsonLogger, type Logger } from './logger.ts';
 import type { RandomSource } from './random-source.ts';
 import type { RunOptions } from './run-options.ts';
 import { SpanExportQueue } from './span-export-queue.ts';
 import { RecentTraces } from './recent-traces.ts';
-import { StatusServer } from './status-server.ts';
+import { parseListenAddress, StatusServer } from './status-server.ts';
 
 /** Edges a test (or an embedding program) may replace; production uses the defaults. */
 export interface ProductionEdges {
@@ -75,6 +76,10 @@ export class ProductionRun {
   private resources: SpanResources;
   private stopping: Promise<RunSummary> | undefined;
   private apiFailingSince: number | undefined;
+  /** `host:port` of the status server as other replicas reach it (kept in the Lease while leading). */
+  private endpoint: string | undefined;
+  /** A new leader sends nothing until the previous one handed over its ledger, or did not answer. */
+  private handoverPending = false;
 
   private constructor(options: RunOptions, edges: ProductionEdges) {
     this.options = options;
@@ -94,7 +99,8 @@ export class ProductionRun {
         else this.apiFailingSince ??= clock.now();
       },
     }));
-    const mayExport = (spans?: number, inFlight?: number): boolean => this.gate?.mayExport(spans, inFlight) ?? true;
+    const mayExport = (spans?: number, inFlight?: number): boolean =>
+      !this.handoverPending && (this.gate?.mayExport(spans, inFlight) ?? true);
     this.queue = new SpanExportQueue({
       exporter: edges.exporter ?? createOtlpTraceExporter(options.otlp),
       clock,
@@ -139,6 +145,8 @@ export class ProductionRun {
           write: () => this.ledger.checkpoint(),
           written: () => this.ledger.stored(),
         },
+        endpoint: () => this.endpoint,
+        onTakeover: (previous) => this.takeOver(previous),
       });
       this.gate = new CheckpointGate({ clock, writer: this.elector, unrecorded: () => this.ledger.unrecorded });
     } else {
@@ -184,7 +192,40 @@ export class ProductionRun {
       ready: () => this.readiness(driver),
       logger,
       ...(recent === undefined ? {} : { ui: () => recentTracesPage(recent, this.options.identity) }),
+      handover: () => {
+        const elector = this.elector;
+        return answerHandover({
+          get leading() {
+            return elector?.isLeader ?? true;
+          },
+          settled: (ms) => this.queue.settled(ms),
+          ledger: () => this.ledger.checkpoint(false),
+        });
+      },
     });
+  }
+
+  /**
+   * The Lease was taken over from a holder that did not release it: unless that holder was this process's own
+   * identity (a restart: the old process is gone), ask it for its ledger before sending anything.
+   */
+  private takeOver(previous: { identity: string; endpoint: string | undefined }): void {
+    const { endpoint, identity } = previous;
+    if (endpoint === undefined || identity === this.options.identity || endpoint === this.endpoint) return;
+    this.handoverPending = true;
+    void requestHandover({ endpoint, logger: this.logger })
+      .then((ledger) => {
+        const merged = ledger !== undefined && this.ledger.merge(ledger);
+        this.metrics.handovers.inc({ outcome: merged ? 'ledger' : 'none' });
+        if (!merged) return;
+        const skipped = this.queue.discard((item) => this.ledger.covers(item));
+        this.logger.info('the previous leader handed over its ledger', { previous: identity, skipped });
+      })
+      .finally(() => {
+        this.handoverPending = false;
+        this.elector?.renewSoon();
+        this.queue.poke();
+      });
   }
 
   /** True when this replica can export now; otherwise why not (the /readyz body). */
@@ -212,6 +253,7 @@ export class ProductionRun {
       leaderElect: options.leaderElect,
     });
     run.metricsPort = await run.status.listen(options.metricsAddr);
+    run.endpoint = advertisedEndpoint(parseListenAddress(options.metricsAddr).host, run.metricsPort, options.podIp);
     try {
       const uid = await discoverClusterUid(run.api, logger);
       if (uid !== undefined) {

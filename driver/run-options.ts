@@ -54,6 +54,8 @@ export interface RunOptions {
   readonly leaseNamespace: string;
   readonly leaseName: string;
   readonly identity: string;
+  /** The pod's IP (`POD_IP`, the downward API): where the next leader reaches this replica's status port. */
+  readonly podIp?: string;
   readonly metricsAddr: string;
   readonly logLevel: LogLevel;
   /** Spans held for export at most (an extra bound; the byte bound is the main one). */
@@ -139,6 +141,7 @@ export function parseRunOptions(flags: RunFlags, env: NodeJS.ProcessEnv = proces
     leaseNamespace: flags.leaseNamespace ?? env.POD_NAMESPACE ?? readFile(SA_NAMESPACE_FILE) ?? 'default',
     leaseName: flags.leaseName,
     identity: env.POD_NAME ?? `${os.hostname()}-${process.pid}`,
+    ...(env.POD_IP === undefined || env.POD_IP === '' ? {} : { podIp: env.POD_IP }),
     metricsAddr: flags.metricsAddr,
     logLevel: flags.logLevel as LogLevel,
     maxQueueSize,

@@ -233,6 +233,15 @@ export class SpanExportQueue {
     return n;
   }
 
+  /** Resolves once no batch is in flight (each answered: committed or failed), or after `timeoutMs` of real time. */
+  async settled(timeoutMs: number): Promise<void> {
+    const inFlight = this.batches.flatMap((b) => (b.state === 'sending' && b.done !== undefined ? [b.done] : []));
+    if (inFlight.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(inFlight), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
   /** Tells the queue the gate (`isOpen`) may have changed: sends what waits when it opened. */
   poke(): void {
     for (const w of this.gateWaiters.splice(0)) w();

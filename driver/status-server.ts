@@ -13,6 +13,8 @@ export interface StatusServerOptions {
   readonly healthy?: () => boolean;
   /** `/ui` answers this page when given (`kspan run --ui`); 404 otherwise. */
   readonly ui?: () => Promise<string>;
+  /** `POST /handover` answers this (the previous leader's ledger for the next one; see leader-handover.ts). */
+  readonly handover?: () => Promise<{ status: number; body: string }>;
   readonly logger: Logger;
 }
 
@@ -57,6 +59,9 @@ export class StatusServer {
         res
           .writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' })
           .end(ok ? 'ready\n' : `not ready: ${typeof ready === 'string' ? ready : 'initial list not synced yet'}\n`);
+      } else if (path === '/handover' && req.method === 'POST' && this.options.handover !== undefined) {
+        const { status, body } = await this.options.handover();
+        res.writeHead(status, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end(body);
       } else if (path === '/ui' && this.options.ui !== undefined) {
         const page = await this.options.ui();
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);

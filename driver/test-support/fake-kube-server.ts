@@ -56,6 +56,8 @@ export class FakeKubeServer {
   readonly missing = new Set<string>();
   /** While set, every request is answered with this status (an outage: 500, 503, or 429 with Retry-After). */
   failWith: { status: number; retryAfterSeconds?: number } | undefined;
+  /** Bearer tokens (see `kubeConfig`) whose requests fail at the network level: a replica cut off from the API. */
+  readonly cutOff = new Set<string>();
   /** Latency added to every answer (real milliseconds). */
   latencyMs = 0;
   /** Watches resumed from a resourceVersion older than this get `410 Gone`. */
@@ -92,12 +94,12 @@ export class FakeKubeServer {
     this.msw.close();
   }
 
-  /** A kubeconfig pointing at this server with a bearer token. */
-  kubeConfig(): KubeConfig {
+  /** A kubeconfig pointing at this server with a bearer token (one per replica, to cut one off). */
+  kubeConfig(token = 'secret-token'): KubeConfig {
     const kc = new KubeConfig();
     kc.loadFromOptions({
       clusters: [{ name: 'fake', server: this.base, skipTLSVerify: false }],
-      users: [{ name: 'u', token: 'secret-token' }],
+      users: [{ name: 'u', token }],
       contexts: [{ name: 'fake', cluster: 'fake', user: 'u' }],
       currentContext: 'fake',
     });
@@ -203,6 +205,7 @@ export class FakeKubeServer {
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ method: request.method, path, query });
     if (this.latencyMs > 0) await delay(this.latencyMs);
+    if (this.cutOff.has((request.headers.get('authorization') ?? '').replace(/^Bearer /, ''))) return Response.error();
     if (this.failWith !== undefined) {
       const { status: code, retryAfterSeconds } = this.failWith;
       const answer = status(code, code === 429 ? 'TooManyRequests' : 'InternalError', `injected HTTP ${code}`);
