@@ -84,6 +84,11 @@ function derivedUid(namespace: string, name: string, firstUs: number, raw: KubeE
   return `${namespace}//${firstUs}/${spanIdOf(...content)}`;
 }
 
+/** How diagnostics name an Event: built only when one is recorded. */
+function whereOf(namespace: string, name: string): string {
+  return `event ${namespace}/${name}`;
+}
+
 const GAP_TEXT: Readonly<Record<SubjectGap, string>> = {
   kind: 'without kind',
   name: 'without name',
@@ -127,17 +132,20 @@ export function normalizeEvent(
   const meta = raw.metadata ?? {};
   const namespace = typeof meta.namespace === 'string' ? pool.intern(meta.namespace) : '';
   const name = typeof meta.name === 'string' ? meta.name : '';
-  const where = `event ${namespace}/${name}`;
   const v1 = isEventsV1(raw);
   const subject = toEventObject(v1 ? raw.regarding : raw.involvedObject, namespace, pool);
   const regarding = subject.object;
   if (subject.missing !== undefined)
     diagnostics.add(
       'incomplete-subject',
-      `${where}: ${v1 ? 'regarding' : 'involvedObject'} ${GAP_TEXT[subject.missing]}`,
+      `${whereOf(namespace, name)}: ${v1 ? 'regarding' : 'involvedObject'} ${GAP_TEXT[subject.missing]}`,
     );
-  const relatedRef = toEventObject(raw.related, namespace, pool);
-  const related = relatedRef.missing === undefined ? relatedRef.object : undefined;
+  // Most Events relate to nothing: no reference to read (an absent one would come out incomplete, so unused).
+  const relatedRef =
+    raw.related !== undefined && raw.related !== null && typeof raw.related === 'object'
+      ? toEventObject(raw.related, namespace, pool)
+      : undefined;
+  const related = relatedRef?.missing === undefined ? relatedRef?.object : undefined;
   const series = raw.series ?? undefined;
   const { observed, first, last } = eventTimeFields(raw, v1);
   let count: number | undefined;
@@ -161,12 +169,12 @@ export function normalizeEvent(
   let timeUs =
     observedUs ??
     precedenceTimeUs({ observed, first, last }, (c) =>
-      diagnostics.add('malformed-timestamp', `${where}: ${JSON.stringify(c)}`),
+      diagnostics.add('malformed-timestamp', `${whereOf(namespace, name)}: ${JSON.stringify(c)}`),
     );
   const precise = observedUs !== undefined && hasFraction(observed);
   if (timeUs === undefined) {
     timeUs = parseTimeUs(meta.creationTimestamp) ?? receivedUs;
-    diagnostics.add('no-timestamp', where);
+    diagnostics.add('no-timestamp', whereOf(namespace, name));
   }
   // Most Events have one time field for both (eventTime without a series): parsed once.
   let firstUs = (first === observed ? observedUs : parseTimeUs(first)) ?? timeUs;
@@ -174,7 +182,7 @@ export function normalizeEvent(
   let uid = typeof meta.uid === 'string' && meta.uid !== '' ? meta.uid : '';
   if (uid === '') {
     uid = derivedUid(namespace, name, firstUs, raw, v1);
-    diagnostics.add('no-event-uid', where);
+    diagnostics.add('no-event-uid', whereOf(namespace, name));
   }
   return {
     uid,
@@ -192,10 +200,10 @@ export function normalizeEvent(
     timeUs,
     firstUs,
     precise,
-    ...(subject.missing === undefined
-      ? {}
-      : { incomplete: { missing: subject.missing, ownNamespace: subject.ownNamespace } }),
-    ...(meta.annotations?.[TOP_LEVEL_EVENT_ANNOTATION] === 'true' ? { topLevel: true as const } : {}),
+    // Plain properties (undefined when absent) rather than spread ones: one shape for every event, nothing copied.
+    incomplete:
+      subject.missing === undefined ? undefined : { missing: subject.missing, ownNamespace: subject.ownNamespace },
+    topLevel: meta.annotations?.[TOP_LEVEL_EVENT_ANNOTATION] === 'true' ? true : undefined,
     count: typeof count === 'number' && count >= 1 ? Math.floor(count) : 1,
     resourceVersion: typeof meta.resourceVersion === 'string' ? meta.resourceVersion : undefined,
   };
