@@ -55,13 +55,25 @@ export function rootAttributes(root: RootRef, segment: number): Record<string, A
   return attrs;
 }
 
-/** A container named by a field path: `spec.containers{app}`, `spec.initContainers{init}`, `spec.ephemeralContainers{debug}`. */
-const CONTAINER_FIELD_PATH = /^spec\.(?:containers|initContainers|ephemeralContainers)\{([^}]+)\}/;
+/** The field paths that name a container: `spec.containers{app}`, `spec.initContainers{init}`, `spec.ephemeralContainers{debug}`. */
+const CONTAINER_LISTS = ['spec.containers', 'spec.initContainers', 'spec.ephemeralContainers'];
 
-/** The container an event is about (`k8s.container.name`), from its object's field path. */
+/**
+ * The container an event is about (`k8s.container.name`), from its object's field path: the name between the
+ * braces after a container list (what `/^spec\.(?:containers|initContainers|ephemeralContainers)\{([^}]+)\}/`
+ * captures). Read by hand: every kubelet event about a container has one, and a regular expression per span was a
+ * match array more each.
+ */
 export function containerOf(o: EventObject): string | undefined {
-  if (o.kind !== 'Pod' || o.fieldPath === undefined) return undefined;
-  return CONTAINER_FIELD_PATH.exec(o.fieldPath)?.[1];
+  const path = o.fieldPath;
+  if (o.kind !== 'Pod' || path === undefined) return undefined;
+  const open = path.indexOf('{');
+  for (const list of CONTAINER_LISTS) {
+    if (list.length !== open || !path.startsWith(list)) continue;
+    const close = path.indexOf('}', open + 1);
+    return close > open + 1 ? path.slice(open + 1, close) : undefined;
+  }
+  return undefined;
 }
 
 /** Attributes of an event's span: semantic conventions for the objects, the event's own fields, and kspan's. */
