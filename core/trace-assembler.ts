@@ -102,11 +102,10 @@ export class TraceAssembler {
 
   private schedule(trace: TraceState): void {
     trace.dueToken += 1;
+    // The entry this replaces stays until its time and is skipped then. A trace is rescheduled here only when
+    // it opens or reopens after an emission (an idle time at least), so it has a few such entries at most; a
+    // trace forgotten early (shed) takes its entries with it.
     this.due.push({ atUs: this.dueAt(trace), trace, token: trace.dueToken });
-    // Entries of forgotten traces wait until their time; drop them when they outnumber the live ones (each holds
-    // its trace: in a flood of shed traces, most of the queue).
-    if (this.due.size > 2 * this.traces.size + 64)
-      this.due.retain((e) => !e.trace.expired && e.token === e.trace.dueToken);
   }
 
   /** The trace (and parent span) a parent choice puts a new span in, opening the trace if needed. */

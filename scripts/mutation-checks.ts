@@ -155,7 +155,7 @@ export const MUTATIONS: readonly Mutation[] = [
     replace: '',
   },
   {
-    id: 'stale due entries kept',
+    id: 'a shed trace keeps its due entries',
     file: 'core/trace-assembler.ts',
     find: 'this.due.retain((e) => !e.trace.expired && e.token === e.trace.dueToken);',
     replace: 'this.due.retain(() => true);',
