@@ -150,3 +150,26 @@ describe('engine bounds', () => {
     expect(second?.attributes['kspan.rule']).not.toBe('earlier-occurrence');
   });
 });
+
+describe('engine close', () => {
+  it('lets each trace go once emitted: a shutdown holds the engine’s spans or the sink’s, not both', () => {
+    let engine: Engine | undefined;
+    let mostHeld = 0;
+    let emitted = 0;
+    engine = new Engine({
+      sink: {
+        emit: () => {
+          emitted += 1;
+          const s = engine?.stats();
+          if (s !== undefined) mostHeld = Math.max(mostHeld, s.retainedSpans);
+        },
+      },
+    });
+    for (const r of steady(50)) engine.push(r);
+    engine.close();
+    expect(emitted).toBeGreaterThan(100);
+    // At most the trace being emitted (a Pod's root and two spans) is still held.
+    expect(mostHeld).toBeLessThanOrEqual(3);
+    engine = undefined;
+  });
+});

@@ -47,3 +47,4 @@ export { SUBJECT_IDENTIFICATION } from './subject-identity.ts';
 export { MESSAGE_SUBJECTS, type MessageSubject } from './message-subjects.ts';
 export { TOP_LEVEL_SPAN_ANNOTATION } from './rules/top-level-annotation.ts';
 export { redactSpec } from './spec-diff.ts';
+export { StringPool } from './string-pool.ts';

@@ -258,19 +258,31 @@ export class TraceAssembler {
   /** Emits every pending span and forgets every trace (the end of the input: nothing is remembered). */
   flushAll(): void {
     const all = [...this.traces.values()];
-    this.emitAll(all.filter((t) => t.pending.length > 0));
-    // Everything goes: the index at once rather than span by span.
+    // Everything goes: the index and the queue at once rather than span by span.
     this.options.recent.clear();
+    this.due.retain(() => false);
+    this.traces.clear();
     for (const t of all) {
       t.expired = true;
       this.retainedSpans -= t.retained.length;
       t.retained = NO_SPANS;
     }
-    this.traces.clear();
+    // Each trace's span states are let go once it is emitted, so that a shutdown with every trace still open
+    // holds the engine's spans or the sink's, not both at once.
+    const open = all.filter((t) => t.pending.length > 0);
+    all.length = 0;
+    sortByOpening(open);
+    for (let i = 0; i < open.length; i++) {
+      const t = open[i] as TraceState;
+      open[i] = EXPIRED;
+      this.emit(t);
+      this.retainedSpans -= t.retained.length;
+      t.retained = NO_SPANS;
+    }
   }
 
   private emitAll(traces: TraceState[]): void {
-    traces.sort((a, b) => a.openedUs - b.openedUs || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0));
+    sortByOpening(traces);
     for (const t of traces) this.emit(t);
   }
 
@@ -332,6 +344,14 @@ function toSpan(s: SpanState, endUs: number): KspanSpan {
     status: s.error ? 'error' : 'unset',
     statusMessage: s.statusMessage,
   };
+}
+
+/** Stands in for a trace already let go in flushAll's list. */
+const EXPIRED: TraceState = newTrace('', '', 0, false);
+
+/** Traces in the order they are emitted together: opened first, then by trace ID. */
+function sortByOpening(traces: TraceState[]): void {
+  traces.sort((a, b) => a.openedUs - b.openedUs || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0));
 }
 
 /** A trace just opened at `eventUs`: nothing pending, nothing retained. */

@@ -109,3 +109,48 @@ describe('objectForEngine', () => {
     expect(records.some((r) => r.type === 'object' && r.object.metadata?.managedFields)).toBe(true);
   });
 });
+
+describe('objectForEngine holds little per object (the cache keeps every watched one)', () => {
+  const pod = (name: string): Record<string, unknown> => ({
+    kind: 'Pod',
+    apiVersion: 'v1',
+    metadata: {
+      name,
+      namespace: 'default',
+      uid: `uid-${name}`,
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: 'web-1',
+          uid: 'rs-1',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+      managedFields: [
+        {
+          manager: 'kube-controller-manager',
+          operation: 'Update',
+          time: '2024-05-05T00:00:00Z',
+          fieldsV1: { 'f:spec': { 'f:containers': {} } },
+        },
+      ],
+    },
+  });
+
+  it('copies owner references down to what the engine and the owner lookups read', () => {
+    const view = objectForEngine(pod('a'), { kind: 'Pod' });
+    expect(view.metadata?.ownerReferences).toEqual([
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-1', uid: 'rs-1', controller: true },
+    ]);
+  });
+
+  it('shares one fieldsV1 marker between objects: the engine reads only that an entry touched the spec', () => {
+    const a = objectForEngine(pod('a'), { kind: 'Pod' }).metadata?.managedFields?.[0]?.fieldsV1;
+    const b = objectForEngine(pod('b'), { kind: 'Pod' }).metadata?.managedFields?.[0]?.fieldsV1;
+    expect(a).toEqual({ 'f:spec': {} });
+    expect(a).toBe(b);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+});

@@ -1,11 +1,24 @@
 import {
   redactSpec,
+  StringPool,
   TOP_LEVEL_SPAN_ANNOTATION,
   type KubeEvent,
   type KubeObject,
   type ManagedFieldsEntry,
   type ObjectMeta,
 } from '../core/index.ts';
+
+/**
+ * One copy of the short strings every object repeats (kinds, namespaces, managers, the second a burst was
+ * created in): the cache holds every watched object, and each parsed snapshot brings its own copies.
+ */
+const STRINGS = new StringPool();
+
+/** Metadata fields many objects share a value of (names and uids are each their own). */
+const POOLED: ReadonlySet<string> = new Set(['generateName', 'namespace', 'creationTimestamp', 'deletionTimestamp']);
+
+/** What the engine reads of a managedFields entry's fieldsV1: that it touched the spec. Shared: never written. */
+const TOUCHES_SPEC = Object.freeze({ 'f:spec': Object.freeze({}) });
 
 /** Annotations the engine reads; every other one is left out (last-applied-configuration can hold secrets). */
 const ENGINE_ANNOTATIONS = [TOP_LEVEL_SPAN_ANNOTATION] as const;
@@ -22,8 +35,8 @@ export function objectForEngine(
   raw: Record<string, unknown>,
   fallback: { kind: string; apiVersion?: string },
 ): KubeObject {
-  const kind = typeof raw.kind === 'string' ? raw.kind : fallback.kind;
-  const apiVersion = typeof raw.apiVersion === 'string' ? raw.apiVersion : fallback.apiVersion;
+  const kind = STRINGS.intern(typeof raw.kind === 'string' ? raw.kind : fallback.kind);
+  const apiVersion = typeof raw.apiVersion === 'string' ? STRINGS.intern(raw.apiVersion) : fallback.apiVersion;
   const rawSpec = raw.spec;
   let spec: Record<string, unknown> = {};
   const owners = (raw.metadata as { ownerReferences?: unknown } | undefined)?.ownerReferences;
@@ -67,10 +80,11 @@ function metadataForEngine(raw: unknown): ObjectMeta | undefined {
     'generation',
     'creationTimestamp',
     'deletionTimestamp',
-    'ownerReferences',
   ] as const) {
-    if (m[key] !== undefined) out[key] = m[key];
+    const value = m[key];
+    if (value !== undefined) out[key] = typeof value === 'string' && POOLED.has(key) ? STRINGS.intern(value) : value;
   }
+  if (Array.isArray(m.ownerReferences)) out.ownerReferences = m.ownerReferences.map(ownerForEngine);
   const annotations = m.annotations as Record<string, unknown> | undefined;
   if (annotations !== null && typeof annotations === 'object') {
     const kept: Record<string, string> = {};
@@ -89,9 +103,23 @@ function managedFieldsForEngine(raw: unknown): ManagedFieldsEntry {
   const e = (raw ?? {}) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const key of ['manager', 'operation', 'apiVersion', 'time', 'subresource'] as const) {
-    if (typeof e[key] === 'string') out[key] = e[key];
+    const value = e[key];
+    if (typeof value === 'string') out[key] = STRINGS.intern(value);
   }
   const fields = e.fieldsV1;
-  if (fields !== null && typeof fields === 'object' && 'f:spec' in fields) out.fieldsV1 = { 'f:spec': {} };
+  if (fields !== null && typeof fields === 'object' && 'f:spec' in fields) out.fieldsV1 = TOUCHES_SPEC;
+  return out;
+}
+
+/** An owner reference as the engine and the owner lookups read it: kind, apiVersion, name, uid, controller. */
+function ownerForEngine(raw: unknown): unknown {
+  if (raw === null || typeof raw !== 'object') return raw;
+  const o = raw as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of ['apiVersion', 'kind'] as const) {
+    const value = o[key];
+    if (value !== undefined) out[key] = typeof value === 'string' ? STRINGS.intern(value) : value;
+  }
+  for (const key of ['name', 'uid', 'controller'] as const) if (o[key] !== undefined) out[key] = o[key];
   return out;
 }

@@ -18,7 +18,7 @@ export const rootObject: FallbackRule = {
       return {
         rule: 'root-object',
         root: {
-          key: `${uid}:0`,
+          key: [uid, 0].join(':'),
           kind: a.kind,
           namespace: a.namespace,
           name: a.name,
@@ -39,7 +39,7 @@ export const rootObject: FallbackRule = {
     return {
       rule: 'root-object',
       root: {
-        key: `${root.uid}:${generation}`,
+        key: [root.uid, generation].join(':'),
         kind: root.kind,
         namespace: root.namespace,
         name: root.name,
