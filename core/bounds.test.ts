@@ -170,6 +170,9 @@ describe('engine close', () => {
     expect(emitted).toBeGreaterThan(100);
     // At most the trace being emitted (a Pod's root and two spans) is still held.
     expect(mostHeld).toBeLessThanOrEqual(3);
+    // What only placing reads goes with the close (a shutdown exports for seconds after it).
+    const after = engine.stats();
+    expect([after.objects, after.rememberedEvents, after.dedupedOccurrences]).toEqual([0, 0, 0]);
     engine = undefined;
   });
 });

@@ -34,7 +34,7 @@ export class Engine {
   private readonly windowUs: number;
   private readonly idleUs: number;
   private readonly maxRepeatEvents: number;
-  private readonly objects: ObjectStore;
+  private objects: ObjectStore;
   /** One copy of the short strings every Event repeats (namespaces, reasons, components): held spans keep them. */
   private readonly strings = new StringPool();
   private readonly retargeter: Retargeter;
@@ -42,8 +42,8 @@ export class Engine {
   private readonly scales = new ScaleLedger();
   private readonly buffer = new ReorderBuffer<PendingEvent>(comparePending);
   private readonly traces: TraceAssembler;
-  private readonly dedupe: OccurrenceDedupe;
-  private readonly memory: EventMemory;
+  private dedupe: OccurrenceDedupe;
+  private memory: EventMemory;
   private readonly timeLimits: TimeLimits;
   private readonly subjects: SubjectIdentity;
   private watermarkUs = Number.NEGATIVE_INFINITY;
@@ -136,6 +136,11 @@ export class Engine {
     this.advance(true);
     this.traces.flushAll();
     this.closed = true;
+    // Nothing is placed after the close: what only placing reads goes at once, not when the engine does (a
+    // shutdown exports for seconds after it, with the objects of a whole burst otherwise still held).
+    this.objects = new ObjectStore();
+    this.memory = new EventMemory({ ttlUs: 0, capacity: 0 });
+    this.dedupe = new OccurrenceDedupe(0);
   }
 
   /** Sizes of the engine's state. */

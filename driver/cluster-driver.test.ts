@@ -90,6 +90,17 @@ describe('ClusterDriver', () => {
     expect(engine.closed).toBe(true);
   });
 
+  it('lets the object cache go at shutdown, once the last lookup is done (the flush would hold it for seconds)', async () => {
+    const { engine, driver } = setup();
+    await driver.start();
+    server.put(EV, v1Event(pod, 'Scheduled', iso(T0)));
+    await vi.waitFor(() => expect(engine.spans).toHaveLength(1));
+    const cache = (driver as unknown as { objects: { size: number } }).objects;
+    expect(cache.size).toBeGreaterThan(0);
+    await driver.stop();
+    expect(cache.size).toBe(0);
+  });
+
   it('skips listed events older than start − window and feeds the recent ones', async () => {
     const { engine, driver, metrics } = setup();
     server.put(EV, v1Event(pod, 'Old', iso(T0 - 60_000)));

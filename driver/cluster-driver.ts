@@ -19,6 +19,8 @@ import type { RecordWriter, SpanEngine } from './span-engine.ts';
 export interface ManagedObjectLookup extends ObjectLookup {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Forgets every object held: no lookup comes after (the engine is closed). */
+  release?(): void;
 }
 
 /** What slows the driver down: the export queue, when it holds too much. */
@@ -221,6 +223,8 @@ export class ClusterDriver {
     cancel();
     this.stopped = true;
     this.feed({ type: 'tick', at: this.at() });
+    // The engine's last lookups are done: the cache's objects would stay for the whole flush otherwise.
+    this.objects.release?.();
     try {
       this.options.engine.close();
     } catch (err) {

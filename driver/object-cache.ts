@@ -105,6 +105,12 @@ export class ObjectCache implements ObjectLookup {
     await Promise.all(this.watchers.map((w) => w.stop()));
   }
 
+  /** Forgets every object held (after `stop()`, once no lookup will come: a shutdown's flush). */
+  release(): void {
+    this.store.clear();
+    this.ttl.clear();
+  }
+
   /** Number of objects held. */
   get size(): number {
     return this.store.size + this.ttl.size;
