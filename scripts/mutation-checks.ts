@@ -214,6 +214,18 @@ export const MUTATIONS: readonly Mutation[] = [
     find: 'state.owners = ownersOf(meta.ownerReferences);',
     replace: 'state.owners = (meta.ownerReferences ?? []) as OwnerReference[];',
   },
+  {
+    id: 'the close keeps every emitted trace until the last is out',
+    file: 'core/trace-assembler.ts',
+    find: '      this.emit(t);\n      this.retainedSpans -= t.retained.length;\n      t.retained = NO_SPANS;',
+    replace: '      this.emit(t);',
+  },
+  {
+    id: 'the closed engine keeps its object store',
+    file: 'core/engine.ts',
+    find: '    this.objects = new ObjectStore();\n',
+    replace: '',
+  },
 ];
 
 const ROOT = join(import.meta.dirname, '..');
