@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Backoff } from './backoff.ts';
+import { WATCH_RETRY_MAX_MS } from './list-watcher.ts';
 
 describe('Backoff', () => {
   it('grows exponentially up to the cap, and starts over after reset', () => {
@@ -7,6 +8,13 @@ describe('Backoff', () => {
     expect([b.next(), b.next(), b.next(), b.next(), b.next()]).toEqual([500, 1000, 2000, 4000, 4000]);
     b.reset();
     expect(b.next()).toBe(500);
+  });
+
+  it('waits at most 2 s between attempts of a failing watch, so it is back soon after the API recovers', () => {
+    const b = new Backoff({ maxMs: WATCH_RETRY_MAX_MS, random: () => 1 });
+    const waits = Array.from({ length: 12 }, () => b.next());
+    expect(waits.slice(0, 3)).toEqual([600, 1200, 2000]);
+    expect(Math.max(...waits)).toBe(2000);
   });
 
   it.each([

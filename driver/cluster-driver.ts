@@ -7,7 +7,7 @@ import { involvedObjectOf, lastSeenMsOf, occurrenceKeyOf } from './event-fields.
 import { EventFilter } from './event-filter.ts';
 import { KubeApiError, explainKubeApiError } from './kube-api-error.ts';
 import type { KubeApi } from './kube-api.ts';
-import { ListWatcher, type RawObject } from './list-watcher.ts';
+import { ListWatcher, WATCH_RETRY_MAX_MS, type RawObject } from './list-watcher.ts';
 import type { Logger } from './logger.ts';
 import { ObjectCache, type ObjectLookup, type ObjectRef } from './object-cache.ts';
 import type { RandomSource } from './random-source.ts';
@@ -183,7 +183,7 @@ export class ClusterDriver {
       clock,
       logger,
       path: this.eventsPath,
-      backoff: new Backoff({ random: this.options.random, maxMs: 5000 }),
+      backoff: new Backoff({ random: this.options.random, maxMs: WATCH_RETRY_MAX_MS }),
       handler: {
         onList: (items, phase) => {
           for (const item of items) this.accept(item, undefined, phase);

@@ -1,4 +1,12 @@
 import { Backoff } from './backoff.ts';
+
+/**
+ * The longest wait between two attempts of a failing watch (0.5 s doubling, jitter ±20 %), unless the server
+ * asks for longer (`Retry-After`). Short, so a watch is back within about 2.4 s of the API's recovery (the
+ * chaos suite's API-500 row waits for recovery 10 s at most, and a 5 s cap spent half of it): at ten watches a
+ * failing API server gets five requests a second from kspan, a small share of what its controllers send it.
+ */
+export const WATCH_RETRY_MAX_MS = 2000;
 import { sleep, type Clock } from './clock.ts';
 import { KubeApiError, explainKubeApiError, retryDelayMs } from './kube-api-error.ts';
 import type { KubeApi, OpenWatch, WatchEvent } from './kube-api.ts';
@@ -51,7 +59,7 @@ export class ListWatcher {
 
   constructor(options: ListWatcherOptions) {
     this.options = options;
-    this.backoff = options.backoff ?? new Backoff();
+    this.backoff = options.backoff ?? new Backoff({ maxMs: WATCH_RETRY_MAX_MS });
   }
 
   /** The last resourceVersion seen (list, event or bookmark). */

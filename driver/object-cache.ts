@@ -6,7 +6,7 @@ import type { KubeApi } from './kube-api.ts';
 import { ApiDiscovery } from './api-discovery.ts';
 import { WATCHED_KINDS, collectionPath, type KindInfo } from './kind-registry.ts';
 import { objectForEngine } from './engine-view.ts';
-import { ListWatcher, type RawObject } from './list-watcher.ts';
+import { ListWatcher, WATCH_RETRY_MAX_MS, type RawObject } from './list-watcher.ts';
 import type { Logger } from './logger.ts';
 import type { RandomSource } from './random-source.ts';
 
@@ -77,7 +77,7 @@ export class ObjectCache implements ObjectLookup {
           clock,
           logger,
           path: collectionPath(info),
-          backoff: new Backoff({ random: this.options.random, maxMs: 5000 }),
+          backoff: new Backoff({ random: this.options.random, maxMs: WATCH_RETRY_MAX_MS }),
           handler: {
             onList: (items) => this.replace(info, items),
             onEvent: (type, object) => this.apply(info, type, object),
