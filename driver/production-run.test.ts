@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Engine, type InputRecord, type KspanSpan } from '../core/index.ts';
 import { DriverMetrics } from './driver-metrics.ts';
@@ -27,6 +27,70 @@ async function stopOnVirtualTime(run: ProductionRun, clock: VirtualClock) {
   const stopping = run.stop().finally(() => (done = true));
   while (!done) await clock.advance(50, 50);
   return stopping;
+}
+
+/** A collector that takes every batch and keeps the IDs and names of its spans, in order; `onExport` runs first. */
+function recordingCollector(onExport: () => void = () => {}) {
+  const ids: string[] = [];
+  const names: string[] = [];
+  const memory = new InMemorySpanExporter();
+  memory.export = (spans, cb) => {
+    ids.push(...spans.map((s) => s.spanContext().spanId));
+    names.push(...spans.map((s) => s.name));
+    onExport();
+    cb({ code: 0 });
+  };
+  return { memory, ids, names };
+}
+
+/**
+ * Starts `kspan run --leader-elect` processes on virtual time against `server`, one per identity (POD_NAME);
+ * with `ownCredentials` each has its own token, so that the server can cut one off.
+ */
+function leaderElected(
+  server: FakeKubeServer,
+  clock: VirtualClock,
+  exporter: SpanExporter,
+  over: Partial<RunFlags> = {},
+  ownCredentials = false,
+) {
+  return (identity: string) =>
+    ProductionRun.start(parseRunOptions(flags({ leaderElect: true, ...over }), { POD_NAME: identity }), {
+      kubeConfig: ownCredentials ? server.kubeConfig(identity) : server.kubeConfig(),
+      exporter,
+      clock,
+      random: () => 0.5,
+      logger: new MemoryLogger(),
+      defaultMetrics: false,
+    });
+}
+
+/** Spans as the engines of `runs` emit them (through their ledgers), 10 per trace, numbered on across calls. */
+function ledgerSpans(runs: readonly ProductionRun[]) {
+  let n = 0;
+  return (count: number): void => {
+    for (let i = 0; i < count; i++, n++)
+      for (const run of runs)
+        run.ledger.emit(kspanSpan(`s${n}`, (n % 7).toString(16).repeat(32), n.toString(16).padStart(16, '0')));
+  };
+}
+
+/**
+ * Bursts of Events of Deployment default/web (`R0`, `R1`, … across calls), `spacingMs` apart: each waits until
+ * `run` has fed some of them and lets 2 s pass. `count()` is how many were put.
+ */
+function webEvents(server: FakeKubeServer, clock: VirtualClock) {
+  const web = { kind: 'Deployment', namespace: 'default', name: 'web' };
+  let n = 0;
+  return {
+    count: () => n,
+    async burst(run: ProductionRun, count: number, spacingMs = 0): Promise<void> {
+      const fed = await DriverMetrics.total(run.metrics.recordsFed);
+      for (let i = 0; i < count; i++) server.put(EV, v1Event(web, `R${n++}`, iso(clock.now() + i * spacingMs)));
+      await vi.waitFor(async () => expect(await DriverMetrics.total(run.metrics.recordsFed)).toBeGreaterThan(fed));
+      await clock.advance(2000, 500);
+    },
+  };
 }
 
 let server: FakeKubeServer;
@@ -173,26 +237,9 @@ describe('ProductionRun', () => {
     server = new FakeKubeServer();
     server.listen();
     const clock = new VirtualClock(T0);
-    const exported: string[] = [];
-    const memory = new InMemorySpanExporter();
-    memory.export = (spans, cb) => {
-      exported.push(...spans.map((s) => s.spanContext().spanId));
-      cb({ code: 0 });
-    };
-    const run = await ProductionRun.start(parseRunOptions(flags({ leaderElect: true }), { POD_NAME: 'a' }), {
-      kubeConfig: server.kubeConfig(),
-      exporter: memory,
-      clock,
-      random: () => 0.5,
-      logger: new MemoryLogger(),
-      defaultMetrics: false,
-    });
-    // Spans as the engine emits them (through the ledger), 10 per trace.
-    let n = 0;
-    const emit = (count: number) => {
-      for (let i = 0; i < count; i++, n++)
-        run.ledger.emit(kspanSpan(`s${n}`, (n % 7).toString(16).repeat(32), n.toString(16).padStart(16, '0')));
-    };
+    const { memory, ids: exported } = recordingCollector();
+    const run = await leaderElected(server, clock, memory)('a');
+    const emit = ledgerSpans([run]);
     emit(30);
     await clock.advance(3000, 100);
     expect(exported).toHaveLength(30);
@@ -216,32 +263,12 @@ describe('ProductionRun', () => {
     server.listen();
     server.put('/apis/apps/v1/deployments', obj('Deployment', 'default', 'web'));
     const clock = new VirtualClock(T0);
-    const names: string[] = [];
-    const memory = new InMemorySpanExporter();
-    memory.export = (spans, cb) => {
-      names.push(...spans.map((s) => s.name));
-      cb({ code: 0 });
-    };
+    const { memory, names } = recordingCollector();
     const exporter = new FlakyExporter(memory);
-    const start = (identity: string) =>
-      ProductionRun.start(parseRunOptions(flags({ leaderElect: true, idle: '30s' }), { POD_NAME: identity }), {
-        kubeConfig: server.kubeConfig(),
-        exporter,
-        clock,
-        random: () => 0.5,
-        logger: new MemoryLogger(),
-        defaultMetrics: false,
-      });
-    const a = await start('a');
-    const web = { kind: 'Deployment', namespace: 'default', name: 'web' };
-    let n = 0;
-    const burst = async (run: ProductionRun, count: number) => {
-      const fed = await DriverMetrics.total(run.metrics.recordsFed);
-      // Distinct times: a rebuild from a re-list (in name order) must place them as the watch delivered them.
-      for (let i = 0; i < count; i++) server.put(EV, v1Event(web, `R${n++}`, iso(clock.now() + i * 10)));
-      await vi.waitFor(async () => expect(await DriverMetrics.total(run.metrics.recordsFed)).toBeGreaterThan(fed));
-      await clock.advance(2000, 500);
-    };
+    const a = await leaderElected(server, clock, exporter, { idle: '30s' })('a');
+    const events = webEvents(server, clock);
+    // Distinct times: a rebuild from a re-list (in name order) must place them as the watch delivered them.
+    const burst = (run: ProductionRun, count: number) => events.burst(run, count, 10);
     await burst(a, 20);
     await clock.advance(60_000, 1000); // the first segment is exported
     const first = names.length;
@@ -263,23 +290,8 @@ describe('ProductionRun', () => {
     server.listen();
     server.put('/apis/apps/v1/deployments', obj('Deployment', 'default', 'web'));
     const clock = new VirtualClock(T0);
-    const exported: string[] = [];
-    const names: string[] = [];
-    const memory = new InMemorySpanExporter();
-    memory.export = (spans, cb) => {
-      exported.push(...spans.map((s) => s.spanContext().spanId));
-      names.push(...spans.map((s) => s.name));
-      cb({ code: 0 });
-    };
-    const start = (identity: string) =>
-      ProductionRun.start(parseRunOptions(flags({ leaderElect: true, idle: '30s' }), { POD_NAME: identity }), {
-        kubeConfig: server.kubeConfig(),
-        exporter: memory,
-        clock,
-        random: () => 0.5,
-        logger: new MemoryLogger(),
-        defaultMetrics: false,
-      });
+    const { memory, ids: exported, names } = recordingCollector();
+    const start = leaderElected(server, clock, memory, { idle: '30s' });
     const a = await start('a');
     const b = await start('b');
     const readyz = async (run: ProductionRun) => {
@@ -288,13 +300,8 @@ describe('ProductionRun', () => {
     };
     expect(await readyz(a)).toBe('200 ready');
     expect(await readyz(b)).toBe('503 not ready: not the leader (a warm standby)');
-    const web = { kind: 'Deployment', namespace: 'default', name: 'web' };
-    let n = 0;
-    const burst = async (count: number) => {
-      for (let i = 0; i < count; i++) server.put(EV, v1Event(web, `R${n++}`, iso(clock.now())));
-      await vi.waitFor(async () => expect(await DriverMetrics.total(b.metrics.recordsFed)).toBeGreaterThan(0));
-      await clock.advance(2000, 500);
-    };
+    const events = webEvents(server, clock);
+    const burst = (count: number) => events.burst(b, count);
     await burst(20);
     await clock.advance(60_000, 1000); // idle 30 s: the trace is emitted by both; a exports it, b discards it
     expect(exported.length).toBeGreaterThan(0);
@@ -310,7 +317,7 @@ describe('ProductionRun', () => {
     expect(exported.length - new Set(exported).size).toBe(0); // no duplicates
     // every event's span exactly once (plus the roots of the trace's segments)
     const eventSpans = names.filter((name) => name.startsWith('Deployment.R')).sort();
-    expect(eventSpans).toEqual(Array.from({ length: n }, (_, i) => `Deployment.R${i}`).sort());
+    expect(eventSpans).toEqual(Array.from({ length: events.count() }, (_, i) => `Deployment.R${i}`).sort());
     expect(await DriverMetrics.total(b.metrics.spansAlreadyExported)).toBeGreaterThan(0);
   });
 
@@ -319,33 +326,12 @@ describe('ProductionRun', () => {
     server.listen();
     server.put('/apis/apps/v1/deployments', obj('Deployment', 'default', 'web'));
     const clock = new VirtualClock(T0);
-    const ids: string[] = [];
-    const names: string[] = [];
-    const memory = new InMemorySpanExporter();
-    memory.export = (spans, cb) => {
-      ids.push(...spans.map((s) => s.spanContext().spanId));
-      names.push(...spans.map((s) => s.name));
-      cb({ code: 0 });
-    };
+    const { memory, ids, names } = recordingCollector();
     const exporter = new FlakyExporter(memory);
-    const start = (identity: string) =>
-      ProductionRun.start(parseRunOptions(flags({ leaderElect: true, idle: '30s' }), { POD_NAME: identity }), {
-        kubeConfig: server.kubeConfig(),
-        exporter,
-        clock,
-        random: () => 0.5,
-        logger: new MemoryLogger(),
-        defaultMetrics: false,
-      });
+    const start = leaderElected(server, clock, exporter, { idle: '30s' });
     const a = await start('a');
-    const web = { kind: 'Deployment', namespace: 'default', name: 'web' };
-    let n = 0;
-    const burst = async (run: ProductionRun, count: number) => {
-      const fed = await DriverMetrics.total(run.metrics.recordsFed);
-      for (let i = 0; i < count; i++) server.put(EV, v1Event(web, `R${n++}`, iso(clock.now())));
-      await vi.waitFor(async () => expect(await DriverMetrics.total(run.metrics.recordsFed)).toBeGreaterThan(fed));
-      await clock.advance(2000, 500);
-    };
+    const events = webEvents(server, clock);
+    const burst = (run: ProductionRun, count: number) => events.burst(run, count);
     // One time for all (no managedFields, no creationTimestamp on the Deployment): the rebuild saw it only at the
     // re-list, started the trace then and clamped every span to it, so the count covered other spans.
     await burst(a, 20);
@@ -365,40 +351,22 @@ describe('ProductionRun', () => {
     await stopOnVirtualTime(b, clock);
     const eventSpans = names.filter((x) => x.startsWith('Deployment.R')).sort();
     expect(ids.length - new Set(ids).size).toBe(0);
-    expect(eventSpans).toEqual(Array.from({ length: n }, (_, i) => `Deployment.R${i}`).sort());
+    expect(eventSpans).toEqual(Array.from({ length: events.count() }, (_, i) => `Deployment.R${i}`).sort());
   });
 
   it('failover from a leader cut off from the API: it hands its ledger over, so what it exported after its last checkpoint is not sent again', async () => {
     server = new FakeKubeServer();
     server.listen();
     const clock = new VirtualClock(T0);
-    const exported: string[] = [];
     let cutAfterNextExport = false;
-    const memory = new InMemorySpanExporter();
-    memory.export = (spans, cb) => {
-      exported.push(...spans.map((s) => s.spanContext().spanId));
-      // The collector took the batch; the API is gone before the checkpoint that records it is written.
+    // The collector took the batch; the API is gone before the checkpoint that records it is written.
+    const { memory, ids: exported } = recordingCollector(() => {
       if (cutAfterNextExport) server.cutOff.add('a');
-      cb({ code: 0 });
-    };
-    const start = (identity: string) =>
-      ProductionRun.start(parseRunOptions(flags({ leaderElect: true }), { POD_NAME: identity }), {
-        kubeConfig: server.kubeConfig(identity),
-        exporter: memory,
-        clock,
-        random: () => 0.5,
-        logger: new MemoryLogger(),
-        defaultMetrics: false,
-      });
+    });
+    const start = leaderElected(server, clock, memory, {}, true);
     const a = await start('a');
     const b = await start('b');
-    // Spans as both engines emit them (through their ledgers), 10 per trace.
-    let n = 0;
-    const emit = (count: number) => {
-      for (let i = 0; i < count; i++, n++)
-        for (const run of [a, b])
-          run.ledger.emit(kspanSpan(`s${n}`, (n % 7).toString(16).repeat(32), n.toString(16).padStart(16, '0')));
-    };
+    const emit = ledgerSpans([a, b]);
     emit(30);
     await clock.advance(3000, 100);
     expect(exported).toHaveLength(30);
