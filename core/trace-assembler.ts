@@ -140,11 +140,12 @@ export class TraceAssembler {
     const trace = newTrace(traceIdOf(...idParts), root.key, eventUs, true);
     const attributes = rootAttributes(root, segment);
     const actorKey = objectKey(root);
+    const name = `${root.kind}.${root.operation}`;
     if (!recentChange && root.sinceUs !== undefined) attributes['kspan.root.changed_us'] = root.sinceUs;
     const span: SpanState = {
       spanId: spanIdOf('root', ...idParts),
       trace,
-      name: this.options.strings?.intern(`${root.kind}.${root.operation}`) ?? `${root.kind}.${root.operation}`,
+      name: this.options.strings?.intern(name) ?? name,
       startUs,
       lastUs: startUs,
       serviceName: root.manager,

@@ -235,7 +235,7 @@ export class SpanExportQueue {
 
   /** Resolves once no batch is in flight (each answered: committed or failed), or after `timeoutMs` of real time. */
   async settled(timeoutMs: number): Promise<void> {
-    const inFlight = this.batches.flatMap((b) => (b.state === 'sending' && b.done !== undefined ? [b.done] : []));
+    const inFlight = this.inFlightAnswers();
     if (inFlight.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(inFlight), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
@@ -277,7 +277,7 @@ export class SpanExportQueue {
         continue;
       }
       const sent = clock.now() < sendUntilMs && this.sendReady();
-      const inFlight = this.batches.flatMap((b) => (b.state === 'sending' && b.done !== undefined ? [b.done] : []));
+      const inFlight = this.inFlightAnswers();
       if (inFlight.length > 0) {
         await Promise.race([Promise.race(inFlight), sleep(clock, Math.max(0, deadlineMs - clock.now()))]);
         continue;
@@ -345,6 +345,11 @@ export class SpanExportQueue {
 
   private isOpen(spans = 0, inFlight = 0): boolean {
     return this.options.isOpen?.(spans, inFlight) ?? true;
+  }
+
+  /** The answers of the batches in flight, each resolving when its batch is committed or failed. */
+  private inFlightAnswers(): Promise<void>[] {
+    return this.batches.flatMap((b) => (b.state === 'sending' && b.done !== undefined ? [b.done] : []));
   }
 
   private inFlightSpans(): number {
