@@ -49,9 +49,9 @@ export class SpanExport {
     const { createOtlpTraceExporter, exportOnce } = await import('../export/otlp-exporter.ts');
     const { readableSpanWith } = await import('../export/to-readable-span.ts');
     const { SpanResources } = await import('../export/span-resources.ts');
-    const toReadable = readableSpanWith(
-      SpanResources.fromEnvironment(clusterName !== undefined ? { name: clusterName } : {}),
-    );
+    const resources = SpanResources.fromEnvironment(clusterName !== undefined ? { name: clusterName } : {});
+    if (resources.warning !== undefined) process.stderr.write(`kspan: warning: ${terminalSafe(resources.warning)}\n`);
+    const toReadable = readableSpanWith(resources);
     const exporter = createOtlpTraceExporter(config);
     return new SpanExport(exporter, config, (spans) => exportOnce(exporter, spans.map(toReadable)));
   }

@@ -85,7 +85,9 @@ async function writeGolden(path: string, text: string): Promise<void> {
 /** The resource attributes printed OTLP carries: the cluster name and OTEL_RESOURCE_ATTRIBUTES, as exports do. */
 async function printedResources(o: SpanOutputOptions): Promise<SpanResources> {
   const { SpanResources } = await import('../export/span-resources.ts');
-  return SpanResources.fromEnvironment(o.clusterName !== undefined ? { name: o.clusterName } : {});
+  const resources = SpanResources.fromEnvironment(o.clusterName !== undefined ? { name: o.clusterName } : {});
+  if (resources.warning !== undefined) process.stderr.write(`kspan: warning: ${terminalSafe(resources.warning)}\n`);
+  return resources;
 }
 
 async function wholeText(spans: readonly KspanSpan[], o: SpanOutputOptions): Promise<string> {

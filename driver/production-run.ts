@@ -91,6 +91,7 @@ export class ProductionRun {
     this.resources = SpanResources.fromEnvironment(
       options.clusterName !== undefined ? { name: options.clusterName } : {},
     );
+    if (this.resources.warning !== undefined) logger.warn('resource attributes', { problem: this.resources.warning });
     const api = (this.api = new HttpsKubeApi({
       kubeConfig,
       onRequest: (r) => metrics.apiRequests.inc(r),

@@ -1,7 +1,6 @@
 import type { KspanSpan, SpanSink } from '../core/index.ts';
 import { encodeTraceRequest } from './otlp-json.ts';
-import type { SpanResources } from './span-resources.ts';
-import { PLAIN_RESOURCES } from './to-readable-span.ts';
+import { PLAIN_RESOURCES, type SpanResources } from './span-resources.ts';
 
 /** Spans per line, at least; a trace is never split across lines. */
 const LINE_SPANS = 512;

@@ -1,7 +1,6 @@
 import type { AttributeValue, KspanSpan } from '../core/index.ts';
 import { terminalSafe } from '../common/terminal-safe.ts';
-import { KSPAN_SCOPE, PLAIN_RESOURCES } from './to-readable-span.ts';
-import type { SpanResources } from './span-resources.ts';
+import { KSPAN_SCOPE, PLAIN_RESOURCES, type SpanResources } from './span-resources.ts';
 
 // The OTLP/JSON encoding of ExportTraceServiceRequest (opentelemetry-proto, JSON mapping): hex IDs, times as
 // decimal strings of nanoseconds, enums as numbers. Written straight from the core's spans, field for field
@@ -128,7 +127,7 @@ function resource(serviceName: string, resources: SpanResources): string {
   if (cache === undefined) resourceJson.set(resources, (cache = new Map<string, string>()));
   let r = cache.get(serviceName);
   if (r === undefined) {
-    r = `{"attributes":${attributesText(resources.forComponent(serviceName).attributes as Record<string, AttributeValue>)},"droppedAttributesCount":0}`;
+    r = `{"attributes":${attributesText(resources.forComponent(serviceName).attributes)},"droppedAttributesCount":0}`;
     cache.set(serviceName, r);
   }
   return r;

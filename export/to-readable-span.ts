@@ -1,24 +1,29 @@
 import { SpanKind, SpanStatusCode, TraceFlags, type HrTime } from '@opentelemetry/api';
-import type { Resource } from '@opentelemetry/resources';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { KspanSpan } from '../core/index.ts';
-import { KSPAN_VERSION } from '../common/version.ts';
-import { SpanResources } from './span-resources.ts';
-
-/** The instrumentation scope kspan's spans carry. */
-export const KSPAN_SCOPE = { name: 'kspan', version: KSPAN_VERSION } as const;
+import { KSPAN_SCOPE, PLAIN_RESOURCES, type SpanResources } from './span-resources.ts';
 
 function hr(us: number): HrTime {
   const seconds = Math.floor(us / 1_000_000);
   return [seconds, (us - seconds * 1_000_000) * 1000];
 }
 
-/** Resources without environment detection: a library default; commands pass `SpanResources.fromEnvironment()`. */
-export const PLAIN_RESOURCES = new SpanResources();
-
 /** One shared Resource per `service.name` (plain resources), so exporters group spans by reporting component. */
 export function resourceFor(serviceName: string): Resource {
-  return PLAIN_RESOURCES.forComponent(serviceName);
+  return sdkResource(PLAIN_RESOURCES, serviceName);
+}
+
+const sdkResources = new WeakMap<SpanResources, Map<string, Resource>>();
+
+/** The SDK's `Resource` of a component's attributes, one object per component and set of resources. */
+function sdkResource(resources: SpanResources, component: string): Resource {
+  let byComponent = sdkResources.get(resources);
+  if (byComponent === undefined) sdkResources.set(resources, (byComponent = new Map<string, Resource>()));
+  let r = byComponent.get(component);
+  if (r === undefined)
+    byComponent.set(component, (r = resourceFromAttributes(resources.forComponent(component).attributes)));
+  return r;
 }
 
 /** Converts a core span into the OpenTelemetry SDK's `ReadableSpan`, ready for any `SpanExporter` (plain resources). */
@@ -59,7 +64,7 @@ function convert(span: KspanSpan, resources: SpanResources): ReadableSpan {
     links: [],
     events: span.events.map((e) => ({ name: e.name, time: hr(e.timeUs), attributes: { ...e.attributes } })),
     ended: true,
-    resource: resources.forComponent(span.serviceName),
+    resource: sdkResource(resources, span.serviceName),
     instrumentationScope: KSPAN_SCOPE,
     droppedAttributesCount: 0,
     droppedEventsCount: 0,
