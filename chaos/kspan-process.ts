@@ -84,7 +84,9 @@ export class KspanProcess {
     });
     this.log = fs.createWriteStream(options.logFile, { flags: 'a' });
     const main = path.join(options.checkout ?? THIS_CHECKOUT, 'cli', 'main.ts');
-    this.child = spawn(process.execPath, [main, ...args, ...(options.extraArgs ?? [])], {
+    // Diagnosis only (heap snapshots, GC traces): node flags from the harness's environment, before the script.
+    const nodeArgs = (process.env.KSPAN_CHAOS_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+    this.child = spawn(process.execPath, [...nodeArgs, main, ...args, ...(options.extraArgs ?? [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env,
     });
