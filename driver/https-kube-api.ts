@@ -1,8 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, parseRetryAfter, resourceOfPath } from './kube-api-error.ts';
 import type { KubeApi, OpenWatch, Query, WatchHandlers } from './kube-api.ts';
+import type { KubeCredentials } from './kube-credentials.ts';
 
 /** Called once per API request made (for `kspan_api_requests_total`). */
 export type RequestObserver = (request: { verb: string; group: string; resource: string }) => void;
@@ -12,7 +12,7 @@ export type AnswerObserver = (ok: boolean) => void;
 
 /** Options of `HttpsKubeApi`. */
 export interface HttpsKubeApiOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeCredentials;
   readonly onRequest?: RequestObserver;
   readonly onAnswer?: AnswerObserver;
   /** Timeout of plain requests, and of silence on a watch stream. */
@@ -21,14 +21,14 @@ export interface HttpsKubeApiOptions {
 }
 
 /**
- * `KubeApi` over node:http(s), authenticated by a `KubeConfig` (`applyToHTTPSOptions`: client certs, bearer
+ * `KubeApi` over node:http(s), authenticated by kubeconfig credentials (`applyToHTTPSOptions`: client certs, bearer
  * tokens, exec and token-file providers). Plain node:https rather than the client's generated APIs, because
  * those call undici's `fetch` directly, which no HTTP mock (msw) can intercept; this keeps one code path in
  * production and tests.
  */
 export class HttpsKubeApi implements KubeApi {
   readonly server: string;
-  private readonly kubeConfig: KubeConfig;
+  private readonly kubeConfig: KubeCredentials;
   private readonly onRequest: RequestObserver;
   private readonly onAnswer: AnswerObserver;
   private readonly requestTimeoutMs: number;

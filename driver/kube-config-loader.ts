@@ -1,8 +1,12 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type * as ClientNode from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { UserError } from '../common/user-error.ts';
+import type { KubeCredentials } from './kube-credentials.ts';
+import { PlainKubeconfig, type KubeconfigContexts } from './plain-kubeconfig.ts';
 
 /** Where to look for credentials; defaults come from the process. */
 export interface KubeConfigSources {
@@ -22,12 +26,19 @@ const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
  * Loads a kubeconfig: `--kubeconfig`, then `$KUBECONFIG`, then `~/.kube/config`, then the in-cluster
  * ServiceAccount. Unlike `KubeConfig.loadFromDefault`, which silently falls back to http://localhost:8080,
  * it throws an error that lists where it looked and how to point at a kubeconfig.
+ *
+ * The in-cluster ServiceAccount and a context with a token or a client certificate are read without
+ * `@kubernetes/client-node` (`PlainKubeconfig`): loading that package costs ~55 MiB of RSS, a seventh of the
+ * Deployment's memory. Anything else (exec and auth-provider plugins, a proxy, impersonation, a file the client
+ * would read differently or reject) is the client's, loaded then, as before.
  */
-export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
+export function loadKubeConfig(sources: KubeConfigSources = {}): KubeCredentials {
   const env = sources.env ?? process.env;
-  const kc = new KubeConfig();
+  let kc: KubeconfigContexts | undefined;
+  let files: string[] = [];
   const looked: string[] = [];
-  const fromFiles = (files: string[], origin: string): boolean => {
+  const fromFiles = (paths: string[], origin: string): boolean => {
+    files = paths;
     const missing = files.filter((f) => !fs.existsSync(f));
     if (missing.length > 0) {
       throw new UserError(
@@ -36,12 +47,7 @@ export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
       );
     }
     try {
-      kc.loadFromFile(files[0]!);
-      for (const file of files.slice(1)) {
-        const other = new KubeConfig();
-        other.loadFromFile(file);
-        kc.mergeConfig(other, true);
-      }
+      kc = PlainKubeconfig.read(files) ?? clientKubeConfig(files);
     } catch (err) {
       // The cause is left out on purpose: its message quotes the file (tokens, keys).
       throw new UserError(
@@ -72,12 +78,12 @@ export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
       const host = env.KUBERNETES_SERVICE_HOST;
       looked.push(`in-cluster ServiceAccount ($KUBERNETES_SERVICE_HOST${host ? '' : ' not set'}, ${saDir}/token)`);
       if (host && fs.existsSync(path.join(saDir, 'token'))) {
-        kc.loadFromCluster(saDir === SERVICE_ACCOUNT_DIR ? '' : saDir.slice(0, -SERVICE_ACCOUNT_DIR.length));
+        kc = PlainKubeconfig.inCluster(saDir, env);
         loaded = true;
       }
     }
   }
-  if (!loaded) {
+  if (!loaded || kc === undefined) {
     throw new UserError(
       `no kubeconfig found; looked at: ${looked.join('; ')}. ` +
         `Point kspan at a cluster with --kubeconfig <file> or KUBECONFIG=<file>, or run it inside a cluster with a ServiceAccount.`,
@@ -97,6 +103,27 @@ export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
       `the kubeconfig's current context "${kc.getCurrentContext()}" names no cluster. ` +
         `Pick a context with --context, or run \`kubectl config use-context <name>\`.`,
     );
+  }
+  if (!(kc instanceof PlainKubeconfig)) return kc as KubeConfig;
+  const plain = kc.credentials();
+  if (plain !== undefined) return plain;
+  // The context needs a plugin or a proxy: the client reads the same files (read once already) and context.
+  const client = clientKubeConfig(files);
+  client.setCurrentContext(kc.getCurrentContext());
+  return client;
+}
+
+/** The files merged by `@kubernetes/client-node` (loaded on first use: `require` of its ES module, synchronous). */
+function clientKubeConfig(files: readonly string[]): KubeConfig {
+  const { KubeConfig: ClientKubeConfig } = createRequire(import.meta.url)(
+    '@kubernetes/client-node',
+  ) as typeof ClientNode;
+  const kc = new ClientKubeConfig();
+  kc.loadFromFile(files[0]!);
+  for (const file of files.slice(1)) {
+    const other = new ClientKubeConfig();
+    other.loadFromFile(file);
+    kc.mergeConfig(other, true);
   }
   return kc;
 }

@@ -1,6 +1,5 @@
 import type fs from 'node:fs';
 import { finished } from 'node:stream/promises';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { collectDefaultMetrics } from 'prom-client';
 import { Engine } from '../core/index.ts';
@@ -15,6 +14,7 @@ import { DriverMetrics } from './driver-metrics.ts';
 import { EventFilter } from './event-filter.ts';
 import { ExportLedger } from './export-ledger.ts';
 import { HttpsKubeApi } from './https-kube-api.ts';
+import type { KubeCredentials } from './kube-credentials.ts';
 import { loadKubeConfig } from './kube-config-loader.ts';
 import { LeaderElector } from './leader-elector.ts';
 import { advertisedEndpoint, answerHandover, requestHandover } from './leader-handover.ts';
@@ -28,7 +28,7 @@ import { parseListenAddress, StatusServer } from './status-server.ts';
 
 /** Edges a test (or an embedding program) may replace; production uses the defaults. */
 export interface ProductionEdges {
-  readonly kubeConfig?: KubeConfig;
+  readonly kubeConfig?: KubeCredentials;
   readonly exporter?: SpanExporter;
   readonly clock?: Clock;
   readonly random?: RandomSource;
