@@ -135,3 +135,77 @@ describe('a rebuild from a re-list emits each trace as the live engine did', () 
     expect(rebuilt).toEqual(live);
   });
 });
+
+describe('the engine names the spans a rebuild may emit in another order (SpanSink.late)', () => {
+  /** Feeds `records`, then closes: what the sink heard, in order (`late` marks, emitted spans). */
+  function heard(records: readonly InputRecord[], probeAt?: number) {
+    const log: string[] = [];
+    let floor: number | undefined;
+    const engine = new Engine({
+      idleMs: 30_000,
+      sink: {
+        emit: (s) => log.push(`emit ${s.name} ${s.spanId}`),
+        late: (id, startUs, occurrence) => log.push(`late ${id} ${startUs}${occurrence === true ? ' occurrence' : ''}`),
+      },
+    });
+    records.forEach((r, i) => {
+      engine.push(r);
+      if (i === probeAt) floor = engine.unplacedFloorUs();
+    });
+    engine.close();
+    return { log, floor };
+  }
+  const web = [deployment(9, {}), ...own(1, 3, 10).map((r) => arriving(r, 10))];
+  const quiet = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => tick(from + i));
+
+  it('an Event behind the placement order is named when it is fed, before its span is emitted', () => {
+    const late = ev(10.5, 'ev-late', 'Deployment', 'api', 'Late', 'x', { time: 10 });
+    const later = own(4, 1, 60).map((r) => arriving(r, 60)); // placed: the order has moved past second 10
+    const { log } = heard([
+      ...web,
+      ...quiet(11, 59),
+      ...later,
+      ...quiet(61, 100),
+      arriving(late, 100),
+      ...quiet(101, 140),
+    ]);
+    const emitted = log.find((l) => l.startsWith('emit Deployment.Late'))?.split(' ')[2];
+    const named = log.findIndex((l) => l.startsWith(`late ${emitted}`));
+    expect(named).toBeGreaterThan(log.findIndex((l) => l.startsWith('emit Deployment.R3')));
+    expect(named).toBeLessThan(log.findIndex((l) => l.startsWith('emit Deployment.Late')));
+  });
+
+  it('an Event in order whose span starts before spans of its trace emitted already is named when placed', () => {
+    // A series seen for the first time: its span starts at its first occurrence, among R1…R3 (a rebuild emits it so).
+    const series = ev(100, 'ev-series', 'Deployment', 'api', 'BackOff', 'x', { count: 5, first: 9 });
+    const { log } = heard([...web, ...quiet(11, 100), series, ...quiet(101, 140)]);
+    const emitted = log.find((l) => l.startsWith('emit Deployment.BackOff'))?.split(' ')[2];
+    expect(log.filter((l) => l.startsWith('late'))).toEqual([expect.stringMatching(new RegExp(`^late ${emitted} `))]);
+  });
+
+  it('Events in order are not named', () => {
+    const { log } = heard([
+      ...web,
+      ...quiet(11, 100),
+      ...own(4, 2, 100).map((r) => arriving(r, 100)),
+      ...quiet(101, 140),
+    ]);
+    expect(log.filter((l) => l.startsWith('late'))).toEqual([]);
+  });
+
+  it('a later occurrence of an exported Event (it continues its span) is named as one', () => {
+    const again = ev(100, 'ev-1', 'Deployment', 'api', 'R1', 'x', { count: 2, first: 10 });
+    const { log } = heard([...web, ...quiet(11, 100), again, ...quiet(101, 140)]);
+    expect(log.filter((l) => l.startsWith('late'))).toEqual([expect.stringMatching(/ occurrence$/)]);
+  });
+
+  it.each([
+    ['a series seen for the first time: its span starts at its first occurrence', { count: 5, first: 20 }, t(20)],
+    ['a single Event in order: placed in order', {}, undefined],
+  ])('the floor of Events waiting in the window: %s', (_what, opts, floor) => {
+    const series = ev(60, 'ev-s', 'Deployment', 'api', 'BackOff', 'x', opts);
+    const records = [...web, ...quiet(11, 59), series, tick(61)];
+    const probe = heard(records, records.length - 1).floor;
+    expect(probe).toBe(floor === undefined ? Number.POSITIVE_INFINITY : Date.parse(floor) * 1000);
+  });
+});

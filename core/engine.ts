@@ -21,6 +21,8 @@ import { SubjectIdentity, subjectKey } from './subject-identity.ts';
 import { TraceAssembler } from './trace-assembler.ts';
 import { parseTimeUs } from './time.ts';
 import { StringPool } from './string-pool.ts';
+import type { SpanSink } from './span-sink.ts';
+import { spanIdOf } from './ids.ts';
 
 export type { EngineOptions, EngineStats } from './engine-options.ts';
 
@@ -53,9 +55,11 @@ export class Engine {
   private readonly objectRetentionUs: number;
   private lastReleased: PendingEvent | undefined;
   private closed = false;
+  private readonly sink: SpanSink;
 
   constructor(options: EngineOptions) {
     this.retargeter = new Retargeter(options.retargetRules);
+    this.sink = options.sink;
     const d = ENGINE_DEFAULTS;
     this.windowUs = (options.windowMs ?? d.windowMs) * 1000;
     // The window is at least the delivery jitter + 1 s: records arrive at most that much less 1 s late.
@@ -143,6 +147,28 @@ export class Engine {
     this.dedupe = new OccurrenceDedupe(0);
   }
 
+  /**
+   * The earliest start (µs) of a span that an Event fed but not placed yet (waiting in the window) may give before
+   * spans of its trace already emitted, without the sink having been told (`late`): a series seen for the first time
+   * (its span starts at its first occurrence). +Infinity when there is none. An Event behind the placement order was
+   * named when it was fed; one waiting in order is placed in order.
+   */
+  unplacedFloorUs(): number {
+    let floor = Number.POSITIVE_INFINITY;
+    this.buffer.forEach((p) => {
+      const e = p.event;
+      // A later occurrence of a series already seen repeats into its span or continues it from this occurrence on.
+      if (
+        e.firstUs < e.timeUs &&
+        e.count > 1 &&
+        this.recent.ofEvent(e.uid) === undefined &&
+        !this.memory.knows(e.uid, e.timeUs)
+      )
+        floor = Math.min(floor, e.firstUs);
+    });
+    return floor;
+  }
+
   /** Sizes of the engine's state. */
   stats(): EngineStats {
     return {
@@ -166,7 +192,11 @@ export class Engine {
     const event = atUs === undefined ? normalized : withPlausibleTime(normalized, atUs, this.timeLimits);
     if (event !== normalized)
       this.diagnostics.add('implausible-event-time', `${event.namespace}/${event.name} ${event.reason}`);
-    this.buffer.push(pendingEventOf(event, this.retargeter.retarget(event), atUs ?? event.timeUs));
+    const pending = pendingEventOf(event, this.retargeter.retarget(event), atUs ?? event.timeUs);
+    // Behind the placement order already: it will be placed late (the order placed only grows), its span is named now.
+    if (this.lastReleased !== undefined && comparePending(pending, this.lastReleased) < 0)
+      this.sink.late?.(spanIdOf(event.uid, event.count), Math.min(event.timeUs, event.firstUs));
+    this.buffer.push(pending);
   }
 
   /** Releases the events the window has passed, in placement order; lets idle traces go and old objects be forgotten. */
@@ -194,7 +224,8 @@ export class Engine {
   private place(released: PendingEvent): void {
     const p = this.subjects.identify(released, this.objects);
     const { event, target } = p;
-    if (this.lastReleased !== undefined && comparePending(p, this.lastReleased) < 0) {
+    const late = this.lastReleased !== undefined && comparePending(p, this.lastReleased) < 0;
+    if (late) {
       this.diagnostics.add('late-event', `${event.namespace}/${event.name} ${event.reason}`);
     } else {
       this.lastReleased = p;
@@ -284,6 +315,11 @@ export class Engine {
     if (previous !== undefined && previous.trace === trace && !previous.emitted && previous.endedByNextUs === undefined)
       previous.endedByNextUs = span.startUs;
     this.traces.add(span);
+    // Named when it may be emitted after a span of its trace it precedes: placed late, a later occurrence, or starting
+    // no later than a span of its trace already emitted (a series seen first now starts at its first occurrence).
+    const occurrence = anotherAction || ('continues' in choice && choice.continues !== undefined);
+    if (late || occurrence || span.startUs <= trace.emittedUntilUs)
+      this.sink.late?.(span.spanId, span.startUs, occurrence);
     this.subjects.observe(event, target.actor, actorKey);
     // After the choice: what the memory answered was as of before this event.
     this.memory.remember(span, event.reason === 'SuccessfulDelete', event.timeUs);

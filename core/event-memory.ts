@@ -106,6 +106,11 @@ export class EventMemory {
     bump(this.causes, objectKey, slots);
   }
 
+  /** True when the Event's first span is remembered (see `occurrence`). */
+  knows(eventUid: string, timeUs: number): boolean {
+    return this.occurrence(eventUid, timeUs) !== undefined;
+  }
+
   /** The Event's first span, if the API server still keeps the Event at `timeUs`. */
   occurrence(eventUid: string, timeUs: number): OccurrenceRef | undefined {
     const ref = this.occurrences.get(eventUid);

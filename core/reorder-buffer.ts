@@ -75,6 +75,11 @@ export class ReorderBuffer<T> {
     for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 
+  /** Calls `fn` with every item waiting, in no particular order. */
+  forEach(fn: (item: T) => void): void {
+    for (const item of this.heap) fn(item);
+  }
+
   /** Number of items waiting. */
   get size(): number {
     return this.heap.length;

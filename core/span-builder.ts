@@ -79,6 +79,7 @@ export function buildSpan(
     objectKey: place.objectKey,
     pairKey: pairKeyOf(place.actorKey, place.objectKey),
     eventUid: event.uid,
+    revision: p.revision,
     reason: event.reason,
     count: event.count,
     scale:

@@ -19,6 +19,8 @@ export interface TraceState {
   readonly rooted: boolean;
   /** Which of the trace's entries in the assembler's due queue is current (older ones are stale). */
   dueToken: number;
+  /** The latest start of a span of this trace already emitted (-Infinity before the first emission). */
+  emittedUntilUs: number;
 }
 
 /** A span still open in the core. */
@@ -51,6 +53,8 @@ export interface SpanState {
   /** `actorKey` and `objectKey` joined (see pairKeyOf). */
   readonly pairKey: string;
   readonly eventUid?: string;
+  /** The Event's resourceVersion as an integer (NaN when not one); undefined for a synthesized root span. */
+  readonly revision?: number;
   count: number;
   /** For a scaling span: the direction and how many child creations/deletions it still accounts for. */
   readonly scale?: { readonly direction: 'up' | 'down'; capacity: number; used: number };

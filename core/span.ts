@@ -27,4 +27,9 @@ export interface KspanSpan {
   readonly events: readonly KspanSpanEvent[];
   readonly status: 'unset' | 'error';
   readonly statusMessage?: string;
+  /**
+   * The Event's `resourceVersion` as an integer (NaN when it is not one); absent on a synthesized root span. Not
+   * exported: the driver's checkpoint uses it to tell the Events an earlier process had seen.
+   */
+  readonly revision?: number;
 }

@@ -324,6 +324,8 @@ export class TraceAssembler {
       releaseEmitted(s);
     }
     trace.retained = trace.retained.length === 0 ? spans : trace.retained.concat(spans);
+    const lastStart = out.length > 0 ? (out[out.length - 1] as KspanSpan).startUs : Number.NEGATIVE_INFINITY;
+    if (lastStart > trace.emittedUntilUs) trace.emittedUntilUs = lastStart;
     this.pendingSpans -= spans.length;
     this.retainedSpans += spans.length;
     for (const span of out) this.options.sink.emit(span);
@@ -344,6 +346,7 @@ function toSpan(s: SpanState, endUs: number): KspanSpan {
     events: s.events,
     status: s.error ? 'error' : 'unset',
     statusMessage: s.statusMessage,
+    revision: s.revision,
   };
 }
 
@@ -367,5 +370,6 @@ function newTrace(traceId: string, rootKey: string, eventUs: number, rooted: boo
     expired: false,
     rooted,
     dueToken: 0,
+    emittedUntilUs: Number.NEGATIVE_INFINITY,
   };
 }

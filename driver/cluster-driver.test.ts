@@ -145,6 +145,35 @@ describe('ClusterDriver', () => {
     );
   });
 
+  it('fedRevision: every Event up to it was fed (a list at its end, a watched Event once fed), never one waiting', async () => {
+    let release = () => {};
+    const backpressure = {
+      saturated: false,
+      whenDrained: () => new Promise<void>((resolve) => (release = resolve)),
+    };
+    const { engine, driver } = setup({ backpressure });
+    server.put(EV, v1Event(pod, 'A', iso(T0)));
+    await driver.start();
+    const listed = server.resourceVersion;
+    expect(driver.fedRevision).toBe(listed);
+    server.put(EV, v1Event(pod, 'B', iso(T0)));
+    await vi.waitFor(() => expect(engine.spans).toHaveLength(2));
+    expect(driver.fedRevision).toBe(server.resourceVersion);
+    backpressure.saturated = true; // the export queue is full: delivered Events wait in the intake
+    const before = server.resourceVersion;
+    server.put(EV, v1Event(pod, 'C', iso(T0)));
+    await vi.waitFor(() => expect(driver.pendingEvents).toBe(1));
+    expect(driver.fedRevision).toBe(before); // C was delivered, not fed: a checkpoint must not say it was seen
+    backpressure.saturated = false;
+    release();
+    await vi.waitFor(() => expect(engine.spans).toHaveLength(3));
+    expect(driver.fedRevision).toBe(server.resourceVersion);
+    server.expire(EV); // 410: the re-list's resourceVersion counts once the list is fed
+    server.put(EV, v1Event(pod, 'D', iso(T0)), false);
+    await vi.waitFor(() => expect(engine.spans).toHaveLength(4));
+    expect(driver.fedRevision).toBe(server.resourceVersion);
+  });
+
   it('resumes a dropped watch from the last resourceVersion, with backoff', async () => {
     const { engine, driver, clock, logger } = setup();
     await driver.start();

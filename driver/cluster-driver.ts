@@ -1,4 +1,11 @@
-import { formatTimeUs, type InputRecord, type KubeEvent, type KubeObject, type WatchType } from '../core/index.ts';
+import {
+  formatTimeUs,
+  revisionOf,
+  type InputRecord,
+  type KubeEvent,
+  type KubeObject,
+  type WatchType,
+} from '../core/index.ts';
 import { Backoff } from './backoff.ts';
 import type { Clock } from './clock.ts';
 import type { DriverMetrics } from './driver-metrics.ts';
@@ -75,12 +82,19 @@ interface EventItem {
   readonly watch: WatchType | undefined;
   readonly receivedAtMs: number;
   readonly ref: ObjectRef | undefined;
+  /** A watched Event's resourceVersion: once fed, every Event up to it was (watches deliver in that order). */
+  readonly advancesTo: string | undefined;
   lookup?: Promise<void>;
   described?: KubeObject[];
   requests: number;
 }
 
-type IntakeItem = EventItem | { readonly type: 'object'; readonly uid: string } | { readonly type: 'tick' };
+type IntakeItem =
+  | EventItem
+  | { readonly type: 'object'; readonly uid: string }
+  | { readonly type: 'tick' }
+  /** The end of a list: once fed, every Event up to the list's resourceVersion was. */
+  | { readonly type: 'listed'; readonly resourceVersion: string };
 
 /**
  * `kspan run`: watches Events (events.k8s.io/v1, or core/v1 where that API is missing), describes their
@@ -118,6 +132,10 @@ export class ClusterDriver {
   private stopping = false;
   private stopped = false;
   private watchPaused = false;
+  /** Every Event with a resourceVersion up to this was fed (or skipped); see `fedRevision`. */
+  private fedThrough = 0;
+  /** An Event or list whose resourceVersion was not an integer was fed: `fedRevision` cannot say. */
+  private revisionUnknown = false;
   /** The events path in use. */
   eventsPath = EVENTS_V1;
 
@@ -187,6 +205,7 @@ export class ClusterDriver {
       handler: {
         onList: (items, phase) => {
           for (const item of items) this.accept(item, undefined, phase);
+          this.push({ type: 'listed', resourceVersion: this.eventWatcher?.lastResourceVersion ?? '' });
         },
         onEvent: (type, object) => this.accept(object, type, 'watch'),
         onMalformed: () => metrics.watchMalformedLines.inc({ resource: 'events' }),
@@ -303,6 +322,7 @@ export class ClusterDriver {
       watch,
       receivedAtMs: this.options.clock.now(),
       ref,
+      advancesTo: phase === 'watch' ? (event.metadata?.resourceVersion ?? '') : undefined,
       requests: 0,
     });
   }
@@ -415,7 +435,9 @@ export class ClusterDriver {
 
   private process(item: IntakeItem): void {
     try {
-      if (item.type === 'tick') {
+      if (item.type === 'listed') {
+        this.fedUpTo(item.resourceVersion);
+      } else if (item.type === 'tick') {
         this.tickQueued = false;
         this.feed({ type: 'tick', at: this.at() });
       } else if (item.type === 'object') {
@@ -431,12 +453,28 @@ export class ClusterDriver {
             ? { type: 'event', at, event: item.event }
             : { type: 'event', at, watch: item.watch, event: item.event },
         );
+        if (item.advancesTo !== undefined) this.fedUpTo(item.advancesTo);
       }
     } catch (err) {
       this.options.logger.error(`failed to process ${item.type === 'object' ? 'an object change' : `a ${item.type}`}`, {
         error: (err as Error).message,
       });
     }
+  }
+
+  /**
+   * The resourceVersion up to which every Event delivered was fed to the engine (or skipped), as an integer;
+   * undefined when some resourceVersion was not one (the API calls them opaque; etcd's are integers, and Events,
+   * one resource, compare by them: KEP-5504). What the export checkpoint records as the Events this process had seen.
+   */
+  get fedRevision(): number | undefined {
+    return this.revisionUnknown ? undefined : this.fedThrough;
+  }
+
+  private fedUpTo(resourceVersion: string): void {
+    const revision = revisionOf(resourceVersion);
+    if (revision === undefined) this.revisionUnknown = true;
+    else if (revision > this.fedThrough) this.fedThrough = revision;
   }
 
   private oldestPendingAgeMs(): number {

@@ -120,6 +120,9 @@ export class ProductionRun {
       clock,
       forward: (item) => this.queue.enqueue(item),
       onAlreadyExported: () => metrics.spansAlreadyExported.inc(),
+      fedRevision: () => this.driver.fedRevision,
+      unplacedFloorUs: () => engine.unplacedFloorUs(),
+      writer: `${options.identity}.${clock.now().toString(36)}`,
     });
     metrics.gauge(
       'kspan_export_queue_oldest_age_seconds',
@@ -141,7 +144,7 @@ export class ProductionRun {
         onRenewed: () => this.queue.poke(),
         checkpoint: {
           read: (value) => {
-            if (this.ledger.merge(value)) this.queue.discard((item) => this.ledger.covers(item));
+            if (this.ledger.merge(value)) this.queue.discard((item) => this.ledger.takeCovered(item));
           },
           write: () => this.ledger.checkpoint(),
           written: () => this.ledger.stored(),
@@ -161,6 +164,7 @@ export class ProductionRun {
         recent?.add(span);
         ledger.emit(span);
       },
+      late: (spanId: string, startUs: number) => ledger.late(spanId, startUs),
     };
     const engine = new Engine({
       windowMs: options.windowMs,
@@ -219,7 +223,7 @@ export class ProductionRun {
         const merged = ledger !== undefined && this.ledger.merge(ledger);
         this.metrics.handovers.inc({ outcome: merged ? 'ledger' : 'none' });
         if (!merged) return;
-        const skipped = this.queue.discard((item) => this.ledger.covers(item));
+        const skipped = this.queue.discard((item) => this.ledger.takeCovered(item));
         this.logger.info('the previous leader handed over its ledger', { previous: identity, skipped });
       })
       .finally(() => {

@@ -13,8 +13,10 @@ import { spanBytes } from './span-bytes.ts';
 /** A span waiting for export, with its place in its trace's emission order (see `ExportLedger`). */
 export interface QueuedSpan {
   readonly span: KspanSpan;
-  /** 0 for the first span of its trace this process emitted, 1 for the next… */
+  /** 0 for the first span of its trace this process emitted, 1 for the next…; -1 for an exception (see `ExportLedger`). */
   readonly index: number;
+  /** Its number in the numbering of the checkpoint this process rebuilds from; -1 (or absent) when not numbered there. */
+  readonly foreign?: number;
 }
 
 /** Why spans were lost before the collector accepted them. */
