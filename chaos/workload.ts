@@ -32,6 +32,8 @@ const API_VERSION: Record<keyof typeof PATHS, string> = {
 };
 
 type Kind = Exclude<keyof typeof PATHS, 'Event'>;
+/** An Event's reason, note, reporting controller, uid and type. */
+type EventArgs = [reason: string, note: string, controller: string, uid: string, type: string];
 
 /**
  * Writes a deterministic workload into the fake API server, as a cluster would (objects first, then their Events,
@@ -45,6 +47,17 @@ export class WorkloadWriter {
   private lastUs = 0;
   private units = 0;
   private events = 0;
+  /** Events held back (see `holdBackEvery`), stamped when they happened. */
+  private readonly heldBack: {
+    readonly regarding: KubeObject;
+    readonly args: EventArgs;
+    readonly eventTime: string;
+  }[] = [];
+  /**
+   * Every `n`th rollout's first Pod holds its `Started` Event back until `writeLate` (a kubelet that posts its Events
+   * after a partition): kspan receives it later than its window, after its trace was emitted. 0: none.
+   */
+  holdBackEvery = 0;
 
   constructor(server: FakeKubeServer, kind: UnitKind) {
     this.server = server;
@@ -81,6 +94,13 @@ export class WorkloadWriter {
       if (perSecond === undefined) await yieldToLoop();
       else await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** Writes the Events held back, dated when they happened (their trace was emitted meanwhile); returns how many. */
+  writeLate(): number {
+    const n = this.heldBack.length;
+    for (const { regarding, args, eventTime } of this.heldBack.splice(0)) this.putEvent(regarding, ...args, eventTime);
+    return n;
   }
 
   private nowIso(): string {
@@ -143,6 +163,7 @@ export class WorkloadWriter {
     controller: string,
     uid: string,
     type = 'Normal',
+    eventTime?: string,
   ): void {
     const at = this.nowIso();
     const meta = regarding.metadata!;
@@ -150,7 +171,7 @@ export class WorkloadWriter {
       kind: 'Event',
       apiVersion: API_VERSION.Event,
       metadata: { name: `${meta.name}.${uid}`, namespace: NS, uid, creationTimestamp: `${at.slice(0, 19)}Z` },
-      eventTime: at,
+      eventTime: eventTime ?? at,
       regarding: {
         kind: regarding.kind,
         apiVersion: regarding.apiVersion,
@@ -167,7 +188,7 @@ export class WorkloadWriter {
     };
     const stored = this.server.put(PATHS.Event, event) as KubeObject;
     this.records.push({ type: 'event', at, watch: 'ADDED', event: { ...event, ...stored } });
-    this.events++;
+    if (eventTime === undefined) this.events++;
   }
 
   private rollout(i: number): void {
@@ -207,7 +228,11 @@ export class WorkloadWriter {
         `ev-${i}-pulled-${p}`,
       );
       this.putEvent(pod, 'Created', 'Created container: web', 'kubelet', `ev-${i}-created-${p}`);
-      this.putEvent(pod, 'Started', 'Started container web', 'kubelet', `ev-${i}-started-${p}`);
+      const started: EventArgs = ['Started', 'Started container web', 'kubelet', `ev-${i}-started-${p}`, 'Normal'];
+      if (this.holdBackEvery > 0 && i % this.holdBackEvery === 0 && p === 0) {
+        this.heldBack.push({ regarding: pod, args: started, eventTime: this.nowIso() });
+        this.events++; // written later, counted now: the workload's total stays what it says
+      } else this.putEvent(pod, ...started);
     }
   }
 
