@@ -72,4 +72,15 @@ describe('deploy/', () => {
     expect(helm).toContain('maxSurge: 0');
     expect(helm).not.toContain('--max-queue-size');
   });
+
+  // The burst of 50k Pods peaks at ~345 MiB with V8's default young generation (2 x 16 MiB), ~317 MiB with 2 x 8 MiB
+  // (chaos/RESULTS.md); the chaos suite runs kspan with deploy/deployment.yaml's NODE_OPTIONS, the chart must agree.
+  it('caps the heap at 384 MiB and the young generation at 2 x 8 MiB, in the Deployment and in the chart alike', () => {
+    const deployment = docs('deployment.yaml').find((d) => d.kind === 'Deployment')!;
+    const env = deployment.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+    const nodeOptions = env.find((e) => e.name === 'NODE_OPTIONS')?.value;
+    expect(nodeOptions?.split(' ').sort()).toEqual(['--max-old-space-size=384', '--max-semi-space-size=8']);
+    const helm = fs.readFileSync(path.join(DEPLOY, 'helm', 'kspan', 'templates', 'deployment.yaml'), 'utf8');
+    expect(helm).toMatch(new RegExp(`name: NODE_OPTIONS\\s+value: ${nodeOptions}\\n`));
+  });
 });
