@@ -60,6 +60,7 @@ export function buildSpan(
     startUs = parent.startUs;
   }
   const s = target.scale;
+  // Every field in SpanState's order, absent ones undefined: one shape with the synthesized root spans (openRoot).
   return {
     spanId: spanIdOf(event.uid, event.count),
     trace,
@@ -70,17 +71,20 @@ export function buildSpan(
     ),
     startUs,
     lastUs: Math.max(startUs, event.timeUs),
+    endedByNextUs: undefined,
+    endUs: 0,
     serviceName: event.component,
     attributes,
     events: NO_EVENTS,
     error: event.type === 'Warning',
     statusMessage: event.type === 'Warning' ? event.message : undefined,
+    reason: event.reason,
+    synthesized: undefined,
     actorKey: place.actorKey,
     objectKey: place.objectKey,
     pairKey: pairKeyOf(place.actorKey, place.objectKey),
     eventUid: event.uid,
     revision: p.revision,
-    reason: event.reason,
     count: event.count,
     scale:
       s === undefined

@@ -37,6 +37,8 @@ export interface SpanState {
   lastUs: number;
   /** Set when the next event on the same actor→object ended this span. */
   endedByNextUs?: number;
+  /** Scratch of the trace assembler's emission: the end settled over the span's children (0 until then). */
+  endUs: number;
   readonly serviceName: string;
   /** Handed to the sink with the span; let go once emitted (see releaseEmitted): rules read `reason` instead. */
   attributes: Record<string, AttributeValue>;
