@@ -23,6 +23,7 @@ import { parseTimeUs } from './time.ts';
 import { StringPool } from './string-pool.ts';
 import type { SpanSink } from './span-sink.ts';
 import { spanIdOf } from './ids.ts';
+import { PairKeys } from './pair-keys.ts';
 
 export type { EngineOptions, EngineStats } from './engine-options.ts';
 
@@ -39,6 +40,8 @@ export class Engine {
   private objects: ObjectStore;
   /** One copy of the short strings every Event repeats (namespaces, reasons, components): held spans keep them. */
   private readonly strings = new StringPool();
+  /** Span names (`Kind.Reason`), one copy each, found without building the name. */
+  private readonly spanNames = new PairKeys('.');
   private readonly retargeter: Retargeter;
   private readonly recent = new RecentSpans();
   private readonly scales = new ScaleLedger();
@@ -290,7 +293,7 @@ export class Engine {
         thisOccurrence: anotherAction ? true : undefined,
       },
       this.diagnostics,
-      this.strings,
+      this.spanNames,
     );
     // A Pod's node, once known (its spec, or the scheduler's assignment): `k8s.node.name` on all its spans.
     if (target.object.kind === 'Pod' && span.attributes['k8s.node.name'] === undefined) {

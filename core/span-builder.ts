@@ -4,10 +4,7 @@ import type { PendingEvent } from './placement-order.ts';
 import { pairKeyOf } from './recent-spans.ts';
 import { eventAttributes } from './span-attributes.ts';
 import { NO_EVENTS, type SpanState, type TraceState } from './span-state.ts';
-import type { StringPool } from './string-pool.ts';
-
-/** No pooling: the name as built. */
-const AS_IS = { intern: <S extends string>(s: S): S => s };
+import { PairKeys } from './pair-keys.ts';
 import type { RuleId } from './correlation-rule.ts';
 import { scaleCapacity } from './scale-ledger.ts';
 import { refineWithinSecond } from './within-second.ts';
@@ -40,7 +37,7 @@ export function buildSpan(
   p: PendingEvent,
   place: SpanPlace,
   diagnostics: Diagnostics,
-  pool: Pick<StringPool, 'intern'> = AS_IS,
+  names: PairKeys = new PairKeys('.'),
 ): SpanState {
   const { event, target } = p;
   const { parent, trace } = place;
@@ -66,8 +63,9 @@ export function buildSpan(
     trace,
     parent,
     externalParentId: place.externalParentId,
-    name: pool.intern(
-      `${target.actor.kind === '' ? 'Unknown' : target.actor.kind}.${event.reason === '' ? 'Event' : event.reason}`,
+    name: names.of(
+      target.actor.kind === '' ? 'Unknown' : target.actor.kind,
+      event.reason === '' ? 'Event' : event.reason,
     ),
     startUs,
     lastUs: Math.max(startUs, event.timeUs),

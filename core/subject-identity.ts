@@ -3,6 +3,7 @@ import { subjectInMessage } from './message-subjects.ts';
 import { objectKey, type EventObject, type IncompleteSubject, type NormalizedEvent } from './normalized-event.ts';
 import type { ObjectStore } from './object-store.ts';
 import type { PendingEvent } from './placement-order.ts';
+import { PairKeys } from './pair-keys.ts';
 import { childNameOf, type Retargeter } from './retarget-rules.ts';
 
 /** Distinct subjects remembered per reporter, and reporters remembered. */
@@ -57,6 +58,8 @@ export const SUBJECT_IDENTIFICATION: readonly { readonly id: IdentifiedBy; reado
  */
 export class SubjectIdentity {
   private readonly spoken = new Map<string, Spoken[]>();
+  /** The reporters' keys (component and instance joined), one copy each. */
+  private readonly reporters = new PairKeys('\u0000');
   private readonly maxAgeUs: number;
   private readonly retargeter: Retargeter;
 
@@ -104,7 +107,7 @@ export class SubjectIdentity {
   /** Books that the event's reporter spoke about its (complete) subject `actor` (key `actorKey`), after placing it. */
   observe(event: NormalizedEvent, actor: EventObject, actorKey: string): void {
     if (actor.kind === '' || actor.name === '') return;
-    const reporter = reporterOf(event);
+    const reporter = this.reporters.of(event.component, event.instance);
     let list = this.spoken.get(reporter);
     const last = list?.[list.length - 1];
     // The hot path (every placed event): the reporter spoke about the same object last time.
@@ -175,7 +178,7 @@ export class SubjectIdentity {
     const ref = event.regarding;
     const since = event.timeUs - this.maxAgeUs;
     let found: Spoken | undefined;
-    for (const s of this.spoken.get(reporterOf(event)) ?? []) {
+    for (const s of this.spoken.get(this.reporters.of(event.component, event.instance)) ?? []) {
       if (s.timeUs < since || (ref.kind !== '' && s.object.kind !== ref.kind)) continue;
       if (incomplete.ownNamespace && s.object.namespace !== ref.namespace) continue;
       if (ref.name !== '' && s.object.name !== ref.name) continue;
@@ -200,8 +203,4 @@ function byMessage(event: NormalizedEvent, objects: ObjectStore): Found | undefi
 interface Found {
   readonly object: EventObject;
   readonly by: IdentifiedBy;
-}
-
-function reporterOf(event: NormalizedEvent): string {
-  return `${event.component}\u0000${event.instance}`;
 }
