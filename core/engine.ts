@@ -1,6 +1,7 @@
 import { correlate } from './correlation-rules.ts';
 import { Diagnostics } from './diagnostics.ts';
 import { ENGINE_DEFAULTS } from './engine-defaults.ts';
+import { EventIndex } from './event-index.ts';
 import { EventMemory } from './event-memory.ts';
 import { withPlausibleTime, type TimeLimits } from './plausible-time.ts';
 import type { EngineOptions, EngineStats } from './engine-options.ts';
@@ -43,7 +44,9 @@ export class Engine {
   /** Span names (`Kind.Reason`), one copy each, found without building the name. */
   private readonly spanNames = new PairKeys('.');
   private readonly retargeter: Retargeter;
-  private readonly recent = new RecentSpans();
+  /** What the engine holds about each Event, by uid, in one record (dedupe, open span, first span). */
+  private readonly events = new EventIndex();
+  private readonly recent = new RecentSpans(this.events);
   private readonly scales = new ScaleLedger();
   private readonly buffer = new ReorderBuffer<PendingEvent>(comparePending);
   private readonly traces: TraceAssembler;
@@ -72,13 +75,17 @@ export class Engine {
     this.dedupe = new OccurrenceDedupe(
       options.dedupeCapacity ?? d.dedupeCapacity,
       (options.eventTtlMs ?? d.eventTtlMs) * 1000,
+      this.events,
     );
     // An Event listed at start-up may be as old as the Event TTL; clocks disagree by seconds, not minutes.
     this.timeLimits = { aheadUs: 15 * 60_000_000, behindUs: ((options.eventTtlMs ?? d.eventTtlMs) + 3_600_000) * 1000 };
-    this.memory = new EventMemory({
-      ttlUs: (options.eventTtlMs ?? d.eventTtlMs) * 1000,
-      capacity: options.eventMemoryCapacity ?? d.eventMemoryCapacity,
-    });
+    this.memory = new EventMemory(
+      {
+        ttlUs: (options.eventTtlMs ?? d.eventTtlMs) * 1000,
+        capacity: options.eventMemoryCapacity ?? d.eventMemoryCapacity,
+      },
+      this.events,
+    );
     this.objectRetentionUs = (options.objectRetentionMs ?? d.objectRetentionMs) * 1000;
     this.subjects = new SubjectIdentity(
       Math.max(this.idleUs, (options.retainMs ?? d.retainMs) * 1000),
@@ -146,8 +153,9 @@ export class Engine {
     // Nothing is placed after the close: what only placing reads goes at once, not when the engine does (a
     // shutdown exports for seconds after it, with the objects of a whole burst otherwise still held).
     this.objects = new ObjectStore();
-    this.memory = new EventMemory({ ttlUs: 0, capacity: 0 });
-    this.dedupe = new OccurrenceDedupe(0);
+    this.events.clear();
+    this.memory = new EventMemory({ ttlUs: 0, capacity: 0 }, this.events);
+    this.dedupe = new OccurrenceDedupe(0, undefined, this.events);
   }
 
   /**

@@ -1,14 +1,8 @@
 import type { SpanState } from './span-state.ts';
 import { evictOldest } from './evict-oldest.ts';
+import { EventIndex, type EventEntry, type OccurrenceRef } from './event-index.ts';
 
-/** Where a later occurrence of an Event continues: its first span's trace and parent. */
-export interface OccurrenceRef {
-  readonly traceId: string;
-  /** The first span of the Event (a continuation links to it in `kspan.continues`). */
-  readonly spanId: string;
-  readonly parentSpanId: string;
-  lastUs: number;
-}
+export type { OccurrenceRef } from './event-index.ts';
 
 /** The newest span by another actor about an object: the creation (or deletion) its own later events hang under. */
 export interface CauseRef {
@@ -37,16 +31,24 @@ export interface EventMemoryOptions {
  * place: a later occurrence of an Event (a crash loop's `BackOff` an hour on, a `FailedScheduling` series
  * written every 30 min) joins its first span's trace under the same parent, and an object's own later events
  * (a Pod scheduled after 40 min Pending) find the span that created it. Entries hold IDs, not spans, and live
- * as long as the API server would keep the Event (the TTL after its last occurrence); both maps are kept in
- * last-seen order, so expiry reads only their stale front, and are bounded by `capacity`.
+ * as long as the API server would keep the Event (the TTL after its last occurrence); both are kept in
+ * last-seen order, so expiry reads only their stale front, and are bounded by `capacity`. The Events' entries are
+ * parts of the engine's EventIndex records (one lookup of the uid for all the engine holds about an Event), in a
+ * list through the records, oldest first; the objects' are a map in last-seen order.
  */
 export class EventMemory {
-  private readonly occurrences = new Map<string, OccurrenceRef>();
+  private readonly index: EventIndex;
+  /** The records holding an occurrence, least recently seen first (linked through the records). */
+  private oldest: EventEntry | undefined = undefined;
+  private newest: EventEntry | undefined = undefined;
+  private occurrenceCount = 0;
   private readonly causes = new Map<string, CauseSlots>();
   private readonly options: EventMemoryOptions;
 
-  constructor(options: EventMemoryOptions) {
+  /** `index`: the engine's (shared with OccurrenceDedupe and RecentSpans), or one of its own. */
+  constructor(options: EventMemoryOptions, index = new EventIndex()) {
     this.options = options;
+    this.index = index;
   }
 
   /**
@@ -57,14 +59,19 @@ export class EventMemory {
   remember(span: SpanState, deletion: boolean, timeUs?: number): void {
     const parentSpanId = span.parent?.spanId ?? span.externalParentId;
     const uid = span.eventUid;
-    const occurrence = uid === undefined ? undefined : this.occurrences.get(uid);
-    if (uid !== undefined && parentSpanId !== undefined && occurrence === undefined)
-      this.occurrences.set(uid, {
+    const entry = uid === undefined ? undefined : this.index.get(uid);
+    const occurrence = entry?.occurrence;
+    if (uid !== undefined && parentSpanId !== undefined && occurrence === undefined) {
+      const e = entry ?? this.index.entry(uid);
+      e.occurrence = {
         traceId: span.trace.traceId,
         spanId: span.spanId,
         parentSpanId,
         lastUs: span.lastUs,
-      });
+      };
+      this.append(e);
+      this.occurrenceCount += 1;
+    }
     // A new entry, and a cause just remembered, are as late as the span already (lastUs >= its event's time).
     const caused = span.actorKey !== span.objectKey;
     if (caused) this.rememberCause(span, deletion);
@@ -73,7 +80,7 @@ export class EventMemory {
       return;
     }
     if (timeUs === undefined) return;
-    if (uid !== undefined && occurrence !== undefined) this.touchOccurrence(uid, occurrence, timeUs);
+    if (entry !== undefined && occurrence !== undefined) this.touchOccurrence(entry, occurrence, timeUs);
     if (!caused) this.touchCause(span.objectKey, timeUs);
   }
 
@@ -88,15 +95,48 @@ export class EventMemory {
 
   /** An event was placed: its Event and its object are still alive at `timeUs`. */
   touch(eventUid: string, objectKey: string, timeUs: number): void {
-    const occurrence = this.occurrences.get(eventUid);
-    if (occurrence !== undefined) this.touchOccurrence(eventUid, occurrence, timeUs);
+    const entry = this.index.get(eventUid);
+    const occurrence = entry?.occurrence;
+    if (entry !== undefined && occurrence !== undefined) this.touchOccurrence(entry, occurrence, timeUs);
     this.touchCause(objectKey, timeUs);
   }
 
-  private touchOccurrence(eventUid: string, occurrence: OccurrenceRef, timeUs: number): void {
+  private touchOccurrence(entry: EventEntry, occurrence: OccurrenceRef, timeUs: number): void {
     if (timeUs <= occurrence.lastUs) return;
     occurrence.lastUs = timeUs;
-    bump(this.occurrences, eventUid, occurrence);
+    // The most recently seen: to the list's end.
+    if (this.newest === entry) return;
+    this.unlink(entry);
+    this.append(entry);
+  }
+
+  /** Adds a record at the newest end of the occurrence list. */
+  private append(entry: EventEntry): void {
+    entry.olderOccurrence = this.newest;
+    entry.newerOccurrence = undefined;
+    if (this.newest === undefined) this.oldest = entry;
+    else this.newest.newerOccurrence = entry;
+    this.newest = entry;
+  }
+
+  private unlink(entry: EventEntry): void {
+    const older = entry.olderOccurrence;
+    const newer = entry.newerOccurrence;
+    if (older === undefined) this.oldest = newer;
+    else older.newerOccurrence = newer;
+    if (newer === undefined) this.newest = older;
+    else newer.olderOccurrence = older;
+    entry.olderOccurrence = undefined;
+    entry.newerOccurrence = undefined;
+  }
+
+  /** Forgets the oldest occurrence. */
+  private forgetOldest(): void {
+    const e = this.oldest as EventEntry;
+    this.unlink(e);
+    e.occurrence = undefined;
+    this.occurrenceCount -= 1;
+    this.index.release(e);
   }
 
   private touchCause(objectKey: string, timeUs: number): void {
@@ -113,7 +153,7 @@ export class EventMemory {
 
   /** The Event's first span, if the API server still keeps the Event at `timeUs`. */
   occurrence(eventUid: string, timeUs: number): OccurrenceRef | undefined {
-    const ref = this.occurrences.get(eventUid);
+    const ref = this.index.get(eventUid)?.occurrence;
     return ref !== undefined && timeUs - ref.lastUs <= this.options.ttlUs ? ref : undefined;
   }
 
@@ -132,10 +172,7 @@ export class EventMemory {
   /** Forgets what the API server no longer keeps at `nowUs`. */
   prune(nowUs: number): void {
     const before = nowUs - this.options.ttlUs;
-    for (const [k, v] of this.occurrences) {
-      if (v.lastUs >= before) break;
-      this.occurrences.delete(k);
-    }
+    while (this.oldest !== undefined && (this.oldest.occurrence as OccurrenceRef).lastUs < before) this.forgetOldest();
     for (const [k, v] of this.causes) {
       if (v.lastUs >= before) break;
       this.causes.delete(k);
@@ -144,14 +181,17 @@ export class EventMemory {
 
   /** Entries held (Events, objects). */
   get size(): { readonly events: number; readonly objects: number } {
-    return { events: this.occurrences.size, objects: this.causes.size };
+    return { events: this.occurrenceCount, objects: this.causes.size };
   }
 
   /** Keeps both maps within the capacity; true when that evicted anything. */
   private bound(): boolean {
     const { capacity } = this.options;
-    if (this.occurrences.size <= capacity && this.causes.size <= capacity) return false;
-    evictOldest(this.occurrences, capacity);
+    if (this.occurrenceCount <= capacity && this.causes.size <= capacity) return false;
+    // As evictOldest does for a map: an eighth of the capacity more than needed, in one pass.
+    if (this.occurrenceCount > capacity)
+      for (let n = this.occurrenceCount - capacity + (capacity >> 3); n > 0 && this.oldest !== undefined; n--)
+        this.forgetOldest();
     evictOldest(this.causes, capacity);
     return true;
   }

@@ -1,6 +1,55 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { EventIndex } from './event-index.ts';
 import type { NormalizedEvent } from './normalized-event.ts';
 import { OccurrenceDedupe } from './occurrence-dedupe.ts';
+
+/**
+ * The reference: both generations in one Map in generation order (an entry seen again moves to the end), the older
+ * generation forgotten from the map's front. OccurrenceDedupe keeps its generations in lists of shared records.
+ */
+class MapDedupe {
+  private readonly seen = new Map<string, { count: number; timeUs: number; generation: number }>();
+  private generation = 0;
+  private current = 0;
+  private generationUs = Number.NEGATIVE_INFINITY;
+  private readonly capacity: number;
+  private readonly ttlUs: number;
+  constructor(capacity: number, ttlUs: number) {
+    this.capacity = capacity;
+    this.ttlUs = ttlUs;
+  }
+  get size(): number {
+    return this.seen.size;
+  }
+  isDuplicate(event: NormalizedEvent): boolean {
+    const seen = this.seen.get(event.uid);
+    if (seen !== undefined && event.count <= seen.count && event.timeUs <= seen.timeUs) return true;
+    if (seen !== undefined && seen.generation === this.generation) {
+      seen.count = Math.max(event.count, seen.count);
+      seen.timeUs = Math.max(event.timeUs, seen.timeUs);
+    } else {
+      if (seen !== undefined) this.seen.delete(event.uid);
+      this.seen.set(event.uid, {
+        count: Math.max(event.count, seen?.count ?? 0),
+        timeUs: Math.max(event.timeUs, seen?.timeUs ?? 0),
+        generation: this.generation,
+      });
+      this.current += 1;
+    }
+    if (this.generationUs === Number.NEGATIVE_INFINITY) this.generationUs = event.timeUs;
+    if (this.current >= this.capacity / 2 || event.timeUs - this.generationUs >= this.ttlUs) {
+      for (const [uid, s] of this.seen) {
+        if (s.generation === this.generation) break;
+        this.seen.delete(uid);
+      }
+      this.generation += 1;
+      this.current = 0;
+      this.generationUs = Math.max(this.generationUs, event.timeUs);
+    }
+    return false;
+  }
+}
 
 const occurrence = (uid: string, count: number, timeUs: number): NormalizedEvent =>
   ({ uid, count, timeUs }) as NormalizedEvent;
@@ -94,6 +143,33 @@ describe('OccurrenceDedupe', () => {
     ],
   ])('%s', (_name, capacity, ttlUs, seq, expected) => {
     expect(answers(capacity, ttlUs, seq)).toEqual(expected);
+  });
+
+  it('answers as the one-map reference does, and holds what it does (records let go with the occurrences)', () => {
+    const step = fc.tuple(
+      fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'),
+      fc.integer({ min: 1, max: 4 }),
+      fc.integer({ min: 0, max: 60 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(step, { maxLength: 60 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 1, max: 40 }),
+        (seq, capacity, ttlUs) => {
+          const index = new EventIndex();
+          const d = new OccurrenceDedupe(capacity, ttlUs, index);
+          const ref = new MapDedupe(capacity, ttlUs);
+          for (const [uid, count, t] of seq) {
+            expect(d.isDuplicate(occurrence(uid, count, t))).toBe(ref.isDuplicate(occurrence(uid, count, t)));
+            expect(d.size).toBe(ref.size);
+            // Nothing else holds a part of these records: the index holds exactly the remembered ones.
+            expect(index.size).toBe(ref.size);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('holds at most the capacity', () => {

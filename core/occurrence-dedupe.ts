@@ -1,37 +1,37 @@
+import { EventIndex, type EventEntry } from './event-index.ts';
 import type { NormalizedEvent } from './normalized-event.ts';
-
-interface Seen {
-  count: number;
-  timeUs: number;
-  /** The generation the entry belongs to (see OccurrenceDedupe). */
-  generation: number;
-}
 
 /**
  * The occurrences of Events already placed, so that a re-delivery (a watch re-list, a duplicate) is
  * dropped. Kept in two generations, so that memory is bounded: a new generation starts when the current one
  * holds half the capacity, or spans the Event TTL (what is older was deleted by the API server and cannot be
- * delivered again), and the generation before it is then forgotten. Both live in one map, in generation order
- * (an entry seen again in the current generation moves to its end), so that a new Event costs one lookup, not
- * one per generation; the older generation is its front, forgotten in one pass.
+ * delivered again), and the generation before it is then forgotten. The occurrences are parts of the engine's
+ * EventIndex records (one lookup of the uid for all that the engine holds about an Event); each generation's list
+ * says which records joined it, so forgetting the older one reads that list, not the map.
  */
 export class OccurrenceDedupe {
-  private readonly seen = new Map<string, Seen>();
+  private readonly index: EventIndex;
   private readonly capacity: number;
   private readonly ttlUs: number;
   private generation = 0;
   /** Entries of the current generation. */
   private current = 0;
   private generationUs = Number.NEGATIVE_INFINITY;
+  /** Records that joined the current generation, and the one before (some moved on to the current one since). */
+  private joined: EventEntry[] = [];
+  private joinedBefore: EventEntry[] = [];
+  private held = 0;
 
-  constructor(capacity: number, ttlUs = Number.POSITIVE_INFINITY) {
+  /** `index`: the engine's (shared with RecentSpans and EventMemory), or one of its own. */
+  constructor(capacity: number, ttlUs = Number.POSITIVE_INFINITY, index = new EventIndex()) {
     this.capacity = capacity;
     this.ttlUs = ttlUs;
+    this.index = index;
   }
 
   /** Occurrences remembered. */
   get size(): number {
-    return this.seen.size;
+    return this.held;
   }
 
   /**
@@ -39,27 +39,33 @@ export class OccurrenceDedupe {
    * otherwise remembers it and returns false.
    */
   isDuplicate(event: NormalizedEvent): boolean {
-    const seen = this.seen.get(event.uid);
-    if (seen !== undefined && event.count <= seen.count && event.timeUs <= seen.timeUs) return true;
-    if (seen !== undefined && seen.generation === this.generation) {
-      seen.count = Math.max(event.count, seen.count);
-      seen.timeUs = Math.max(event.timeUs, seen.timeUs);
+    const found = this.index.get(event.uid);
+    const seen = found !== undefined && found.seenGeneration >= 0 ? found : undefined;
+    if (seen !== undefined && event.count <= seen.seenCount && event.timeUs <= seen.seenTimeUs) return true;
+    if (seen !== undefined && seen.seenGeneration === this.generation) {
+      seen.seenCount = Math.max(event.count, seen.seenCount);
+      seen.seenTimeUs = Math.max(event.timeUs, seen.seenTimeUs);
     } else {
-      // New, or seen in the older generation: it joins the current one, at the end.
-      if (seen !== undefined) this.seen.delete(event.uid);
-      this.seen.set(event.uid, {
-        count: Math.max(event.count, seen?.count ?? 0),
-        timeUs: Math.max(event.timeUs, seen?.timeUs ?? 0),
-        generation: this.generation,
-      });
+      // New, or seen in the older generation: it joins the current one.
+      const e = found ?? this.index.entry(event.uid);
+      e.seenCount = Math.max(event.count, seen?.seenCount ?? 0);
+      e.seenTimeUs = Math.max(event.timeUs, seen?.seenTimeUs ?? 0);
+      if (seen === undefined) this.held += 1;
+      e.seenGeneration = this.generation;
+      this.joined.push(e);
       this.current += 1;
     }
     if (this.generationUs === Number.NEGATIVE_INFINITY) this.generationUs = event.timeUs;
     if (this.current >= this.capacity / 2 || event.timeUs - this.generationUs >= this.ttlUs) {
-      for (const [uid, s] of this.seen) {
-        if (s.generation === this.generation) break;
-        this.seen.delete(uid);
+      // The generation before is forgotten: its records that did not join the current one since.
+      for (const e of this.joinedBefore) {
+        if (e.seenGeneration < 0 || e.seenGeneration === this.generation) continue;
+        e.seenGeneration = -1;
+        this.held -= 1;
+        this.index.release(e);
       }
+      this.joinedBefore = this.joined;
+      this.joined = [];
       this.generation += 1;
       this.current = 0;
       this.generationUs = Math.max(this.generationUs, event.timeUs);

@@ -1,3 +1,4 @@
+import { EventIndex } from './event-index.ts';
 import { appended, type SpanState } from './span-state.ts';
 
 /** Open spans indexed the ways the correlation rules look them up. */
@@ -6,7 +7,13 @@ export class RecentSpans {
   /** By pair of different keys; `bySelf` by the key of an object's own events (no joined key to hold). */
   private readonly byPair = new Map<string, SpanState>();
   private readonly bySelf = new Map<string, SpanState>();
-  private readonly byUid = new Map<string, SpanState>();
+  /** By Event uid: a part of the engine's EventIndex records (one lookup for all it holds about an Event). */
+  private readonly byUid: EventIndex;
+
+  /** `index`: the engine's (shared with OccurrenceDedupe and EventMemory), or one of its own. */
+  constructor(index = new EventIndex()) {
+    this.byUid = index;
+  }
 
   /** Indexes a new open span (not a synthesized root: rules find those through their trace, never by key). */
   add(span: SpanState): void {
@@ -15,7 +22,7 @@ export class RecentSpans {
     const grown = appended(list ?? NO_SPANS, span);
     if (grown !== list) this.about.set(span.objectKey, grown);
     this.pairs(span).set(span.pairKey, span);
-    if (span.eventUid !== undefined) this.byUid.set(span.eventUid, span);
+    if (span.eventUid !== undefined) this.byUid.entry(span.eventUid).span = span;
   }
 
   /** Forgets a span (its trace was flushed). */
@@ -35,7 +42,11 @@ export class RecentSpans {
     }
     const pairs = this.pairs(span);
     if (pairs.get(span.pairKey) === span) pairs.delete(span.pairKey);
-    if (span.eventUid !== undefined && this.byUid.get(span.eventUid) === span) this.byUid.delete(span.eventUid);
+    const e = span.eventUid === undefined ? undefined : this.byUid.get(span.eventUid);
+    if (e !== undefined && e.span === span) {
+      e.span = undefined;
+      this.byUid.release(e);
+    }
   }
 
   /** Forgets every span (the end of the input). */
@@ -43,7 +54,11 @@ export class RecentSpans {
     this.about.clear();
     this.byPair.clear();
     this.bySelf.clear();
-    this.byUid.clear();
+    this.byUid.forEach((e) => {
+      if (e.span === undefined) return;
+      e.span = undefined;
+      this.byUid.release(e);
+    });
   }
 
   /** Open spans about `objectKey`, oldest first. */
@@ -73,7 +88,7 @@ export class RecentSpans {
 
   /** The open span of an Event object, if any. */
   ofEvent(uid: string): SpanState | undefined {
-    return this.byUid.get(uid);
+    return this.byUid.get(uid)?.span;
   }
 }
 
