@@ -15,7 +15,6 @@ const span = (uid: string, lastUs: number): SpanState =>
     parent: { spanId: 'parent' },
     actorKey: 'Pod/d/a',
     objectKey: 'Pod/d/a',
-    pairKey: 'Pod/d/a',
     eventUid: uid,
     startUs: lastUs,
     lastUs,

@@ -1,12 +1,22 @@
 import { EventIndex } from './event-index.ts';
-import { appended, type SpanState } from './span-state.ts';
+import { appended, NO_SPANS, type SpanState } from './span-state.ts';
+
+/**
+ * The open spans about one object, in one record reached by one lookup of its key: all of them oldest first, the
+ * newest of its own events (actor = object), and the newest of each other actor (a controller: few per object).
+ */
+export interface ObjectSpans {
+  readonly key: string;
+  /** Oldest first; NO_SPANS when none, else the record's own array (see appended). */
+  spans: readonly SpanState[];
+  self: SpanState | undefined;
+  /** The newest span of each actor other than the object, one per actor key (undefined until there is one). */
+  byActor: SpanState[] | undefined;
+}
 
 /** Open spans indexed the ways the correlation rules look them up. */
 export class RecentSpans {
-  private readonly about = new Map<string, readonly SpanState[]>();
-  /** By pair of different keys; `bySelf` by the key of an object's own events (no joined key to hold). */
-  private readonly byPair = new Map<string, SpanState>();
-  private readonly bySelf = new Map<string, SpanState>();
+  private readonly about = new Map<string, ObjectSpans>();
   /** By Event uid: a part of the engine's EventIndex records (one lookup for all it holds about an Event). */
   private readonly byUid: EventIndex;
 
@@ -18,30 +28,46 @@ export class RecentSpans {
   /** Indexes a new open span (not a synthesized root: rules find those through their trace, never by key). */
   add(span: SpanState): void {
     if (span.synthesized === true) return;
-    const list = this.about.get(span.objectKey);
-    const grown = appended(list ?? NO_SPANS, span);
-    if (grown !== list) this.about.set(span.objectKey, grown);
-    this.pairs(span).set(span.pairKey, span);
+    let entry = this.about.get(span.objectKey);
+    if (entry === undefined) {
+      entry = { key: span.objectKey, spans: NO_SPANS, self: undefined, byActor: undefined };
+      this.about.set(span.objectKey, entry);
+    }
+    entry.spans = appended(entry.spans, span);
+    if (span.actorKey === span.objectKey) entry.self = span;
+    else if (entry.byActor === undefined) entry.byActor = [span];
+    else {
+      const i = indexOfActor(entry.byActor, span.actorKey);
+      if (i >= 0) entry.byActor[i] = span;
+      else entry.byActor.push(span);
+    }
+    // The span keeps its record: its removal looks nothing up.
+    span.recent = entry;
     if (span.eventUid !== undefined) this.byUid.entry(span.eventUid).span = span;
   }
 
   /** Forgets a span (its trace was flushed). */
   remove(span: SpanState): void {
     if (span.synthesized === true) return;
-    const list = this.about.get(span.objectKey);
-    if (list !== undefined) {
-      // Each list in the map is its own (see appended). Spans leave in about the order they came (whole traces
+    const entry = span.recent;
+    if (entry !== undefined) {
+      // Each record's list is its own (see appended). Spans leave in about the order they came (whole traces
       // expire, oldest first): usually the head.
-      const own = list as SpanState[];
+      const own = entry.spans as SpanState[];
       if (own[0] === span) own.shift();
       else {
         const i = own.indexOf(span);
         if (i >= 0) own.splice(i, 1);
       }
-      if (own.length === 0) this.about.delete(span.objectKey);
+      if (entry.self === span) entry.self = undefined;
+      else if (entry.byActor !== undefined) {
+        const i = entry.byActor.indexOf(span);
+        if (i >= 0) entry.byActor.splice(i, 1);
+      }
+      // The newest of each actor is among the spans: with none left, the record holds nothing.
+      if (own.length === 0 && this.about.get(entry.key) === entry) this.about.delete(entry.key);
+      span.recent = undefined;
     }
-    const pairs = this.pairs(span);
-    if (pairs.get(span.pairKey) === span) pairs.delete(span.pairKey);
     const e = span.eventUid === undefined ? undefined : this.byUid.get(span.eventUid);
     if (e !== undefined && e.span === span) {
       e.span = undefined;
@@ -52,8 +78,6 @@ export class RecentSpans {
   /** Forgets every span (the end of the input). */
   clear(): void {
     this.about.clear();
-    this.byPair.clear();
-    this.bySelf.clear();
     this.byUid.forEach((e) => {
       if (e.span === undefined) return;
       e.span = undefined;
@@ -63,12 +87,12 @@ export class RecentSpans {
 
   /** Open spans about `objectKey`, oldest first. */
   aboutObject(objectKey: string): readonly SpanState[] {
-    return this.about.get(objectKey) ?? EMPTY;
+    return this.about.get(objectKey)?.spans ?? NO_SPANS;
   }
 
   /** The newest open span about `objectKey` reported by an actor other than those in `excluded`. */
   latestCauseOf(objectKey: string, excluded: string, alsoExcluded: string): SpanState | undefined {
-    const list = this.about.get(objectKey);
+    const list = this.about.get(objectKey)?.spans;
     if (list === undefined) return undefined;
     for (let i = list.length - 1; i >= 0; i--) {
       const s = list[i] as SpanState;
@@ -79,11 +103,13 @@ export class RecentSpans {
 
   /** The newest open span from `actorKey` about `objectKey`. */
   latestOfPair(actorKey: string, objectKey: string): SpanState | undefined {
-    return actorKey === objectKey ? this.bySelf.get(actorKey) : this.byPair.get(pairKeyOf(actorKey, objectKey));
-  }
-
-  private pairs(span: SpanState): Map<string, SpanState> {
-    return span.actorKey === span.objectKey ? this.bySelf : this.byPair;
+    const entry = this.about.get(objectKey);
+    if (entry === undefined) return undefined;
+    if (actorKey === objectKey) return entry.self;
+    const byActor = entry.byActor;
+    if (byActor === undefined) return undefined;
+    const i = indexOfActor(byActor, actorKey);
+    return i >= 0 ? byActor[i] : undefined;
   }
 
   /** The open span of an Event object, if any. */
@@ -92,10 +118,7 @@ export class RecentSpans {
   }
 }
 
-const EMPTY: readonly SpanState[] = [];
-const NO_SPANS: readonly SpanState[] = Object.freeze([]);
-
-/** The key of an actor→object pair: the key itself for an object's own events (their own map), else both joined. */
-export function pairKeyOf(actorKey: string, objectKey: string): string {
-  return actorKey === objectKey ? actorKey : [actorKey, objectKey].join('\u0000');
+function indexOfActor(spans: readonly SpanState[], actorKey: string): number {
+  for (let i = 0; i < spans.length; i++) if ((spans[i] as SpanState).actorKey === actorKey) return i;
+  return -1;
 }

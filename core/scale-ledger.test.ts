@@ -72,7 +72,6 @@ describe('scaleCapacity and closeEarlierScalings', () => {
       ({
         objectKey: RS,
         actorKey: 'Deployment/default/web',
-        pairKey: `Deployment/default/web\u0000${RS}`,
         startUs: startS * S,
         scale: { direction, capacity: Number.POSITIVE_INFINITY, used: 1 },
       }) as unknown as SpanState;

@@ -1,7 +1,6 @@
 import type { Diagnostics } from './diagnostics.ts';
 import { spanIdOf } from './ids.ts';
 import type { PendingEvent } from './placement-order.ts';
-import { pairKeyOf } from './recent-spans.ts';
 import { eventAttributes } from './span-attributes.ts';
 import { NO_EVENTS, type SpanState, type TraceState } from './span-state.ts';
 import { PairKeys } from './pair-keys.ts';
@@ -80,7 +79,7 @@ export function buildSpan(
     synthesized: undefined,
     actorKey: place.actorKey,
     objectKey: place.objectKey,
-    pairKey: pairKeyOf(place.actorKey, place.objectKey),
+    recent: undefined,
     eventUid: event.uid,
     revision: p.revision,
     count: event.count,

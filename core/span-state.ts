@@ -1,3 +1,4 @@
+import type { ObjectSpans } from './recent-spans.ts';
 import type { AttributeValue, KspanSpanEvent } from './span.ts';
 
 /** A trace being assembled: one change of a root object (or a `topLevelSpan` annotation's trace). */
@@ -52,8 +53,8 @@ export interface SpanState {
   readonly synthesized?: true;
   readonly actorKey: string;
   readonly objectKey: string;
-  /** `actorKey` and `objectKey` joined (see pairKeyOf). */
-  readonly pairKey: string;
+  /** The RecentSpans record the span is in while it is a candidate parent (undefined before and after). */
+  recent: ObjectSpans | undefined;
   readonly eventUid?: string;
   /** The Event's resourceVersion as an integer (NaN when not one); undefined for a synthesized root span. */
   readonly revision?: number;

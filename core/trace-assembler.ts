@@ -163,7 +163,7 @@ export class TraceAssembler {
       actorKey,
       // Never looked up: a root span is not in the recent-span index (no rule parents under it by key).
       objectKey: root.key,
-      pairKey: actorKey,
+      recent: undefined,
       eventUid: undefined,
       revision: undefined,
       count: 1,
