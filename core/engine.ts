@@ -241,7 +241,9 @@ export class Engine {
     } else {
       this.lastReleased = p;
     }
-    if (this.dedupe.isDuplicate(event)) {
+    // The Event's record, looked up once: the dedupe, the open span and the memory are all parts of it.
+    const entry = this.dedupe.admit(event);
+    if (entry === undefined) {
       this.diagnostics.add('duplicate', `${event.namespace}/${event.name} ${event.reason} count ${event.count}`);
       return;
     }
@@ -251,12 +253,12 @@ export class Engine {
     }
     const actorKey = subjectKey(target.actor, event.uid);
     const objKey = target.object === target.actor ? actorKey : subjectKey(target.object, event.uid);
-    const existing = this.recent.ofEvent(event.uid);
+    const existing = entry.span;
     const anotherAction =
       existing !== undefined && !existing.emitted && isAnotherAction(existing, event, actorKey !== objKey);
     if (existing !== undefined && !existing.emitted && !anotherAction) {
       recordRepeat(existing, event, this.maxRepeatEvents);
-      this.memory.touch(event.uid, objKey, event.timeUs);
+      this.memory.touch(event.uid, objKey, event.timeUs, entry);
       return;
     }
     const about = this.recent.aboutObject(objKey);
@@ -269,6 +271,7 @@ export class Engine {
       recent: this.recent,
       objects: this.objects,
       memory: this.memory,
+      eventEntry: entry,
       diagnostics: this.diagnostics,
     });
     const node = NODE_ASSIGNMENT.nodeOf(event, target);
@@ -325,7 +328,7 @@ export class Engine {
     const previous = this.recent.latestOfPair(actorKey, objKey);
     if (previous !== undefined && previous.trace === trace && !previous.emitted && previous.endedByNextUs === undefined)
       previous.endedByNextUs = span.startUs;
-    this.traces.add(span);
+    this.traces.add(span, entry);
     // Named when it may be emitted after a span of its trace it precedes: placed late, a later occurrence, or starting
     // no later than a span of its trace already emitted (a series seen first now starts at its first occurrence).
     const occurrence = anotherAction || ('continues' in choice && choice.continues !== undefined);
@@ -333,7 +336,7 @@ export class Engine {
       this.sink.late?.(span.spanId, span.startUs, occurrence);
     this.subjects.observe(event, target.actor, actorKey);
     // After the choice: what the memory answered was as of before this event.
-    this.memory.remember(span, event.reason === 'SuccessfulDelete', event.timeUs);
+    this.memory.remember(span, event.reason === 'SuccessfulDelete', event.timeUs, entry);
     this.traces.shed();
   }
 }

@@ -56,10 +56,16 @@ export class EventMemory {
    * event's time `timeUs` (not after the span's `lastUs`), that its Event and object are alive then, as `touch`
    * does. In one pass, so that each map is looked up once per placed event rather than three times.
    */
-  remember(span: SpanState, deletion: boolean, timeUs?: number): void {
+  remember(
+    span: SpanState,
+    deletion: boolean,
+    timeUs?: number,
+    found: EventEntry | undefined = span.eventUid === undefined ? undefined : this.index.get(span.eventUid),
+  ): void {
     const parentSpanId = span.parent?.spanId ?? span.externalParentId;
     const uid = span.eventUid;
-    const entry = uid === undefined ? undefined : this.index.get(uid);
+    // `found`: the record of the span's Event, when the caller has it (the engine looked it up once for the event).
+    const entry = found;
     const occurrence = entry?.occurrence;
     if (uid !== undefined && parentSpanId !== undefined && occurrence === undefined) {
       const e = entry ?? this.index.entry(uid);
@@ -94,8 +100,8 @@ export class EventMemory {
   }
 
   /** An event was placed: its Event and its object are still alive at `timeUs`. */
-  touch(eventUid: string, objectKey: string, timeUs: number): void {
-    const entry = this.index.get(eventUid);
+  touch(eventUid: string, objectKey: string, timeUs: number, found = this.index.get(eventUid)): void {
+    const entry = found;
     const occurrence = entry?.occurrence;
     if (entry !== undefined && occurrence !== undefined) this.touchOccurrence(entry, occurrence, timeUs);
     this.touchCause(objectKey, timeUs);
@@ -152,8 +158,8 @@ export class EventMemory {
   }
 
   /** The Event's first span, if the API server still keeps the Event at `timeUs`. */
-  occurrence(eventUid: string, timeUs: number): OccurrenceRef | undefined {
-    const ref = this.index.get(eventUid)?.occurrence;
+  occurrence(eventUid: string, timeUs: number, found = this.index.get(eventUid)): OccurrenceRef | undefined {
+    const ref = found?.occurrence;
     return ref !== undefined && timeUs - ref.lastUs <= this.options.ttlUs ? ref : undefined;
   }
 

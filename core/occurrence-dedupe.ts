@@ -39,15 +39,25 @@ export class OccurrenceDedupe {
    * otherwise remembers it and returns false.
    */
   isDuplicate(event: NormalizedEvent): boolean {
-    const found = this.index.get(event.uid);
+    return this.admit(event) === undefined;
+  }
+
+  /**
+   * As isDuplicate, for the engine: undefined for a duplicate, else the Event's record, which then holds this
+   * occurrence (so that the rest of the placement reads it without looking the uid up again). `found` is the
+   * record the index holds for the uid, when the caller looked it up already.
+   */
+  admit(event: NormalizedEvent, found = this.index.get(event.uid)): EventEntry | undefined {
     const seen = found !== undefined && found.seenGeneration >= 0 ? found : undefined;
-    if (seen !== undefined && event.count <= seen.seenCount && event.timeUs <= seen.seenTimeUs) return true;
+    if (seen !== undefined && event.count <= seen.seenCount && event.timeUs <= seen.seenTimeUs) return undefined;
+    let admitted = seen;
     if (seen !== undefined && seen.seenGeneration === this.generation) {
       seen.seenCount = Math.max(event.count, seen.seenCount);
       seen.seenTimeUs = Math.max(event.timeUs, seen.seenTimeUs);
     } else {
       // New, or seen in the older generation: it joins the current one.
       const e = found ?? this.index.entry(event.uid);
+      admitted = e;
       e.seenCount = Math.max(event.count, seen?.seenCount ?? 0);
       e.seenTimeUs = Math.max(event.timeUs, seen?.seenTimeUs ?? 0);
       if (seen === undefined) this.held += 1;
@@ -70,6 +80,6 @@ export class OccurrenceDedupe {
       this.current = 0;
       this.generationUs = Math.max(this.generationUs, event.timeUs);
     }
-    return false;
+    return admitted;
   }
 }

@@ -1,4 +1,4 @@
-import { EventIndex } from './event-index.ts';
+import { EventIndex, type EventEntry } from './event-index.ts';
 import { appended, NO_SPANS, type SpanState } from './span-state.ts';
 
 /**
@@ -26,7 +26,7 @@ export class RecentSpans {
   }
 
   /** Indexes a new open span (not a synthesized root: rules find those through their trace, never by key). */
-  add(span: SpanState): void {
+  add(span: SpanState, found?: EventEntry): void {
     if (span.synthesized === true) return;
     let entry = this.about.get(span.objectKey);
     if (entry === undefined) {
@@ -43,7 +43,12 @@ export class RecentSpans {
     }
     // The span keeps its record: its removal looks nothing up.
     span.recent = entry;
-    if (span.eventUid !== undefined) this.byUid.entry(span.eventUid).span = span;
+    // `found`: the record of the span's Event, when the caller has it (the engine looked it up once for the event).
+    if (span.eventUid !== undefined) {
+      const e = found ?? this.byUid.entry(span.eventUid);
+      e.span = span;
+      span.event = e;
+    }
   }
 
   /** Forgets a span (its trace was flushed). */
@@ -68,11 +73,12 @@ export class RecentSpans {
       if (own.length === 0 && this.about.get(entry.key) === entry) this.about.delete(entry.key);
       span.recent = undefined;
     }
-    const e = span.eventUid === undefined ? undefined : this.byUid.get(span.eventUid);
+    const e = span.event;
     if (e !== undefined && e.span === span) {
       e.span = undefined;
       this.byUid.release(e);
     }
+    span.event = undefined;
   }
 
   /** Forgets every span (the end of the input). */

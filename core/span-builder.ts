@@ -80,6 +80,7 @@ export function buildSpan(
     actorKey: place.actorKey,
     objectKey: place.objectKey,
     recent: undefined,
+    event: undefined,
     eventUid: event.uid,
     revision: p.revision,
     count: event.count,

@@ -1,5 +1,6 @@
 import type { ParentChoice, RootRef } from './correlation-rule.ts';
 import { spanIdOf, traceIdOf } from './ids.ts';
+import type { EventEntry } from './event-index.ts';
 import type { RecentSpans } from './recent-spans.ts';
 import type { StringPool } from './string-pool.ts';
 import type { KspanSpan } from './span.ts';
@@ -164,6 +165,7 @@ export class TraceAssembler {
       // Never looked up: a root span is not in the recent-span index (no rule parents under it by key).
       objectKey: root.key,
       recent: undefined,
+      event: undefined,
       eventUid: undefined,
       revision: undefined,
       count: 1,
@@ -197,13 +199,13 @@ export class TraceAssembler {
     return trace;
   }
 
-  /** Adds a new span to its trace and to the recent-span index. */
-  add(span: SpanState): void {
+  /** Adds a new span to its trace and to the recent-span index (`event`: the record of its Event, if at hand). */
+  add(span: SpanState, event?: EventEntry): void {
     const reopened = span.trace.pending.length === 0;
     span.trace.pending = appended(span.trace.pending, span);
     span.trace.lastUs = Math.max(span.trace.lastUs, span.lastUs);
     if (reopened) this.schedule(span.trace);
-    this.options.recent.add(span);
+    this.options.recent.add(span, event);
     this.pendingSpans += 1;
   }
 

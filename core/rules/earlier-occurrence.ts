@@ -11,9 +11,9 @@ export const earlierOccurrence: CorrelationRule = {
   id: 'earlier-occurrence',
   description:
     "a later occurrence of an Event already exported → the parent of its first span, in its trace, as long as the API server keeps the Event (`eventTtlMs`, 1 h); not for a controller's repeated action",
-  find({ event, actorKey, objectKey, memory }) {
+  find({ event, actorKey, objectKey, memory, eventEntry }) {
     if (actorKey !== objectKey) return undefined;
-    const ref = memory.occurrence(event.uid, event.timeUs);
+    const ref = memory.occurrence(event.uid, event.timeUs, eventEntry);
     if (ref === undefined) return undefined;
     return {
       rule: 'earlier-occurrence',
