@@ -141,13 +141,18 @@ export function printTrees(spans: readonly KspanSpan[], options: TreeOptions = {
     const { children, roots } = index(list, (_t, spanId) => spanId);
     const rootStart = (list[0] as KspanSpan).startUs;
     lines.push(options.traceIds === false ? `trace (${list.length} spans)` : `trace ${traceId} (${list.length} spans)`);
-    const render = (span: KspanSpan): string[] =>
-      subtree(
-        span,
-        (s) => (children.get(s.spanId) ?? []).map(render),
-        (s) => label(s, rootStart, options),
-      );
-    for (const r of roots) lines.push(...render(r));
+    // Each line is written once, behind the connectors of all its ancestors (`first` for its own line, `rest` for
+    // its descendants'), rather than built per subtree and prefixed again at every level above it.
+    const render = (span: KspanSpan, first: string, rest: string): void => {
+      lines.push(`${first}${label(span, rootStart, options)}`);
+      const kids = children.get(span.spanId);
+      if (kids === undefined) return;
+      for (let i = 0; i < kids.length; i++) {
+        const last = i === kids.length - 1;
+        render(kids[i] as KspanSpan, `${rest}${last ? '└─ ' : '├─ '}`, `${rest}${last ? '   ' : '│  '}`);
+      }
+    };
+    for (const r of roots) render(r, '', '');
     lines.push('');
   }
   return lines.join('\n');
