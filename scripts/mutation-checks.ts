@@ -221,6 +221,18 @@ export const MUTATIONS: readonly Mutation[] = [
     replace: '      this.emit(t);',
   },
   {
+    id: 'event records never let go',
+    file: 'core/event-index.ts',
+    find: '      this.entries.delete(e.uid);',
+    replace: '',
+  },
+  {
+    id: 'pair keys unbounded',
+    file: 'core/pair-keys.ts',
+    find: 'if (this.pairs >= this.capacity) {',
+    replace: 'if (this.pairs < 0) {',
+  },
+  {
     id: 'the closed engine keeps its object store',
     file: 'core/engine.ts',
     find: '    this.objects = new ObjectStore();\n',
