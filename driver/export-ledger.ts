@@ -175,9 +175,9 @@ export class ExportLedger implements SpanSink {
   /** Receives a span from the engine: skips it when exported already, otherwise hands it on with its numbers. */
   emit(span: KspanSpan): void {
     const entry = this.entry(span.traceId);
-    const id = idOf(span.spanId);
     const foreign = this.foreign;
-    const listed = foreign.exceptions.get(id);
+    // Base64 only when there is a list to look in (most checkpoints name no exception).
+    const listed = foreign.exceptions.size === 0 ? undefined : foreign.exceptions.get(idOf(span.spanId));
     const mark = this.lateMarks.get(span.spanId);
     if (mark !== undefined) this.lateMarks.delete(span.spanId);
     // A later occurrence there and here too (the same deliveries): kept out of the numbering, as there.
@@ -195,7 +195,12 @@ export class ExportLedger implements SpanSink {
     // emitted after a span it precedes (whatever the cause, a rebuild would emit it before that one).
     if (mark !== undefined || unnumbered || (entry.last !== undefined && precedes(span, entry.last))) {
       const occurrence = mark?.occurrence === true;
-      this.mine.set(id, { exported: covered, occurrence, startUs: span.startUs, touchedMs: this.options.clock.now() });
+      this.mine.set(idOf(span.spanId), {
+        exported: covered,
+        occurrence,
+        startUs: span.startUs,
+        touchedMs: this.options.clock.now(),
+      });
       if (this.mine.size > this.maxExceptions * HELD_EXCEPTIONS_FACTOR) this.forgetExceptions();
     } else {
       index = entry.own++;
@@ -217,7 +222,8 @@ export class ExportLedger implements SpanSink {
 
   /** True when another replica (or an earlier process) exported this queued span already. */
   covers(item: QueuedSpan): boolean {
-    const listed = this.foreign.exceptions.get(idOf(item.span.spanId));
+    const exceptions = this.foreign.exceptions;
+    const listed = exceptions.size === 0 ? undefined : exceptions.get(idOf(item.span.spanId));
     // Listed there after it was numbered here (a follower emits as the leader does): what the list says.
     if (listed !== undefined && (!listed.occurrence || item.index < 0 || !listed.exported)) return listed.exported;
     const entry = this.traces.get(keyOf(item.span.traceId));
