@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 /**
  * Lines of a byte stream, a batch per chunk read (one await per batch, not per line), `\r` of CRLF kept.
@@ -21,7 +21,39 @@ export async function* lineBatches(chunks: AsyncIterable<Buffer | string>): Asyn
   if (carry !== undefined && carry.length > 0) yield [carry.toString('utf8')];
 }
 
-/** A file's lines, a batch per 1 MiB read. */
-export function fileLineBatches(path: string): AsyncGenerator<string[]> {
-  return lineBatches(createReadStream(path, { highWaterMark: 1 << 20 }));
+/**
+ * A file's lines, a batch per read of up to `chunkBytes` (1 MiB), as lineBatches splits them. Reads into one
+ * buffer, the part after the last newline moved to its front for the next read (the buffer doubles for a longer
+ * line): a stream would allocate a new buffer per chunk, and a copy to join it to the carried part, and those
+ * external buffers are only freed by the collector (tens of MiB of them at once in a replay's peak).
+ */
+export async function* fileLineBatches(path: string, chunkBytes = 1 << 20): AsyncGenerator<string[]> {
+  const handle = await open(path, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(chunkBytes);
+    let kept = 0;
+    for (;;) {
+      if (kept === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, kept);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, kept, buf.length - kept, null);
+      if (bytesRead === 0) break;
+      const end = kept + bytesRead;
+      // The kept part has no newline: the last one is in what was just read, if anywhere.
+      const cut = buf.lastIndexOf(10, end - 1);
+      if (cut < kept) {
+        kept = end;
+        continue;
+      }
+      const lines = buf.toString('utf8', 0, cut).split('\n');
+      buf.copy(buf, 0, cut + 1, end);
+      kept = end - cut - 1;
+      yield lines;
+    }
+    if (kept > 0) yield [buf.toString('utf8', 0, kept)];
+  } finally {
+    await handle.close();
+  }
 }
