@@ -52,37 +52,46 @@ export async function* readInputLog(path: string, format: InputFormat = 'auto'):
   if (!stdin) await checkFile(path);
   const source = stdin ? '<stdin>' : path;
   const batches = stdin ? lineBatches(process.stdin) : fileLineBatches(path);
-  const head: string[][] = [];
-  let chosen: 'ndjson' | 'capture' | undefined =
-    format !== 'auto' ? format : !stdin && (path.endsWith('.ndjson') || path.endsWith('.jsonl')) ? 'ndjson' : undefined;
-  // next() by hand: leaving a for-await loop early would close the stream.
-  while (chosen === undefined) {
-    const r = await batches.next();
-    if (r.done === true) break;
-    head.push(r.value);
-    const first = r.value.find((l) => l.trim() !== '');
-    if (first !== undefined) chosen = looksLikeCapture(first) ? 'capture' : 'ndjson';
-  }
-  const capture = chosen === 'capture' ? new CaptureDocuments(source) : undefined;
-  let line = 1;
-  const parse = (lines: readonly string[]): InputRecord[] => {
-    const records: InputRecord[] = [];
-    if (capture !== undefined) for (const l of lines) capture.line(l, records);
-    else parseNdjsonLines(lines, source, line, records);
-    line += lines.length;
-    return records;
-  };
-  for (const lines of head) {
-    const records = parse(lines);
-    if (records.length > 0) yield records;
-  }
-  for (let r = await batches.next(); r.done !== true; r = await batches.next()) {
-    const records = parse(r.value);
-    if (records.length > 0) yield records;
-  }
-  if (capture !== undefined) {
-    const records: InputRecord[] = [];
-    capture.end(records);
-    if (records.length > 0) yield records;
+  try {
+    const head: string[][] = [];
+    let chosen: 'ndjson' | 'capture' | undefined =
+      format !== 'auto'
+        ? format
+        : !stdin && (path.endsWith('.ndjson') || path.endsWith('.jsonl'))
+          ? 'ndjson'
+          : undefined;
+    // next() by hand: leaving a for-await loop early would close the stream.
+    while (chosen === undefined) {
+      const r = await batches.next();
+      if (r.done === true) break;
+      head.push(r.value);
+      const first = r.value.find((l) => l.trim() !== '');
+      if (first !== undefined) chosen = looksLikeCapture(first) ? 'capture' : 'ndjson';
+    }
+    const capture = chosen === 'capture' ? new CaptureDocuments(source) : undefined;
+    let line = 1;
+    const parse = (lines: readonly string[]): InputRecord[] => {
+      const records: InputRecord[] = [];
+      if (capture !== undefined) for (const l of lines) capture.line(l, records);
+      else parseNdjsonLines(lines, source, line, records);
+      line += lines.length;
+      return records;
+    };
+    for (const lines of head) {
+      const records = parse(lines);
+      if (records.length > 0) yield records;
+    }
+    for (let r = await batches.next(); r.done !== true; r = await batches.next()) {
+      const records = parse(r.value);
+      if (records.length > 0) yield records;
+    }
+    if (capture !== undefined) {
+      const records: InputRecord[] = [];
+      capture.end(records);
+      if (records.length > 0) yield records;
+    }
+  } finally {
+    // A parse error, or a consumer that stops early, leaves the reader mid-file: its file is closed here.
+    await batches.return(undefined);
   }
 }
