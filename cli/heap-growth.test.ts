@@ -33,8 +33,8 @@ function ratio(mode: 'limit' | 'default'): number {
 describe('limitHeapGrowth', () => {
   it('keeps the heap within about twice what is alive, where V8 alone lets it grow further', () => {
     const limited = ratio('limit');
-    // Twice the old space alive, plus the young generation (~2.6 measured); V8 alone reached ~4.9.
-    expect(limited).toBeLessThan(3.2);
+    // 1.5 times the old space alive, plus the young generation (~2.0 measured; ~2.5–2.6 with 100%); V8 alone ~4.9.
+    expect(limited).toBeLessThan(2.3);
     expect(limited).toBeLessThan(ratio('default') * 0.8);
   }, 60_000);
 });
