@@ -67,15 +67,18 @@ const NO_OWNERS: readonly OwnerReference[] = Object.freeze([]);
 /** The well-formed owner references, copied down to the fields the rules read (not `apiVersion`, `blockOwnerDeletion`). */
 function ownersOf(refs: unknown): readonly OwnerReference[] {
   if (!Array.isArray(refs) || refs.length === 0) return NO_OWNERS;
-  const owners: OwnerReference[] = [];
+  // Of the exact size (pushing grows an array by 16 spare slots, most of its memory): every object held keeps one.
+  const owners = new Array<OwnerReference>(refs.length);
+  let n = 0;
   for (const o of refs as (Partial<OwnerReference> | undefined | null)[]) {
     if (typeof o?.uid !== 'string' || typeof o.kind !== 'string' || typeof o.name !== 'string') continue;
-    owners.push(
+    owners[n++] =
       o.controller === true
         ? { kind: o.kind, name: o.name, uid: o.uid, controller: true }
-        : { kind: o.kind, name: o.name, uid: o.uid },
-    );
+        : { kind: o.kind, name: o.name, uid: o.uid };
   }
+  if (n === 0) return NO_OWNERS;
+  owners.length = n;
   return owners;
 }
 
@@ -261,7 +264,7 @@ export class ObjectStore {
     // other fields since, as a rebuild from a re-list sees it), which would start the trace after its events.
     const since =
       (generation === 1 ? created : undefined) ?? change.timeUs ?? created ?? Math.floor(atUs / 1_000_000) * 1_000_000;
-    gens.splice(index, 0, {
+    const added: GenerationInfo = {
       generation,
       sinceUs: Math.min(since, atUs),
       manager: change.manager,
@@ -272,8 +275,15 @@ export class ObjectStore {
       ...(revision === undefined ? {} : { revision }),
       // Only roots say what changed; a controlled object (a Pod, a ReplicaSet) keeps no spec.
       ...(state.owners.some((o) => o.controller === true) ? {} : { spec: summarizeSpec(obj.spec) }),
-    });
-    if (gens.length > MAX_GENERATIONS) gens.shift();
+    };
+    // A new array of the exact size, `added` at `index`, the oldest dropped beyond MAX_GENERATIONS (what splice
+    // then shift did, without the spare slots a grown array keeps: every object held has one).
+    const n = gens.length + 1;
+    const skip = n > MAX_GENERATIONS ? 1 : 0;
+    const next = new Array<GenerationInfo>(n - skip);
+    for (let k = skip; k < n; k++)
+      next[k - skip] = k < index ? (gens[k] as GenerationInfo) : k === index ? added : (gens[k - 1] as GenerationInfo);
+    state.generations = next;
   }
 
   /** Records the node a Pod was assigned to (from the scheduler's event), for Pods not described yet too. */
