@@ -56,12 +56,16 @@ const SHORT = {
   objectRetentionMs: 720_000,
 } as const;
 
+/** The slots of the forgotten roots' numbers: given back with their entries, so bounded alike. */
+const forgottenRootSlots = (engine: Engine): number =>
+  (engine as unknown as { traces: { forgotten: { size: number } } }).traces.forgotten.size;
+
 describe('engine bounds', () => {
   it('holds no more state after eight times as long a steady stream (every structure is bounded by time)', () => {
     const sizes = (seconds: number): Record<string, number> => {
       const engine = new Engine({ sink: { emit: () => undefined }, ...SHORT });
       for (const r of steady(seconds)) engine.push(r);
-      return { ...engine.stats() };
+      return { ...engine.stats(), forgottenRootSlots: forgottenRootSlots(engine) };
     };
     // Both lengths are whole multiples of every window, so that generations are at the same phase.
     const short = sizes(1_440);
@@ -72,6 +76,7 @@ describe('engine bounds', () => {
     // The stream does fill them: the bound is what keeps them from growing.
     expect(short.retainedSpans).toBeGreaterThan(100);
     expect(short.forgottenRoots).toBeGreaterThan(100);
+    expect(short.forgottenRootSlots).toBe(short.forgottenRoots);
   });
 
   it('forgets a root whose trace was forgotten once the object retention has passed', () => {

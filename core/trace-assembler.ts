@@ -11,7 +11,7 @@ import { appended, NO_EVENTS, NO_SPANS, releaseEmitted, type SpanState, type Tra
 import { objectKey } from './normalized-event.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
 import { changeEvents } from './root-changes.ts';
-import { evictOldest } from './evict-oldest.ts';
+import { SlotColumns } from './slot-columns.ts';
 
 /** Settings of a TraceAssembler (microseconds of receive time). */
 export interface TraceAssemblerOptions {
@@ -32,11 +32,9 @@ export interface TraceAssemblerOptions {
   readonly strings?: StringPool;
 }
 
-/** A root whose trace was forgotten: how many segments it had, and when the last one's last span was. */
-interface Forgotten {
-  readonly segments: number;
-  readonly lastUs: number;
-}
+/** The columns of a forgotten root's slot: how many segments it had, and when the last one's last span was. */
+const SEGMENTS = 0;
+const LAST = 1;
 
 /**
  * Holds traces, synthesizes root spans, and emits a trace's spans once it is idle, with ends settled.
@@ -47,9 +45,10 @@ export class TraceAssembler {
   /**
    * Segments already forgotten per root key: a root active again after that starts a new one. Kept in the order
    * they were forgotten, for `forgetUs` and at most `maxHeldSpans` of them: a root quiet for longer than the
-   * object retention starts over at segment 0.
+   * object retention starts over at segment 0. Each is a slot of `forgotten` (SEGMENTS, LAST).
    */
-  private readonly segments = new Map<string, Forgotten>();
+  private readonly segments = new Map<string, number>();
+  private readonly forgotten = new SlotColumns(2);
   private readonly options: TraceAssemblerOptions;
   private pendingSpans = 0;
   private retainedSpans = 0;
@@ -130,7 +129,8 @@ export class TraceAssembler {
     const existing = this.traces.get(root.key);
     const existingRoot = existing?.pending[0]?.synthesized === true ? existing.pending[0] : existing?.retained[0];
     if (existing !== undefined && existingRoot !== undefined) return { trace: existing, root: existingRoot };
-    const segment = this.segments.get(root.key)?.segments ?? 0;
+    const slot = this.segments.get(root.key);
+    const segment = slot === undefined ? 0 : this.forgotten.get(slot, SEGMENTS);
     // trace ID = hash(root UID, generation); later segments of the same change add their number.
     const idParts: (string | number)[] =
       segment === 0 ? [root.uid, root.generation] : [root.uid, root.generation, segment];
@@ -219,9 +219,10 @@ export class TraceAssembler {
     const head = this.due.peek();
     if (head !== undefined && head.atUs <= nowUs) this.flushDue(nowUs);
     const before = nowUs - this.options.forgetUs;
-    for (const [key, f] of this.segments) {
-      if (f.lastUs >= before) break;
+    for (const [key, slot] of this.segments) {
+      if (this.forgotten.get(slot, LAST) >= before) break;
       this.segments.delete(key);
+      this.forgotten.release(slot);
     }
   }
 
@@ -305,14 +306,29 @@ export class TraceAssembler {
     this.traces.delete(trace.rootKey);
     // Only a root's trace opens by segment (openRoot); the others' counts would never be read.
     if (remember && trace.rooted) {
-      const segments = (this.segments.get(trace.rootKey)?.segments ?? 0) + 1;
+      const known = this.segments.get(trace.rootKey);
+      const slot = known ?? this.forgotten.alloc();
+      this.forgotten.set(slot, SEGMENTS, known === undefined ? 1 : this.forgotten.get(slot, SEGMENTS) + 1);
+      this.forgotten.set(slot, LAST, trace.lastUs);
       this.segments.delete(trace.rootKey);
-      this.segments.set(trace.rootKey, { segments, lastUs: trace.lastUs });
-      evictOldest(this.segments, this.options.maxHeldSpans);
+      this.segments.set(trace.rootKey, slot);
+      this.forgetOldestSegments();
     }
     for (const s of trace.retained) this.options.recent.remove(s);
     this.retainedSpans -= trace.retained.length;
     trace.retained = NO_SPANS;
+  }
+
+  /** Keeps the forgotten roots within `maxHeldSpans`, as evictOldest does (their slots given back). */
+  private forgetOldestSegments(): void {
+    const capacity = this.options.maxHeldSpans;
+    if (this.segments.size <= capacity) return;
+    let n = this.segments.size - capacity + (capacity >> 3);
+    for (const [key, slot] of this.segments) {
+      if (n-- <= 0) break;
+      this.segments.delete(key);
+      this.forgotten.release(slot);
+    }
   }
 
   private emit(trace: TraceState): void {

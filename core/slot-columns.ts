@@ -1,0 +1,47 @@
+/**
+ * Numbers by slot in one Float64Array (`columns` a slot), for the engine's long-lived maps: a Map from a key to a
+ * slot costs the map's entry alone, where a Map to an object of numbers costs the object and a boxed number per
+ * time as well (about 64 bytes an entry more). A slot is taken with `alloc`, given back with `release` (and
+ * reused); storage grows by doubling.
+ */
+export class SlotColumns {
+  private values: Float64Array;
+  private readonly columns: number;
+  private readonly free: number[] = [];
+  private next = 0;
+
+  constructor(columns: number, initialSlots = 64) {
+    this.columns = columns;
+    this.values = new Float64Array(columns * initialSlots);
+  }
+
+  /** Slots in use. */
+  get size(): number {
+    return this.next - this.free.length;
+  }
+
+  /** A free slot (its values are whatever was last written there: set them). */
+  alloc(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    const slot = this.next++;
+    if ((slot + 1) * this.columns > this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    return slot;
+  }
+
+  release(slot: number): void {
+    this.free.push(slot);
+  }
+
+  get(slot: number, column: number): number {
+    return this.values[slot * this.columns + column] as number;
+  }
+
+  set(slot: number, column: number, value: number): void {
+    this.values[slot * this.columns + column] = value;
+  }
+}
