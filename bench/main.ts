@@ -1,17 +1,28 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { floodLog, simulatorLog, type BenchLog } from './bench-logs.ts';
 import { runNode, type ChildResult } from './child-run.ts';
 import { median } from './median.ts';
+import { scriptArgsOrExit } from '../common/script-args.ts';
 
-/**
- * Replay benchmark: `npm run bench [-- --sizes 10000,100000 --repeats 3 …]`. For each generated log it runs,
- * in alternating rounds so that load changes hit every measurement alike: the parse-only limit of that very
- * file, the core alone, and the real `kspan replay` (a spawned CLI) per output format; each in its own
- * process, timed from spawn to exit, peak RSS from /usr/bin/time. Prints a table and, last, one JSON line.
- */
-const { values: opts } = parseArgs({
+const USAGE = {
+  name: 'bench',
+  help: `Usage: npm run bench [-- --sizes N,N --flood N --capture N,N --formats F,F --repeats N --startup N]
+
+Replay benchmark. For each generated log it runs, in alternating rounds so that load changes hit every
+measurement alike: the parse-only limit of that very file, the core alone, and the real \`kspan replay\`
+(the installed CLI, spawned) per output format, each in its own process, timed from spawn to exit, peak RSS
+from /usr/bin/time. Prints a table and, last, one JSON line with the rates, their ratios to the parse-only
+rate and peak RSS. Logs are generated once and cached in ~/.cache/kspan-bench.
+
+  --sizes N,N       simulator logs of N events (default 10000,100000,1000000)
+  --flood N         a unique-UID flood of N events, 0 for none (default 1000000)
+  --flood-rate N    the flood's events per second (default 1000)
+  --capture N,N     Go kspan capture files (multi-document YAML) of N events (default 10000,100000)
+  --formats F,F     replay outputs to time (default tree,otlp-json)
+  --repeats N       rounds per log (default 3, 1 at 1M events and more)
+  --startup N       start-up rounds (default 10)
+  -h, --help        this text`,
   options: {
     sizes: { type: 'string', default: '10000,100000,1000000' },
     flood: { type: 'string', default: '1000000' },
@@ -21,7 +32,8 @@ const { values: opts } = parseArgs({
     repeats: { type: 'string' },
     startup: { type: 'string', default: '10' },
   },
-});
+} as const;
+const opts = scriptArgsOrExit(USAGE);
 
 const list = (s: string): number[] =>
   s

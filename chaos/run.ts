@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseDurationMs } from '../common/duration.ts';
+import { scriptArgsOrExit } from '../common/script-args.ts';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ChaosContext } from './chaos-context.ts';
 import { readDeploymentSettings } from './deployment-settings.ts';
@@ -12,21 +13,34 @@ import { OtlpReceiver } from './otlp-receiver.ts';
 import { formatTable, type ChaosRow } from './results-table.ts';
 import { SCENARIOS, type Scenario, type Size } from './scenarios.ts';
 
-/**
- * `npm run test:chaos [-- --quick] [--only id,id] [--results FILE] [--kspan CHECKOUT]`: runs the real `kspan run` processes against a
- * loopback fake API server and OTLP receiver through each scenario, compares the span IDs received with an offline
- * replay of the same input log, prints the table, and exits 1 when a row misses its goal.
- */
+const USAGE = {
+  name: 'chaos',
+  help: `Usage: npm run test:chaos [-- --quick] [--only ID,ID] [--results FILE] [--kspan CHECKOUT]
+
+Runs the real \`kspan run\` process(es), with the Deployment's settings (deploy/deployment.yaml), against a
+loopback fake API server and an in-process OTLP/gRPC receiver through each scenario; compares the span IDs
+received with an offline replay of the same input log; prints the table (expected, received, duplicates,
+lost by cause, peak RSS, time to recover); exits 1 when a row misses its goal.
+
+  --quick            smaller sizes (what .ci/run uses); the default is the full sizes of the issue
+  --only ID,ID       run these scenarios only: ${SCENARIOS.map((s) => s.id).join(', ')}
+  --results FILE     also write the table to FILE
+  --kspan CHECKOUT   run another checkout's kspan (its cli/main.ts and deploy/deployment.yaml), for before/after
+  -h, --help         this text`,
+  options: {
+    quick: { type: 'boolean' },
+    only: { type: 'string' },
+    results: { type: 'string' },
+    kspan: { type: 'string' },
+  },
+} as const;
+const opts = scriptArgsOrExit(USAGE);
 const argv = process.argv.slice(2);
-const size: Size = argv.includes('--quick') ? 'quick' : 'full';
-const valueOf = (flag: string): string | undefined => {
-  const i = argv.indexOf(flag);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
-const only = valueOf('--only')?.split(',');
-const resultsFile = valueOf('--results');
+const size: Size = opts.quick === true ? 'quick' : 'full';
+const only = opts.only?.split(',');
+const resultsFile = opts.results;
 // Another checkout's kspan (e.g. a work in progress): its cli/main.ts and deploy/deployment.yaml.
-const checkout = path.resolve(valueOf('--kspan') ?? THIS_CHECKOUT);
+const checkout = path.resolve(opts.kspan ?? THIS_CHECKOUT);
 const unknown = only?.filter((id) => !SCENARIOS.some((s) => s.id === id)) ?? [];
 if (unknown.length > 0) {
   process.stderr.write(

@@ -3,25 +3,36 @@ import { join } from 'node:path';
 import { ensureBinaries } from './infra/binary-cache.ts';
 import { detectRuntime } from './infra/detect-runtime.ts';
 import { kubeMinorEnvVar } from './infra/local-process-infrastructure.ts';
+import { scriptArgsOrExit } from '../common/script-args.ts';
 
-/**
- * `npm run test:e2e`: chooses the infrastructure (a container runtime when one answers, local processes
- * built from Go modules otherwise; KSPAN_E2E_INFRA=local|containers overrides), builds what it needs with
- * progress, and runs the suite, which brings everything up and tears it down, also on failure.
- * `--update` rewrites the golden trees; `--save-scenario DIR` keeps the recorded live input log;
- * `--kube-minor M.N` runs an older control plane from versions.json `.minors` (local runtime only), whose
- * goldens are in e2e/golden/<M.N>/.
- */
-const args = process.argv.slice(2);
+const USAGE = {
+  name: 'e2e',
+  help: `Usage: npm run test:e2e [-- --update] [--save-scenario DIR] [--kube-minor M.N]
+
+Runs kspan against a real control plane and a real Jaeger and checks the golden span trees through
+Jaeger's query API. The infrastructure is a container runtime when one answers (testcontainers + kind),
+local processes built from Go modules otherwise (cached in ~/.cache/kspan-e2e, with progress);
+KSPAN_E2E_INFRA=local|containers overrides. Everything is brought up and torn down, also on failure.
+
+  --update             rewrite the golden trees
+  --save-scenario DIR  keep the recorded live input log in DIR
+  --kube-minor M.N     an older control plane from e2e/infra/versions.json .minors (local runtime only),
+                       whose goldens are in e2e/golden/<M.N>/
+  -h, --help           this text`,
+  options: {
+    update: { type: 'boolean' },
+    'save-scenario': { type: 'string' },
+    'kube-minor': { type: 'string' },
+  },
+} as const;
+const opts = scriptArgsOrExit(USAGE);
 const env = { ...process.env };
-if (args.includes('--update')) env.KSPAN_E2E_UPDATE = '1';
-const save = args.indexOf('--save-scenario');
-if (save >= 0) env.KSPAN_E2E_SAVE_SCENARIO = args[save + 1] ?? '';
-const minorAt = args.indexOf('--kube-minor');
-const kubeMinor = minorAt >= 0 ? args[minorAt + 1] : undefined;
-if (minorAt >= 0 && (kubeMinor === undefined || kubeMinor.startsWith('--'))) {
+if (opts.update === true) env.KSPAN_E2E_UPDATE = '1';
+if (opts['save-scenario'] !== undefined) env.KSPAN_E2E_SAVE_SCENARIO = opts['save-scenario'];
+const kubeMinor = opts['kube-minor'];
+if (kubeMinor !== undefined && !/^\d+\.\d+$/.test(kubeMinor)) {
   process.stderr.write(
-    'e2e: --kube-minor needs a minor from e2e/infra/versions.json .minors, e.g. --kube-minor 1.27\n',
+    `e2e: --kube-minor needs a minor from e2e/infra/versions.json .minors, e.g. --kube-minor 1.27 (got ${JSON.stringify(kubeMinor)})\n`,
   );
   process.exit(2);
 }
