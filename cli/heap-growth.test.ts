@@ -36,5 +36,5 @@ describe('limitHeapGrowth', () => {
     // 1.5 times the old space alive, plus the young generation (~2.0 measured; ~2.5–2.6 with 100%); V8 alone ~4.9.
     expect(limited).toBeLessThan(2.3);
     expect(limited).toBeLessThan(ratio('default') * 0.8);
-  }, 60_000);
+  }, 180_000); // two children of ~10 s each on a quiet machine; 121 s was seen at load 10
 });
