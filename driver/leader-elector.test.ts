@@ -158,6 +158,35 @@ describe('LeaderElector checkpoint and outages', () => {
   });
 });
 
+describe('LeaderElector at shutdown', () => {
+  it('a replica that lost its own lease in an API stall takes it back at once before stopping', async () => {
+    const clock = new VirtualClock();
+    const a = elector('a', clock);
+    await a.start();
+    server.failWith = { status: 500 };
+    await clock.advance(12_000);
+    expect(a.isLeader).toBe(false); // stepped down after the renew deadline
+    server.failWith = undefined;
+    expect(await a.leadBeforeStop()).toBe(true); // its own lease, nobody else took it: no waiting for a retry
+    await clock.advance(6000);
+    expect(a.isLeader).toBe(true); // it goes on renewing while it flushes
+    await a.stop();
+  });
+
+  it('a follower leaves a lease that another replica holds and renews', async () => {
+    const clock = new VirtualClock();
+    const a = elector('a', clock);
+    const b = elector('b', clock);
+    await a.start();
+    await b.start();
+    expect(await b.leadBeforeStop()).toBe(false);
+    expect(a.isLeader).toBe(true);
+    await a.stop();
+    expect(await b.leadBeforeStop()).toBe(true); // released: the follower flushes what it holds itself
+    await b.stop();
+  });
+});
+
 describe('LeaderElector early renewals (the export gate)', () => {
   it('renewSoon writes the checkpoint at once, at most every 200 ms, and says when it was stored', async () => {
     const clock = new VirtualClock();

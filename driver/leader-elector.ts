@@ -147,6 +147,27 @@ export class LeaderElector {
     this.schedule();
   }
 
+  /**
+   * At shutdown, a replica that does not lead makes one attempt at once, by the usual rules, instead of waiting for
+   * its next retry: it takes back its own lease that it could not renew in time (an API that stalled for the renew
+   * deadline), or a released or expired one, so that what it holds is exported now rather than left to a next
+   * leader that may never come (one replica, the last pod of a rollout). A lease another replica holds and renews
+   * is left alone (no split brain). Resolves with whether this replica leads; renewals go on until `stop`.
+   */
+  async leadBeforeStop(): Promise<boolean> {
+    if (this.stopped || this.leader) return this.leader;
+    this.cancel?.();
+    this.cancel = undefined;
+    this.timerAt = Infinity;
+    await this.running;
+    if (!this.leader) {
+      this.running = this.guardedAttempt();
+      await this.running;
+    }
+    this.schedule();
+    return this.leader;
+  }
+
   /** Stops; a leader releases the lease so another replica takes over at once. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -260,6 +260,24 @@ describe('ProductionRun', () => {
     expect(run.ledger.unrecorded).toBe(0); // the release stored the last checkpoint
   });
 
+  it('SIGTERM just after an API stall made the only replica step down: it takes its lease back and flushes, leaving nothing to a next leader', async () => {
+    server = new FakeKubeServer();
+    server.listen();
+    const clock = new VirtualClock(T0);
+    const { memory, ids: exported } = recordingCollector();
+    const run = await leaderElected(server, clock, memory)('a');
+    const emit = ledgerSpans([run]);
+    server.failWith = { status: 500 };
+    await clock.advance(12_000, 500);
+    expect((await run.metrics.isLeader.get()).values[0]?.value).toBe(0); // past the renew deadline: no exporting
+    emit(40);
+    server.failWith = undefined; // the API answers again, and the SIGTERM comes before the next retry
+    const summary = await stopOnVirtualTime(run, clock);
+    expect(summary.leftToLeader).toBe(0);
+    expect(summary.lostSpans).toBe(0);
+    expect(new Set(exported).size).toBe(40);
+  });
+
   it('SIGTERM with a leader that cannot send in time: nothing counted lost, the checkpoint stored, the rest left to the next leader', async () => {
     server = new FakeKubeServer();
     server.listen();

@@ -294,6 +294,15 @@ export class ProductionRun {
       await this.driver.stop(deadline - 3000);
       let leftToLeader: number;
       if (this.elector !== undefined && !this.elector.isLeader) {
+        // One attempt now, bounded: a lease this replica lost in an API stall, or one nobody renews, is taken back.
+        let cancel = (): void => {};
+        const capMs = Math.max(0, Math.min(5000, deadline - 10_000 - clock.now()));
+        const cap = new Promise<boolean>((r) => (cancel = clock.schedule(capMs, () => r(false))));
+        const led = await Promise.race([this.elector.leadBeforeStop().catch(() => false), cap]);
+        cancel();
+        if (led) logger.info('leading again: flushing what it holds before stopping', {});
+      }
+      if (this.elector !== undefined && !this.elector.isLeader) {
         leftToLeader = queue.abandon();
         if (leftToLeader > 0)
           logger.info("not the leader: held spans are the leader's to export", { spans: leftToLeader });
