@@ -143,6 +143,36 @@ const collectorOutage = (
   },
 });
 
+/**
+ * Every 5th rollout's first Pod `Started` Event is held back, then written late with its original time (its trace
+ * was emitted already); `after` is the fault that follows 1.5 s later, while the late Events join their traces.
+ */
+const lateEventRow = (row: {
+  id: string;
+  fault: string;
+  duplicatesAllowed?: boolean;
+  after: (ctx: ChaosContext, a: KspanProcess) => Promise<void>;
+}): Scenario => ({
+  id: row.id,
+  title: (size) =>
+    `late Events (every 5th rollout's first Pod Started, up to ${pick(size, '30', '12')} s late), ${row.fault} (${pick(size, '100 ev/s for 60 s', '100 ev/s for 25 s')})`,
+  unit: 'rollout',
+  idle: IDLE,
+  ...(row.duplicatesAllowed === true ? { duplicatesAllowed: true } : {}),
+  settleMs: () => 90_000,
+  timeoutMs: (size) => pick(size, 300_000, 150_000),
+  async run(ctx, size) {
+    const [perSecond, seconds, lateAt] = pick(size, [100, 60, 30], [100, 25, 12]);
+    ctx.workload.holdBackEvery = 5;
+    const a = await startLeader(ctx);
+    await streamWithFault(ctx, perSecond * seconds, perSecond, lateAt * 1000, async () => {
+      ctx.workload.holdBackEvery = 0;
+      ctx.notes.push(`${ctx.workload.writeLate()} Events written late (their traces emitted already)`);
+      await row.after(ctx, a);
+    });
+  },
+});
+
 /** The eleven rows of issue 9, then leader failover. */
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -295,51 +325,27 @@ export const SCENARIOS: readonly Scenario[] = [
       });
     },
   },
-  {
+  lateEventRow({
     id: 'late-event-kill-9',
-    title: (size) =>
-      `late Events (every 5th rollout's first Pod Started, up to ${pick(size, '30', '12')} s late), kill -9 1.5 s after, restart 8 s later (${pick(size, '100 ev/s for 60 s', '100 ev/s for 25 s')})`,
-    unit: 'rollout',
-    idle: IDLE,
+    fault: 'kill -9 1.5 s after, restart 8 s later',
     duplicatesAllowed: true,
-    settleMs: () => 90_000,
-    timeoutMs: (size) => pick(size, 300_000, 150_000),
-    async run(ctx, size) {
-      const [perSecond, seconds, lateAt] = pick(size, [100, 60, 30], [100, 25, 12]);
-      ctx.workload.holdBackEvery = 5;
-      const a = await startLeader(ctx);
-      await streamWithFault(ctx, perSecond * seconds, perSecond, lateAt * 1000, async () => {
-        ctx.workload.holdBackEvery = 0;
-        ctx.notes.push(`${ctx.workload.writeLate()} Events written late (their traces emitted already)`);
-        await ctx.sleep(1500); // delivered: waiting in kspan-a's window, or placed and joining their traces
-        await a.kill();
-        await ctx.sleep(8000);
-        ctx.faultEnded();
-        await ctx.start('kspan-a');
-      });
+    async after(ctx, a) {
+      await ctx.sleep(1500); // delivered: waiting in kspan-a's window, or placed and joining their traces
+      await a.kill();
+      await ctx.sleep(8000);
+      ctx.faultEnded();
+      await ctx.start('kspan-a');
     },
-  },
-  {
+  }),
+  lateEventRow({
     id: 'late-event-sigterm',
-    title: (size) =>
-      `late Events (every 5th rollout's first Pod Started, up to ${pick(size, '30', '12')} s late), SIGTERM 1.5 s after, the new pod takes over (${pick(size, '100 ev/s for 60 s', '100 ev/s for 25 s')})`,
-    unit: 'rollout',
-    idle: IDLE,
-    settleMs: () => 90_000,
-    timeoutMs: (size) => pick(size, 300_000, 150_000),
-    async run(ctx, size) {
-      const [perSecond, seconds, lateAt] = pick(size, [100, 60, 30], [100, 25, 12]);
-      ctx.workload.holdBackEvery = 5;
-      const a = await startLeader(ctx);
-      await streamWithFault(ctx, perSecond * seconds, perSecond, lateAt * 1000, async () => {
-        ctx.workload.holdBackEvery = 0;
-        ctx.notes.push(`${ctx.workload.writeLate()} Events written late (their traces emitted already)`);
-        await ctx.sleep(1500);
-        ctx.faultEnded();
-        await terminateAndReplace(ctx, a, 60_000);
-      });
+    fault: 'SIGTERM 1.5 s after, the new pod takes over',
+    async after(ctx, a) {
+      await ctx.sleep(1500);
+      ctx.faultEnded();
+      await terminateAndReplace(ctx, a, 60_000);
     },
-  },
+  }),
   {
     id: 'cache-miss-20ms',
     title: (size) =>
