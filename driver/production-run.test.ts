@@ -98,6 +98,22 @@ function webEvents(server: FakeKubeServer, clock: VirtualClock) {
 let server: FakeKubeServer;
 afterEach(() => server.close());
 
+/**
+ * A fake API server with Deployment default/web, a recording collector behind a FlakyExporter, and
+ * `kspan run --leader-elect --idle 30s` on virtual time: `a` started, `start` for the next process.
+ */
+async function webDeploymentRun() {
+  server = new FakeKubeServer();
+  server.listen();
+  server.put('/apis/apps/v1/deployments', obj('Deployment', 'default', 'web'));
+  const clock = new VirtualClock(T0);
+  const collector = recordingCollector();
+  const exporter = new FlakyExporter(collector.memory);
+  const start = leaderElected(server, clock, exporter, { idle: '30s' });
+  const a = await start('a');
+  return { clock, ...collector, exporter, start, a, events: webEvents(server, clock) };
+}
+
 describe('ProductionRun', () => {
   it('exports spans through the real engine, survives the OTLP endpoint going down, flushes on stop, and its --record replays to the same spans', async () => {
     server = new FakeKubeServer();
@@ -279,14 +295,7 @@ describe('ProductionRun', () => {
   });
 
   it('SIGTERM with a leader that cannot send in time: nothing counted lost, the checkpoint stored, the rest left to the next leader', async () => {
-    server = new FakeKubeServer();
-    server.listen();
-    server.put('/apis/apps/v1/deployments', obj('Deployment', 'default', 'web'));
-    const clock = new VirtualClock(T0);
-    const { memory, names } = recordingCollector();
-    const exporter = new FlakyExporter(memory);
-    const a = await leaderElected(server, clock, exporter, { idle: '30s' })('a');
-    const events = webEvents(server, clock);
+    const { clock, names, exporter, a, events } = await webDeploymentRun();
     // Distinct times: a rebuild from a re-list (in name order) must place them as the watch delivered them.
     const burst = (run: ProductionRun, count: number) => events.burst(run, count, 10);
     await burst(a, 20);
@@ -342,15 +351,7 @@ describe('ProductionRun', () => {
   });
 
   it('restart: the next leader rebuilds from the re-list (20 Events of one time, then 10) and exports exactly what the stopped one had not', async () => {
-    server = new FakeKubeServer();
-    server.listen();
-    server.put('/apis/apps/v1/deployments', obj('Deployment', 'default', 'web'));
-    const clock = new VirtualClock(T0);
-    const { memory, ids, names } = recordingCollector();
-    const exporter = new FlakyExporter(memory);
-    const start = leaderElected(server, clock, exporter, { idle: '30s' });
-    const a = await start('a');
-    const events = webEvents(server, clock);
+    const { clock, ids, names, exporter, start, a, events } = await webDeploymentRun();
     const burst = (run: ProductionRun, count: number) => events.burst(run, count);
     // One time for all (no managedFields, no creationTimestamp on the Deployment): the rebuild saw it only at the
     // re-list, started the trace then and clamped every span to it, so the count covered other spans.
@@ -386,15 +387,7 @@ describe('ProductionRun', () => {
   ])(
     'restart after a late Event joined a partly exported trace, %s: every span arrives, none lost',
     async (_what, seenByOld, duplicates) => {
-      server = new FakeKubeServer();
-      server.listen();
-      server.put('/apis/apps/v1/deployments', obj('Deployment', 'default', 'web'));
-      const clock = new VirtualClock(T0);
-      const { memory, ids, names } = recordingCollector();
-      const exporter = new FlakyExporter(memory);
-      const start = leaderElected(server, clock, exporter, { idle: '30s' });
-      const a = await start('a');
-      const events = webEvents(server, clock);
+      const { clock, ids, names, exporter, start, a, events } = await webDeploymentRun();
       const t0 = clock.now();
       await events.burst(a, 20, 10); // R0…R19, 10 ms apart
       await clock.advance(60_000, 1000); // idle 30 s: the trace is emitted and exported
