@@ -6,7 +6,7 @@ import { Engine } from '../core/index.ts';
 import { createOtlpTraceExporter } from '../export/otlp-exporter.ts';
 import { SpanResources } from '../export/span-resources.ts';
 import { NdjsonLogWriter } from '../input-log/ndjson-writer.ts';
-import { SystemClock, type Clock } from './clock.ts';
+import { sleep, SystemClock, type Clock } from './clock.ts';
 import { CheckpointGate } from './checkpoint-gate.ts';
 import { ClusterDriver } from './cluster-driver.ts';
 import { discoverClusterUid } from './cluster-uid.ts';
@@ -295,12 +295,10 @@ export class ProductionRun {
       let leftToLeader: number;
       if (this.elector !== undefined && !this.elector.isLeader) {
         // One attempt now, bounded: a lease this replica lost in an API stall, or one nobody renews, is taken back.
-        let cancel = (): void => {};
         const capMs = Math.max(0, Math.min(5000, deadline - 10_000 - clock.now()));
-        const cap = new Promise<boolean>((r) => (cancel = clock.schedule(capMs, () => r(false))));
-        const led = await Promise.race([this.elector.leadBeforeStop().catch(() => false), cap]);
-        cancel();
-        if (led) logger.info('leading again: flushing what it holds before stopping', {});
+        const cap = sleep(clock, capMs).then(() => false);
+        if (await Promise.race([this.elector.leadBeforeStop().catch(() => false), cap]))
+          logger.info('leading again: flushing what it holds before stopping');
       }
       if (this.elector !== undefined && !this.elector.isLeader) {
         leftToLeader = queue.abandon();
