@@ -177,7 +177,7 @@ export class ExportLedger implements SpanSink {
     const entry = this.entry(span.traceId);
     const foreign = this.foreign;
     // Base64 only when there is a list to look in (most checkpoints name no exception).
-    const listed = foreign.exceptions.size === 0 ? undefined : foreign.exceptions.get(idOf(span.spanId));
+    const listed = foreign.exceptions.size === 0 ? undefined : foreign.exceptions.get(keyOf(span.spanId));
     const mark = this.lateMarks.get(span.spanId);
     if (mark !== undefined) this.lateMarks.delete(span.spanId);
     // A later occurrence there and here too (the same deliveries): kept out of the numbering, as there.
@@ -195,7 +195,7 @@ export class ExportLedger implements SpanSink {
     // emitted after a span it precedes (whatever the cause, a rebuild would emit it before that one).
     if (mark !== undefined || unnumbered || (entry.last !== undefined && precedes(span, entry.last))) {
       const occurrence = mark?.occurrence === true;
-      this.mine.set(idOf(span.spanId), {
+      this.mine.set(keyOf(span.spanId), {
         exported: covered,
         occurrence,
         startUs: span.startUs,
@@ -223,7 +223,7 @@ export class ExportLedger implements SpanSink {
   /** True when another replica (or an earlier process) exported this queued span already. */
   covers(item: QueuedSpan): boolean {
     const exceptions = this.foreign.exceptions;
-    const listed = exceptions.size === 0 ? undefined : exceptions.get(idOf(item.span.spanId));
+    const listed = exceptions.size === 0 ? undefined : exceptions.get(keyOf(item.span.spanId));
     // Listed there after it was numbered here (a follower emits as the leader does): what the list says.
     if (listed !== undefined && (!listed.occurrence || item.index < 0 || !listed.exported)) return listed.exported;
     const entry = this.traces.get(keyOf(item.span.traceId));
@@ -294,7 +294,7 @@ export class ExportLedger implements SpanSink {
     }
     // Exceptions not exported (or not emitted yet) must be named, earliest first; those beyond the bound lower the
     // floor instead.
-    const held = [...this.mine, ...[...this.lateMarks].map(([spanId, m]) => [idOf(spanId), m] as const)]
+    const held = [...this.mine, ...[...this.lateMarks].map(([spanId, m]) => [keyOf(spanId), m] as const)]
       .filter(([, x]) => !('exported' in x) || !x.exported)
       .sort((a, b) => a[1].startUs - b[1].startUs);
     const flag = (x: { occurrence: boolean }, exported: boolean) =>
@@ -334,7 +334,7 @@ export class ExportLedger implements SpanSink {
     const entry = this.entry(item.span.traceId);
     entry.touchedMs = now;
     if (item.index < 0) {
-      const x = this.mine.get(idOf(item.span.spanId));
+      const x = this.mine.get(keyOf(item.span.spanId));
       if (x !== undefined) {
         x.exported = true;
         x.touchedMs = now;
@@ -354,27 +354,29 @@ export class ExportLedger implements SpanSink {
 
   /** Beyond the exceptions held, forgets the oldest: exported first; one not exported lowers the floor. */
   private forgetExceptions(): void {
-    const targetMarks = this.maxExceptions * HELD_EXCEPTIONS_FACTOR - this.maxExceptions;
-    if (this.lateMarks.size > targetMarks) {
+    // Down to a bound's worth below the limit, so that this sorting runs once per that many new exceptions.
+    const target = this.maxExceptions * HELD_EXCEPTIONS_FACTOR - this.maxExceptions;
+    if (this.lateMarks.size > target) {
       const marks = [...this.lateMarks].sort((a, b) => a[1].touchedMs - b[1].touchedMs);
-      for (const [spanId, m] of marks.slice(0, this.lateMarks.size - targetMarks)) {
+      for (const [spanId, m] of marks.slice(0, this.lateMarks.size - target)) {
         this.lateMarks.delete(spanId);
-        this.forgottenFloorUs = Math.min(this.forgottenFloorUs, m.startUs);
-        this.forgottenAtMs = this.options.clock.now();
+        this.lowerForgottenFloor(m.startUs);
       }
     }
-    const target = this.maxExceptions * HELD_EXCEPTIONS_FACTOR - this.maxExceptions;
     if (this.mine.size <= target) return;
     const byAge = [...this.mine].sort(
       (a, b) => Number(b[1].exported) - Number(a[1].exported) || a[1].touchedMs - b[1].touchedMs,
     );
     for (const [id, x] of byAge.slice(0, this.mine.size - target)) {
       this.mine.delete(id);
-      if (!x.exported) {
-        this.forgottenFloorUs = Math.min(this.forgottenFloorUs, x.startUs);
-        this.forgottenAtMs = this.options.clock.now();
-      }
+      if (!x.exported) this.lowerForgottenFloor(x.startUs);
     }
+  }
+
+  /** An exception forgotten before it was exported: no span starting at or after it is skipped, for the retention. */
+  private lowerForgottenFloor(startUs: number): void {
+    this.forgottenFloorUs = Math.min(this.forgottenFloorUs, startUs);
+    this.forgottenAtMs = this.options.clock.now();
   }
 
   private entry(traceId: string): TraceEntry {
@@ -442,14 +444,9 @@ function sanitize(writer: string): string {
   return writer.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 80) || 'w';
 }
 
-/** The first 64 bits of a trace ID, base64url (11 characters). */
-function keyOf(traceId: string): string {
-  return Buffer.from(traceId.slice(0, 16).padEnd(16, '0'), 'hex').toString('base64url');
-}
-
-/** A span ID (16 hex digits) in base64url (11 characters). */
-function idOf(spanId: string): string {
-  return Buffer.from(spanId.slice(0, 16).padEnd(16, '0'), 'hex').toString('base64url');
+/** The first 64 bits of a hex ID, base64url (11 characters): a trace's key, or a whole span ID. */
+function keyOf(hexId: string): string {
+  return Buffer.from(hexId.slice(0, 16).padEnd(16, '0'), 'hex').toString('base64url');
 }
 
 const KEY = /^[A-Za-z0-9_-]{11}$/;
