@@ -1,5 +1,10 @@
 import { Backoff } from './backoff.ts';
 
+import { sleep, type Clock } from './clock.ts';
+import { KubeApiError, explainKubeApiError, retryDelayMs } from './kube-api-error.ts';
+import type { KubeApi, OpenWatch, WatchEvent } from './kube-api.ts';
+import type { Logger } from './logger.ts';
+
 /**
  * The longest wait between two attempts of a failing watch (0.5 s doubling, jitter ±20 %), unless the server
  * asks for longer (`Retry-After`). Short, so a watch is back within about 2.4 s of the API's recovery (the
@@ -7,10 +12,6 @@ import { Backoff } from './backoff.ts';
  * failing API server gets five requests a second from kspan, a small share of what its controllers send it.
  */
 export const WATCH_RETRY_MAX_MS = 2000;
-import { sleep, type Clock } from './clock.ts';
-import { KubeApiError, explainKubeApiError, retryDelayMs } from './kube-api-error.ts';
-import type { KubeApi, OpenWatch, WatchEvent } from './kube-api.ts';
-import type { Logger } from './logger.ts';
 
 /** A Kubernetes object as listed or watched. */
 export type RawObject = Record<string, unknown> & { metadata?: { resourceVersion?: string; [k: string]: unknown } };
