@@ -88,6 +88,10 @@ function index(spans: readonly KspanSpan[], keyOf: (traceId: string, spanId: str
   return { children, roots };
 }
 
+/** The connectors in front of a child's first line and of the lines below it; `last`: the last child. */
+const LAST_CHILD = ['└─ ', '   '] as const;
+const OTHER_CHILD = ['├─ ', '│  '] as const;
+
 /** A subtree as lines: the span's label, then each child's subtree behind tree connectors. */
 function subtree(
   span: KspanSpan,
@@ -97,8 +101,8 @@ function subtree(
   const lines = [labelOf(span)];
   const kids = kidsOf(span);
   kids.forEach((kid, i) => {
-    const last = i === kids.length - 1;
-    kid.forEach((line, j) => lines.push(`${j === 0 ? (last ? '└─ ' : '├─ ') : last ? '   ' : '│  '}${line}`));
+    const [first, rest] = i === kids.length - 1 ? LAST_CHILD : OTHER_CHILD;
+    kid.forEach((line, j) => lines.push(`${j === 0 ? first : rest}${line}`));
   });
   return lines;
 }
@@ -148,8 +152,8 @@ export function printTrees(spans: readonly KspanSpan[], options: TreeOptions = {
       const kids = children.get(span.spanId);
       if (kids === undefined) return;
       for (let i = 0; i < kids.length; i++) {
-        const last = i === kids.length - 1;
-        render(kids[i] as KspanSpan, `${rest}${last ? '└─ ' : '├─ '}`, `${rest}${last ? '   ' : '│  '}`);
+        const [first, below] = i === kids.length - 1 ? LAST_CHILD : OTHER_CHILD;
+        render(kids[i] as KspanSpan, `${rest}${first}`, `${rest}${below}`);
       }
     };
     for (const r of roots) render(r, '', '');
