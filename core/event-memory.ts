@@ -60,12 +60,11 @@ export class EventMemory {
     span: SpanState,
     deletion: boolean,
     timeUs?: number,
-    found: EventEntry | undefined = span.eventUid === undefined ? undefined : this.index.get(span.eventUid),
+    // The record of the span's Event: the caller's when it has it (the engine looked it up once for the event).
+    entry: EventEntry | undefined = span.eventUid === undefined ? undefined : this.index.get(span.eventUid),
   ): void {
     const parentSpanId = span.parent?.spanId ?? span.externalParentId;
     const uid = span.eventUid;
-    // `found`: the record of the span's Event, when the caller has it (the engine looked it up once for the event).
-    const entry = found;
     const occurrence = entry?.occurrence;
     if (uid !== undefined && parentSpanId !== undefined && occurrence === undefined) {
       const e = entry ?? this.index.entry(uid);
@@ -100,8 +99,7 @@ export class EventMemory {
   }
 
   /** An event was placed: its Event and its object are still alive at `timeUs`. */
-  touch(eventUid: string, objectKey: string, timeUs: number, found = this.index.get(eventUid)): void {
-    const entry = found;
+  touch(eventUid: string, objectKey: string, timeUs: number, entry = this.index.get(eventUid)): void {
     const occurrence = entry?.occurrence;
     if (entry !== undefined && occurrence !== undefined) this.touchOccurrence(entry, occurrence, timeUs);
     this.touchCause(objectKey, timeUs);
