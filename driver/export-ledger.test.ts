@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Engine, type InputRecord, type KspanSpan } from '../core/index.ts';
 import { recordStream } from '../simulator/record-stream.ts';
-import { ExportLedger, parseCheckpoint } from './export-ledger.ts';
+import { ExportLedger, keyOf, parseCheckpoint } from './export-ledger.ts';
 import type { QueuedSpan } from './span-export-queue.ts';
 import { kspanSpan } from './test-support/spans.ts';
 import { VirtualClock } from './test-support/virtual-clock.ts';
@@ -416,5 +417,23 @@ describe('a restart after late Events: the rebuild gets every Event at once and 
     const twice = [...sentByNext].filter((id) => sentByOld.has(id)).length;
     // Sent twice: what the floor, unseen Events and forgotten exceptions give up (here 1–2 %).
     expect(twice).toBeLessThanOrEqual(rebuilt.length / 25);
+  });
+});
+
+describe('keyOf: the base64url of an ID’s first 64 bits', () => {
+  it('equals Buffer’s hex → base64url for any string, hex or not', () => {
+    const hexChar = fc.constantFrom(...'0123456789abcdefABCDEF');
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: hexChar, minLength: 16, maxLength: 32 }),
+          fc.string({ unit: fc.oneof(hexChar, fc.constantFrom('g', 'x', ' ', 'é')), maxLength: 34 }),
+        ),
+        (id) => {
+          expect(keyOf(id)).toBe(Buffer.from(id.slice(0, 16).padEnd(16, '0'), 'hex').toString('base64url'));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

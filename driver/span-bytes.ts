@@ -7,11 +7,16 @@ const ENTRY_OVERHEAD = 40;
 /** Estimated heap bytes of a span: what the export queue's byte bound counts. */
 export function spanBytes(span: KspanSpan): number {
   let n = SPAN_OVERHEAD + 2 * (span.name.length + span.serviceName.length + (span.statusMessage?.length ?? 0));
-  for (const [k, v] of Object.entries(span.attributes)) n += ENTRY_OVERHEAD + 2 * (k.length + valueLength(v));
-  for (const e of span.events) {
-    n += ENTRY_OVERHEAD + 2 * e.name.length;
-    for (const [k, v] of Object.entries(e.attributes)) n += ENTRY_OVERHEAD + 2 * (k.length + valueLength(v));
-  }
+  n += attributeBytes(span.attributes);
+  for (const e of span.events) n += ENTRY_OVERHEAD + 2 * e.name.length + attributeBytes(e.attributes);
+  return n;
+}
+
+/** Without `Object.entries`: its arrays were 5 % of a shutdown flush's CPU. */
+function attributeBytes(attributes: KspanSpan['attributes']): number {
+  let n = 0;
+  for (const k in attributes)
+    if (Object.hasOwn(attributes, k)) n += ENTRY_OVERHEAD + 2 * (k.length + valueLength(attributes[k] as string));
   return n;
 }
 
