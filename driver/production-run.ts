@@ -76,6 +76,8 @@ export class ProductionRun {
   private resources: SpanResources;
   private stopping: Promise<RunSummary> | undefined;
   private apiFailingSince: number | undefined;
+  /** The checkpoint this process last wrote to the Lease (read back at each renewal). */
+  private lastCheckpoint: string | undefined;
   /** `host:port` of the status server as other replicas reach it (kept in the Lease while leading). */
   private endpoint: string | undefined;
   /** A new leader sends nothing until the previous one handed over its ledger, or did not answer. */
@@ -144,9 +146,11 @@ export class ProductionRun {
         onRenewed: () => this.queue.poke(),
         checkpoint: {
           read: (value) => {
-            if (this.ledger.merge(value)) this.queue.discard((item) => this.ledger.takeCovered(item));
+            // Its own checkpoint read back (every renewal) covers nothing new: no walk over the whole queue then.
+            if (this.ledger.merge(value) && value !== this.lastCheckpoint)
+              this.queue.discard((item) => this.ledger.takeCovered(item));
           },
-          write: () => this.ledger.checkpoint(),
+          write: () => (this.lastCheckpoint = this.ledger.checkpoint()),
           written: () => this.ledger.stored(),
         },
         endpoint: () => this.endpoint,
