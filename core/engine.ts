@@ -13,6 +13,7 @@ import { ObjectStore } from './object-store.ts';
 import { OccurrenceDedupe } from './occurrence-dedupe.ts';
 import { comparePending, pendingEventOf, type PendingEvent } from './placement-order.ts';
 import { RecentSpans } from './recent-spans.ts';
+import { NO_SPANS } from './span-state.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
 import { isAnotherAction, recordRepeat } from './repeat-occurrence.ts';
 import { Retargeter } from './retarget-rules.ts';
@@ -261,7 +262,9 @@ export class Engine {
       this.memory.touch(event.uid, objKey, event.timeUs, entry);
       return;
     }
-    const about = this.recent.aboutObject(objKey);
+    // The object's record of open spans, looked up once: the rules read its spans, `add` and `latestOfPair` take it.
+    const record = this.recent.recordOf(objKey);
+    const about = record?.spans ?? NO_SPANS;
     const choice = correlate({
       event,
       target,
@@ -325,10 +328,10 @@ export class Engine {
       closeEarlierScalings(this.recent, objKey, actorKey, s.direction, Math.floor(span.startUs / 1_000_000));
     }
     // Lifecycle: a span stays open until the next event on the same actor→object pair ends it.
-    const previous = this.recent.latestOfPair(actorKey, objKey);
+    const previous = this.recent.latestOfPair(actorKey, objKey, record);
     if (previous !== undefined && previous.trace === trace && !previous.emitted && previous.endedByNextUs === undefined)
       previous.endedByNextUs = span.startUs;
-    this.traces.add(span, entry);
+    this.traces.add(span, entry, record);
     // Named when it may be emitted after a span of its trace it precedes: placed late, a later occurrence, or starting
     // no later than a span of its trace already emitted (a series seen first now starts at its first occurrence).
     const occurrence = anotherAction || ('continues' in choice && choice.continues !== undefined);

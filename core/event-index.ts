@@ -56,6 +56,13 @@ export class EventIndex {
     return e;
   }
 
+  /** A new record for an Event the index holds none for (the caller has just looked it up): one lookup less. */
+  create(uid: string): EventEntry {
+    const e = new EventEntry(uid);
+    this.entries.set(uid, e);
+    return e;
+  }
+
   /** Lets the record go once no part of it is held (each owner calls this after clearing its part). */
   release(e: EventEntry): void {
     if (e.seenGeneration < 0 && e.span === undefined && e.occurrence === undefined && this.entries.get(e.uid) === e)

@@ -1,5 +1,4 @@
 import type { SpanState } from './span-state.ts';
-import { evictOldest } from './evict-oldest.ts';
 import { EventIndex, type EventEntry, type OccurrenceRef } from './event-index.ts';
 
 export type { OccurrenceRef } from './event-index.ts';
@@ -12,10 +11,14 @@ export interface CauseRef {
   readonly startUs: number;
 }
 
+/** An object's remembered causes, in a list through the records in last-seen order (oldest first). */
 interface CauseSlots {
-  other?: CauseRef;
-  deletion?: CauseRef;
+  readonly key: string;
+  other: CauseRef | undefined;
+  deletion: CauseRef | undefined;
   lastUs: number;
+  older: CauseSlots | undefined;
+  newer: CauseSlots | undefined;
 }
 
 /** Settings of an EventMemory (microseconds of event time). */
@@ -34,7 +37,8 @@ export interface EventMemoryOptions {
  * as long as the API server would keep the Event (the TTL after its last occurrence); both are kept in
  * last-seen order, so expiry reads only their stale front, and are bounded by `capacity`. The Events' entries are
  * parts of the engine's EventIndex records (one lookup of the uid for all the engine holds about an Event), in a
- * list through the records, oldest first; the objects' are a map in last-seen order.
+ * list through the records, oldest first; the objects' are a map by key, in a list through its records too (moving
+ * one to the newest end is two links, not a delete and a set in a map of up to `capacity` entries).
  */
 export class EventMemory {
   private readonly index: EventIndex;
@@ -43,6 +47,8 @@ export class EventMemory {
   private newest: EventEntry | undefined = undefined;
   private occurrenceCount = 0;
   private readonly causes = new Map<string, CauseSlots>();
+  private oldestCause: CauseSlots | undefined = undefined;
+  private newestCause: CauseSlots | undefined = undefined;
   private readonly options: EventMemoryOptions;
 
   /** `index`: the engine's (shared with OccurrenceDedupe and RecentSpans), or one of its own. */
@@ -90,12 +96,57 @@ export class EventMemory {
   }
 
   private rememberCause(span: SpanState, deletion: boolean): void {
-    const slots = this.causes.get(span.objectKey) ?? { lastUs: span.lastUs };
+    let slots = this.causes.get(span.objectKey);
+    if (slots === undefined) {
+      slots = {
+        key: span.objectKey,
+        other: undefined,
+        deletion: undefined,
+        lastUs: span.lastUs,
+        older: undefined,
+        newer: undefined,
+      };
+      this.causes.set(span.objectKey, slots);
+      this.appendCause(slots);
+    } else this.bumpCause(slots);
     const ref = { traceId: span.trace.traceId, spanId: span.spanId, actorKey: span.actorKey, startUs: span.startUs };
     if (deletion) slots.deletion = ref;
     else slots.other = ref;
     slots.lastUs = Math.max(slots.lastUs, span.lastUs);
-    bump(this.causes, span.objectKey, slots);
+  }
+
+  /** Adds an object's record at the newest end of the cause list. */
+  private appendCause(slots: CauseSlots): void {
+    slots.older = this.newestCause;
+    slots.newer = undefined;
+    if (this.newestCause === undefined) this.oldestCause = slots;
+    else this.newestCause.newer = slots;
+    this.newestCause = slots;
+  }
+
+  /** Moves an object's record to the newest end (most recently seen). */
+  private bumpCause(slots: CauseSlots): void {
+    if (this.newestCause === slots) return;
+    this.unlinkCause(slots);
+    this.appendCause(slots);
+  }
+
+  private unlinkCause(slots: CauseSlots): void {
+    const older = slots.older;
+    const newer = slots.newer;
+    if (older === undefined) this.oldestCause = newer;
+    else older.newer = newer;
+    if (newer === undefined) this.newestCause = older;
+    else newer.older = older;
+    slots.older = undefined;
+    slots.newer = undefined;
+  }
+
+  /** Forgets the oldest object's causes. */
+  private forgetOldestCause(): void {
+    const slots = this.oldestCause as CauseSlots;
+    this.unlinkCause(slots);
+    this.causes.delete(slots.key);
   }
 
   /** An event was placed: its Event and its object are still alive at `timeUs`. */
@@ -147,7 +198,7 @@ export class EventMemory {
     const slots = this.causes.get(objectKey);
     if (slots === undefined || timeUs <= slots.lastUs) return;
     slots.lastUs = timeUs;
-    bump(this.causes, objectKey, slots);
+    this.bumpCause(slots);
   }
 
   /** True when the Event's first span is remembered (see `occurrence`). */
@@ -177,10 +228,7 @@ export class EventMemory {
   prune(nowUs: number): void {
     const before = nowUs - this.options.ttlUs;
     while (this.oldest !== undefined && (this.oldest.occurrence as OccurrenceRef).lastUs < before) this.forgetOldest();
-    for (const [k, v] of this.causes) {
-      if (v.lastUs >= before) break;
-      this.causes.delete(k);
-    }
+    while (this.oldestCause !== undefined && this.oldestCause.lastUs < before) this.forgetOldestCause();
   }
 
   /** Entries held (Events, objects). */
@@ -196,13 +244,10 @@ export class EventMemory {
     if (this.occurrenceCount > capacity)
       for (let n = this.occurrenceCount - capacity + (capacity >> 3); n > 0 && this.oldest !== undefined; n--)
         this.forgetOldest();
-    evictOldest(this.causes, capacity);
+    // As evictOldest does for a map in last-seen order.
+    if (this.causes.size > capacity)
+      for (let n = this.causes.size - capacity + (capacity >> 3); n > 0 && this.oldestCause !== undefined; n--)
+        this.forgetOldestCause();
     return true;
   }
-}
-
-/** Moves the entry to the end (most recently seen). */
-function bump<V>(map: Map<string, V>, key: string, value: V): void {
-  map.delete(key);
-  map.set(key, value);
 }

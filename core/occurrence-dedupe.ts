@@ -56,7 +56,8 @@ export class OccurrenceDedupe {
       seen.seenTimeUs = Math.max(event.timeUs, seen.seenTimeUs);
     } else {
       // New, or seen in the older generation: it joins the current one.
-      const e = found ?? this.index.entry(event.uid);
+      // `found` is the index's record (or none) for the uid: a new record needs no second lookup.
+      const e = found ?? this.index.create(event.uid);
       admitted = e;
       e.seenCount = Math.max(event.count, seen?.seenCount ?? 0);
       e.seenTimeUs = Math.max(event.timeUs, seen?.seenTimeUs ?? 0);

@@ -25,10 +25,14 @@ export class RecentSpans {
     this.byUid = index;
   }
 
-  /** Indexes a new open span (not a synthesized root: rules find those through their trace, never by key). */
-  add(span: SpanState, found?: EventEntry): void {
+  /**
+   * Indexes a new open span (not a synthesized root: rules find those through their trace, never by key).
+   * `record`: what `recordOf(span.objectKey)` gave the caller, when it looked it up for the same placement.
+   */
+  add(span: SpanState, found?: EventEntry, record?: ObjectSpans): void {
     if (span.synthesized === true) return;
-    let entry = this.about.get(span.objectKey);
+    // A record with spans is still the one indexed (a record goes only once empty, and an empty one gets none).
+    let entry = record !== undefined && record.spans.length > 0 ? record : this.about.get(span.objectKey);
     if (entry === undefined) {
       entry = { key: span.objectKey, spans: NO_SPANS, self: undefined, byActor: undefined };
       this.about.set(span.objectKey, entry);
@@ -96,6 +100,14 @@ export class RecentSpans {
     return this.about.get(objectKey)?.spans ?? NO_SPANS;
   }
 
+  /**
+   * The record of the open spans about `objectKey` (undefined when none): the engine looks it up once per placed
+   * event and hands it to `add` and `latestOfPair`, instead of three lookups of the same key in a large map.
+   */
+  recordOf(objectKey: string): ObjectSpans | undefined {
+    return this.about.get(objectKey);
+  }
+
   /** The newest open span about `objectKey` reported by an actor other than those in `excluded`. */
   latestCauseOf(objectKey: string, excluded: string, alsoExcluded: string): SpanState | undefined {
     const list = this.about.get(objectKey)?.spans;
@@ -107,9 +119,9 @@ export class RecentSpans {
     return undefined;
   }
 
-  /** The newest open span from `actorKey` about `objectKey`. */
-  latestOfPair(actorKey: string, objectKey: string): SpanState | undefined {
-    const entry = this.about.get(objectKey);
+  /** The newest open span from `actorKey` about `objectKey` (`record`: its record, as in `add`). */
+  latestOfPair(actorKey: string, objectKey: string, record?: ObjectSpans): SpanState | undefined {
+    const entry = record !== undefined && record.spans.length > 0 ? record : this.about.get(objectKey);
     if (entry === undefined) return undefined;
     if (actorKey === objectKey) return entry.self;
     const byActor = entry.byActor;

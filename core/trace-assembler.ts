@@ -1,7 +1,7 @@
 import type { ParentChoice, RootRef } from './correlation-rule.ts';
 import { spanIdOf, traceIdOf } from './ids.ts';
 import type { EventEntry } from './event-index.ts';
-import type { RecentSpans } from './recent-spans.ts';
+import type { ObjectSpans, RecentSpans } from './recent-spans.ts';
 import type { StringPool } from './string-pool.ts';
 import type { KspanSpan } from './span.ts';
 import { rootAttributes } from './span-attributes.ts';
@@ -199,13 +199,16 @@ export class TraceAssembler {
     return trace;
   }
 
-  /** Adds a new span to its trace and to the recent-span index (`event`: the record of its Event, if at hand). */
-  add(span: SpanState, event?: EventEntry): void {
+  /**
+   * Adds a new span to its trace and to the recent-span index (`event`: the record of its Event, `record`: the
+   * recent-span record of its object, if at hand).
+   */
+  add(span: SpanState, event?: EventEntry, record?: ObjectSpans): void {
     const reopened = span.trace.pending.length === 0;
     span.trace.pending = appended(span.trace.pending, span);
     span.trace.lastUs = Math.max(span.trace.lastUs, span.lastUs);
     if (reopened) this.schedule(span.trace);
-    this.options.recent.add(span, event);
+    this.options.recent.add(span, event, record);
     this.pendingSpans += 1;
   }
 
