@@ -134,6 +134,73 @@ describe('ObjectStore.byUid', () => {
   });
 });
 
+describe('ObjectStore.prune: stale objects by when they were last described', () => {
+  const cm = (name: string) => ({ kind: 'ConfigMap', metadata: { name, namespace: 'd', uid: `u-${name}` } });
+
+  it.each([
+    // [described at (s, in this order), stale before (s), kept]
+    {
+      seen: [
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+      ],
+      staleBeforeS: 3,
+      kept: ['c'],
+    },
+    // Described again: it is as recent as its last snapshot, whatever order it first came in.
+    {
+      seen: [
+        ['a', 1],
+        ['b', 2],
+        ['a', 4],
+        ['c', 3],
+      ],
+      staleBeforeS: 3,
+      kept: ['a', 'c'],
+    },
+    {
+      seen: [
+        ['a', 1],
+        ['b', 2],
+        ['a', 4],
+        ['b', 5],
+      ],
+      staleBeforeS: 5,
+      kept: ['b'],
+    },
+    {
+      seen: [
+        ['a', 1],
+        ['b', 2],
+        ['a', 2],
+        ['b', 2],
+      ],
+      staleBeforeS: 3,
+      kept: [],
+    },
+    // The newest described again (already at the newest end), then another one.
+    {
+      seen: [
+        ['a', 1],
+        ['a', 3],
+        ['b', 4],
+      ],
+      staleBeforeS: 4,
+      kept: ['b'],
+    },
+  ] as const)('described $seen, stale before $staleBeforeS s: keeps $kept', ({ seen, staleBeforeS, kept }) => {
+    const store = new ObjectStore();
+    for (const [name, atS] of seen) store.upsert(cm(name), atS * S, false);
+    store.prune(Number.NEGATIVE_INFINITY, staleBeforeS * S);
+    expect(['a', 'b', 'c'].filter((n) => store.get(`ConfigMap/d/${n}`) !== undefined)).toEqual(kept);
+    expect(store.size).toBe(kept.length);
+    // What is left is still pruned in order later on.
+    store.prune(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+    expect(store.size).toBe(0);
+  });
+});
+
 /** A Pod `db-0` (a StatefulSet's, its name taken again by a new Pod) created at `createdS`, on `node`. */
 function pod(store: ObjectStore, uid: string, createdS: number, atS: number, node?: string, deleted = false): void {
   store.upsert(

@@ -58,6 +58,9 @@ export interface ObjectState {
   revision?: number;
   /** The namesake this object took the name from (one level only, so a name reused often holds two objects). */
   previous?: ObjectState;
+  /** The store's last-seen order (a list through the objects it holds): the object seen just before and after. */
+  olderSeen?: ObjectState;
+  newerSeen?: ObjectState;
 }
 
 const MAX_GENERATIONS = 8;
@@ -132,6 +135,12 @@ export function specChange(
 /** Snapshots of the objects events involve, by `Kind/namespace/name`, with their recent generations. */
 export class ObjectStore {
   private readonly byKey = new Map<string, ObjectState>();
+  /**
+   * The objects in `byKey` in last-seen order, oldest first, so pruning stale objects reads only the stale front:
+   * a list through the objects (moving one to the newest end is two links, not a delete and a set in `byKey`).
+   */
+  private oldestSeen: ObjectState | undefined = undefined;
+  private newestSeen: ObjectState | undefined = undefined;
   private readonly assigned = new Map<string, string>();
   /** Keys of deleted objects, in the order their deletion was seen. */
   private deletions: string[] = [];
@@ -186,6 +195,7 @@ export class ObjectStore {
     }
     if (state === undefined || state.uid !== meta.uid) {
       // A new object (or one recreated under the same name, like a StatefulSet's pod).
+      const displaced = state;
       state = {
         key,
         kind: obj.kind,
@@ -196,19 +206,22 @@ export class ObjectStore {
         generations: [],
         lastSeenUs: atUs,
         createdUs,
+        olderSeen: undefined,
+        newerSeen: undefined,
       };
       const node = this.assigned.get(key);
       if (node !== undefined) {
         state.nodeName = node;
         this.assigned.delete(key);
       }
-      const displaced = this.byKey.get(key);
       if (displaced !== undefined) {
         displaced.previous = undefined;
         state.previous = displaced;
+        this.unlinkSeen(displaced);
       }
       this.byKey.set(key, state);
       this.byUidIndex.set(meta.uid, state);
+      this.appendSeen(state);
     }
     // Snapshots can arrive out of order: metadata follows the newest resourceVersion only.
     const revision = revisionOf(meta.resourceVersion);
@@ -223,9 +236,11 @@ export class ObjectStore {
       if (revision !== undefined) state.revision = revision;
     }
     state.lastSeenUs = Math.max(state.lastSeenUs, atUs);
-    // Keep the map in last-seen order, so pruning stale objects reads only the stale front.
-    this.byKey.delete(key);
-    this.byKey.set(key, state);
+    // Keep the last-seen order, so pruning stale objects reads only the stale front.
+    if (this.newestSeen !== state) {
+      this.unlinkSeen(state);
+      this.appendSeen(state);
+    }
     this.recordGeneration(state, obj, atUs);
     const marked = parseTimeUs(meta.deletionTimestamp);
     if ((deleted || marked !== undefined) && state.deletedAtUs === undefined) this.deletions.push(key);
@@ -393,10 +408,8 @@ export class ObjectStore {
    * (a driver describes an object again when it has not for a while), so memory follows the live cluster, not history.
    */
   prune(deletedBeforeUs: number, staleBeforeUs: number): void {
-    for (const [key, s] of this.byKey) {
-      if (s.lastSeenUs >= staleBeforeUs) break;
-      this.forget(key, s);
-    }
+    while (this.oldestSeen !== undefined && this.oldestSeen.lastSeenUs < staleBeforeUs)
+      this.forget(this.oldestSeen.key, this.oldestSeen);
     let kept = 0;
     for (const key of this.deletions) {
       const s = this.byKey.get(key);
@@ -409,7 +422,30 @@ export class ObjectStore {
 
   private forget(key: string, s: ObjectState): void {
     this.byKey.delete(key);
+    this.unlinkSeen(s);
     if (this.byUidIndex.get(s.uid) === s) this.byUidIndex.delete(s.uid);
+  }
+
+  /** Adds an object at the newest end of the last-seen order. */
+  private appendSeen(s: ObjectState): void {
+    s.olderSeen = this.newestSeen;
+    s.newerSeen = undefined;
+    if (this.newestSeen === undefined) this.oldestSeen = s;
+    else this.newestSeen.newerSeen = s;
+    this.newestSeen = s;
+  }
+
+  /** Takes an object out of the last-seen order (it is in it: held in `byKey`). */
+  private unlinkSeen(s: ObjectState): void {
+    const older = s.olderSeen;
+    const newer = s.newerSeen;
+    if (older === undefined && newer === undefined && this.oldestSeen !== s) return;
+    if (older === undefined) this.oldestSeen = newer;
+    else older.newerSeen = newer;
+    if (newer === undefined) this.newestSeen = older;
+    else newer.olderSeen = older;
+    s.olderSeen = undefined;
+    s.newerSeen = undefined;
   }
 
   /** Number of objects held. */
