@@ -252,19 +252,22 @@ export class Engine {
       this.eventClockUs = event.timeUs;
       this.traces.flushIdle(this.eventClockUs);
     }
-    const actorKey = subjectKey(target.actor, event.uid);
-    const objKey = target.object === target.actor ? actorKey : subjectKey(target.object, event.uid);
+    const builtActorKey = subjectKey(target.actor, event.uid);
+    const builtObjectKey = target.object === target.actor ? builtActorKey : subjectKey(target.object, event.uid);
     const existing = entry.span;
     const anotherAction =
-      existing !== undefined && !existing.emitted && isAnotherAction(existing, event, actorKey !== objKey);
+      existing !== undefined && !existing.emitted && isAnotherAction(existing, event, builtActorKey !== builtObjectKey);
     if (existing !== undefined && !existing.emitted && !anotherAction) {
       recordRepeat(existing, event, this.maxRepeatEvents);
-      this.memory.touch(event.uid, objKey, event.timeUs, entry);
+      this.memory.touch(event.uid, builtObjectKey, event.timeUs, entry);
       return;
     }
     // The object's record of open spans, looked up once: the rules read its spans, `add` and `latestOfPair` take it.
-    const record = this.recent.recordOf(objKey);
+    const record = this.recent.recordOf(builtObjectKey);
     const about = record?.spans ?? NO_SPANS;
+    // The record's key is the same text: the spans about an object hold one copy of its key, not one each.
+    const objKey = record === undefined ? builtObjectKey : record.key;
+    const actorKey = builtActorKey === builtObjectKey ? objKey : builtActorKey;
     const choice = correlate({
       event,
       target,

@@ -16,14 +16,34 @@ function fmix(h: number, length: number): number {
 
 /** Character codes of the lower-case hex digits. */
 const DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-/** One ID's char codes, reused: fromCharCode makes a flat string (a concatenation makes a rope, held twice as a key). */
-const codes: number[] = [];
 
-function put(h: number, at: number): void {
-  for (let i = 7; i >= 0; i--) {
-    codes[at + i] = DIGITS[h & 15] as number;
-    h >>>= 4;
-  }
+function digit(h: number, shift: number): number {
+  return DIGITS[(h >>> shift) & 15] as number;
+}
+
+/**
+ * Two 32-bit words as 16 hex digits, in one call of fromCharCode with its arguments written out: a flat string (a
+ * concatenation makes a rope, held twice as a key), and about a quarter of the time `apply` over an array took.
+ */
+function hex16(a: number, b: number): string {
+  return String.fromCharCode(
+    digit(a, 28),
+    digit(a, 24),
+    digit(a, 20),
+    digit(a, 16),
+    digit(a, 12),
+    digit(a, 8),
+    digit(a, 4),
+    digit(a, 0),
+    digit(b, 28),
+    digit(b, 24),
+    digit(b, 20),
+    digit(b, 16),
+    digit(b, 12),
+    digit(b, 8),
+    digit(b, 4),
+    digit(b, 0),
+  );
 }
 
 /**
@@ -80,19 +100,11 @@ function hex(prefix: string, parts: readonly (string | number)[], words: 2 | 4):
   const a = fmix(h1, length);
   const b = fmix(h2, length);
   // An all-zero ID is invalid in OpenTelemetry; astronomically unlikely, but keep it impossible.
-  put(a, 0);
-  if (words === 2) {
-    put((a | b) === 0 ? 1 : b, 8);
-    codes.length = 16;
-    return String.fromCharCode.apply(null, codes);
-  }
+  if (words === 2) return hex16(a, (a | b) === 0 ? 1 : b);
   const c = fmix(h3, length);
   const d = fmix(h4, length);
-  put(b, 8);
-  put(c, 16);
-  put((a | b | c | d) === 0 ? 1 : d, 24);
-  codes.length = 32;
-  return String.fromCharCode.apply(null, codes);
+  // Two flat halves joined: a trace ID is made once per trace, not per span.
+  return [hex16(a, b), hex16(c, (a | b | c | d) === 0 ? 1 : d)].join('');
 }
 
 /** A 32-hex-digit trace ID from its parts. */

@@ -177,8 +177,15 @@ export function normalizeEvent(
     timeUs = parseTimeUs(meta.creationTimestamp) ?? receivedUs;
     diagnostics.add('no-timestamp', whereOf(namespace, name));
   }
-  // Most Events have one time field for both (eventTime without a series): parsed once.
-  let firstUs = (first === observed ? observedUs : parseTimeUs(first)) ?? timeUs;
+  // Most Events have one time field for both (eventTime without a series), or a first and last timestamp alike (a
+  // core/v1 Event seen once): parsed once. When the time was not observed, it is the last timestamp's if that parses;
+  // a first one alike parses the same, or neither does (then the first time falls back to the time, as below).
+  let firstUs =
+    (first === observed
+      ? observedUs
+      : observedUs === undefined && typeof first === 'string' && first === last
+        ? timeUs
+        : parseTimeUs(first)) ?? timeUs;
   if (firstUs > timeUs) firstUs = timeUs;
   let uid = typeof meta.uid === 'string' && meta.uid !== '' ? meta.uid : '';
   if (uid === '') {
