@@ -264,6 +264,37 @@ describe('SpanExportQueue', () => {
     expect(committed).toEqual([0, 1, 2, 3]);
   });
 
+  it('at shutdown stops sending twice the slowest recent answer before the deadline (3 s at least, 10 s at most)', async () => {
+    const exporter = new ManualExporter();
+    const { clock, queue, committed } = setup({
+      exporter,
+      maxQueueBytes: 1e9,
+      maxBatchSize: 2,
+      maxConcurrentExports: 1,
+    });
+    expect(queue.sendStopMs()).toBe(3000);
+    for (let i = 0; i < 6; i++) queue.enqueue(item(i));
+    const done = queue.shutdown(clock.now() + 7500, true);
+    await clock.advance(10);
+    expect(exporter.calls).toHaveLength(1);
+    await clock.advance(4000);
+    exporter.calls[0]!.answer(); // answered after 4 s: a batch started now (3.5 s before the deadline) might not be
+    await clock.advance(10);
+    expect(queue.sendStopMs()).toBeGreaterThanOrEqual(8000);
+    expect(queue.sendStopMs()).toBeLessThan(8100);
+    expect(exporter.calls).toHaveLength(1);
+    await clock.advance(4000);
+    expect(await done).toBe(4); // left to the next leader, none of them in flight at the end
+    expect(committed).toEqual([0, 1]);
+    const manual = new ManualExporter();
+    const slow = setup({ exporter: manual, maxBatchSize: 1, exportTimeoutMs: 60_000 });
+    slow.queue.enqueue(item(0));
+    await slow.clock.advance(31_000);
+    manual.calls[0]!.answer();
+    await slow.clock.advance(10);
+    expect(slow.queue.sendStopMs()).toBe(10_000);
+  });
+
   it('counts what a dead endpoint could not take by the deadline as lost (`shutdown`), and refuses spans after', async () => {
     const { clock, exporter, queue, metrics, logger } = setup();
     exporter.down = true;

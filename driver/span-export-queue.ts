@@ -72,15 +72,21 @@ interface Batch {
   rejected?: boolean;
   /** Settles when the current send has been answered. */
   done?: Promise<void>;
+  /** When the current send started (clock ms). */
+  sentAtMs?: number;
 }
 
 const SUCCESS: number = 0; // ExportResultCode.SUCCESS from @opentelemetry/core
 const DROP_LOG_INTERVAL_MS = 10_000;
 /**
- * At shutdown, batches in flight get this long to answer before the deadline (a loaded collector can take seconds):
- * one that answers too late may have been received, and the next leader sends it again.
+ * At shutdown, batches in flight get at least this long to answer before the deadline (a loaded collector can take
+ * seconds): one that answers too late may have been received, and the next leader sends it again. When recent
+ * answers were slower, twice the slowest of them (`RECENT_ANSWERS`), up to `SEND_STOP_MAX_MS`: what is not sent
+ * then is left to the next leader (with a checkpoint), which is never a duplicate.
  */
 const SEND_STOP_BEFORE_DEADLINE_MS = 3000;
+const SEND_STOP_MAX_MS = 10_000;
+const RECENT_ANSWERS = 16;
 
 /**
  * A queue in front of a `SpanExporter`, bounded in bytes, with the Collector exporterhelper's manners: batches
@@ -119,6 +125,9 @@ export class SpanExportQueue {
   private overflowChecks = 0;
   private heapRoom = false;
   private overflowLogged = false;
+  /** How long the last successful sends took to be answered (ms), a ring of `RECENT_ANSWERS`. */
+  private readonly answerMs: number[] = [];
+  private answers = 0;
 
   constructor(options: SpanExportQueueOptions) {
     this.options = options;
@@ -260,15 +269,17 @@ export class SpanExportQueue {
   }
 
   /**
-   * Exports everything held, retrying failures, until `deadlineMs` (clock time). No batch is started after
-   * `sendUntilMs`: the ones in flight then have until the deadline to answer, so that what was sent is known (and
-   * committed to the checkpoint) rather than sent again by the next leader. True if the queue emptied.
+   * Exports everything held, retrying failures, until `deadlineMs` (clock time). No batch is started in the last
+   * `stopMs()` before it (asked again after each answer): the ones in flight then have until the deadline to answer,
+   * so that what was sent is known (and committed to the checkpoint) rather than sent again by the next leader.
+   * True if the queue emptied.
    */
-  async flush(deadlineMs: number, sendUntilMs = deadlineMs): Promise<boolean> {
+  async flush(deadlineMs: number, stopMs: () => number = () => 0): Promise<boolean> {
     const { clock } = this.options;
     this.cancelTimer?.();
     this.timerAt = Infinity;
     while (this.heldSpans > 0) {
+      const sendUntilMs = deadlineMs - stopMs();
       if (clock.now() >= deadlineMs) return false;
       if (!this.isOpen(0, this.inFlightSpans())) {
         // Not allowed to send right now (waiting for a checkpoint write): wait for `poke`, until the deadline.
@@ -302,7 +313,7 @@ export class SpanExportQueue {
   async shutdown(deadlineMs: number, handOver = false): Promise<number> {
     const { logger, exporter } = this.options;
     this.draining = true;
-    const flushed = await this.flush(deadlineMs, deadlineMs - SEND_STOP_BEFORE_DEADLINE_MS);
+    const flushed = await this.flush(deadlineMs, () => this.sendStopMs());
     this.closed = true;
     this.cancelTimer?.();
     let lost = 0;
@@ -311,7 +322,7 @@ export class SpanExportQueue {
       if (handOver)
         logger.warn(
           'the grace period ended before every span was sent; the checkpoint says what was exported, and the next leader exports the rest from the re-listed Events',
-          { spans: lost },
+          { spans: lost, stoppedSendingBeforeDeadlineMs: this.sendStopMs() },
         );
       else {
         this.drop(lost, 'shutdown');
@@ -325,6 +336,16 @@ export class SpanExportQueue {
       logger.warn('exporter shutdown failed', { error: (err as Error).message });
     }
     return lost;
+  }
+
+  /**
+   * How long before the shutdown deadline the last batch may start: 3 s, or twice the slowest recent answer (up to
+   * 10 s), so that every batch sent is answered, and committed to the checkpoint, before the process ends.
+   */
+  sendStopMs(): number {
+    let slowest = 0;
+    for (const ms of this.answerMs) slowest = Math.max(slowest, ms);
+    return Math.min(SEND_STOP_MAX_MS, Math.max(SEND_STOP_BEFORE_DEADLINE_MS, 2 * slowest));
   }
 
   /** Beyond the bound: asks the heap, once per 256 spans (reading heap statistics costs a few microseconds). */
@@ -425,6 +446,7 @@ export class SpanExportQueue {
 
   private send(batch: Batch): void {
     batch.state = 'sending';
+    batch.sentAtMs = this.options.clock.now();
     batch.done = this.exportOnce(
       batch.entries.map((e) => {
         const resources = this.options.resources?.();
@@ -437,6 +459,7 @@ export class SpanExportQueue {
     const { metrics, logger, clock } = this.options;
     if (error === undefined) {
       batch.state = 'done';
+      this.answerMs[this.answers++ % RECENT_ANSWERS] = clock.now() - (batch.sentAtMs ?? clock.now());
       this.backoff.reset();
       this.retryUntil = 0;
       if (this.failingSince !== undefined)
