@@ -185,6 +185,20 @@ describe('the engine names the spans a rebuild may emit in another order (SpanSi
     expect(log.filter((l) => l.startsWith('late'))).toEqual([expect.stringMatching(new RegExp(`^late ${emitted} `))]);
   });
 
+  it('an Event whose subject is identified only when placed, fed once the order reached its second, is named', () => {
+    // Without kind: its place in the second's causal order is its identified subject's, known only when placed.
+    const unnamed = ev(20, 'ev-no-kind', '', 'api', 'OperatorVersionChanged', 'x', { time: 10 });
+    const { log } = heard([...web, ...quiet(11, 19), unnamed, ...quiet(21, 60)]);
+    const emitted = log.find((l) => l.includes('.OperatorVersionChanged'))?.split(' ')[2];
+    expect(emitted).toBeDefined();
+    expect(log.filter((l) => l.startsWith('late'))).toEqual([expect.stringMatching(new RegExp(`^late ${emitted} `))]);
+    // In a later second than anything placed, it cannot go before it: not named.
+    const after = ev(20, 'ev-no-kind', '', 'api', 'OperatorVersionChanged', 'x', { time: 20 });
+    expect(heard([...web, ...quiet(11, 19), after, ...quiet(21, 60)]).log.filter((l) => l.startsWith('late'))).toEqual(
+      [],
+    );
+  });
+
   it('Events in order are not named', () => {
     const { log } = heard([
       ...web,

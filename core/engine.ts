@@ -206,7 +206,14 @@ export class Engine {
       this.diagnostics.add('implausible-event-time', `${event.namespace}/${event.name} ${event.reason}`);
     const pending = pendingEventOf(event, this.retargeter.retarget(event), atUs ?? event.timeUs);
     // Behind the placement order already: it will be placed late (the order placed only grows), its span is named now.
-    if (this.lastReleased !== undefined && comparePending(pending, this.lastReleased) < 0)
+    // So is one whose subject is identified only when it is placed (incomplete) in a second the order has reached:
+    // its place within the second is its identified subject's, and may be before what was placed (if not, naming it
+    // costs the export checkpoint an exception, never a span).
+    const last = this.lastReleased;
+    if (
+      last !== undefined &&
+      (comparePending(pending, last) < 0 || (event.incomplete !== undefined && pending.second <= last.second))
+    )
       this.sink.late?.(spanIdOf(event.uid, event.count), Math.min(event.timeUs, event.firstUs));
     this.buffer.push(pending);
   }
