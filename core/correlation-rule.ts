@@ -2,7 +2,7 @@ import type { Diagnostics } from './diagnostics.ts';
 import type { EventEntry } from './event-index.ts';
 import type { EventMemory } from './event-memory.ts';
 import type { NormalizedEvent } from './normalized-event.ts';
-import type { ObjectStore } from './object-store.ts';
+import type { GenerationInfo, ObjectState, ObjectStore } from './object-store.ts';
 import type { RecentSpans } from './recent-spans.ts';
 import type { Retargeted } from './retarget-rules.ts';
 import type { SpanState } from './span-state.ts';
@@ -38,6 +38,12 @@ export interface RootRef {
   readonly operation: string;
   /** What the change did to the spec, when the generation before it is known. */
   readonly changes?: readonly SpecChange[];
+  /**
+   * Without `changes`: the root object and its generation, for the trace assembler to diff (rootChanges) only when it
+   * makes a new root span, not for every event the root-object rule answers (most join a trace already open).
+   */
+  readonly changesOf?: ObjectState;
+  readonly changesAt?: GenerationInfo;
 }
 
 /** Where an event's span hangs. */

@@ -372,12 +372,15 @@ export class ObjectStore {
     }
     let pick: GenerationInfo | undefined;
     let index = -1;
-    state.generations.forEach((g, i) => {
+    // A loop, not forEach with a closure: the root-object rule asks this for most events.
+    const gens = state.generations;
+    for (let i = 0; i < gens.length; i++) {
+      const g = gens[i] as GenerationInfo;
       if (g.sinceUs <= timeUs) {
         pick = g;
         index = i;
       }
-    });
+    }
     if (pick === undefined) return state.generations[0];
     if (replicasHint === undefined || pick.replicas === replicasHint) return pick;
     const second = Math.floor(pick.sinceUs / 1_000_000);

@@ -2,6 +2,7 @@ import type { EventObject, NormalizedEvent } from './normalized-event.ts';
 import type { RootRef } from './correlation-rule.ts';
 import type { Retargeted } from './retarget-rules.ts';
 import type { AttributeValue } from './span.ts';
+import type { SpecChange } from './spec-diff.ts';
 
 /** OpenTelemetry Kubernetes semantic-convention attribute prefixes by kind (`k8s.pod.name`, `k8s.pod.uid`, …). */
 const SEMCONV_PREFIX: Readonly<Record<string, string>> = {
@@ -41,7 +42,11 @@ function describeObject(attrs: Record<string, AttributeValue>, o: EventObject, u
 }
 
 /** Attributes of a synthesized root span: the root object at its generation, and the change that made it. */
-export function rootAttributes(root: RootRef, segment: number): Record<string, AttributeValue> {
+export function rootAttributes(
+  root: RootRef,
+  segment: number,
+  changes: readonly SpecChange[] | undefined = root.changes,
+): Record<string, AttributeValue> {
   const attrs: Record<string, AttributeValue> = {};
   describeObject(attrs, root, root.uid);
   attrs['kspan.object.generation'] = root.generation;
@@ -50,8 +55,7 @@ export function rootAttributes(root: RootRef, segment: number): Record<string, A
   attrs['kspan.root'] = true;
   attrs['kspan.rule'] = 'root-object';
   if (segment > 0) attrs['kspan.segment'] = segment;
-  if (root.changes !== undefined && root.changes.length > 0)
-    attrs['kspan.changes'] = root.changes.map((c) => c.text).join('; ');
+  if (changes !== undefined && changes.length > 0) attrs['kspan.changes'] = changes.map((c) => c.text).join('; ');
   return attrs;
 }
 

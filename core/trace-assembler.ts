@@ -10,7 +10,7 @@ import type { Diagnostics } from './diagnostics.ts';
 import { appended, NO_EVENTS, NO_SPANS, releaseEmitted, type SpanState, type TraceState } from './span-state.ts';
 import { objectKey } from './normalized-event.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
-import { changeEvents } from './root-changes.ts';
+import { changeEvents, rootChanges } from './root-changes.ts';
 import { SlotColumns } from './slot-columns.ts';
 
 /** Settings of a TraceAssembler (microseconds of receive time). */
@@ -144,7 +144,13 @@ export class TraceAssembler {
     const recentChange = segment === 0 && root.sinceUs !== undefined && eventUs - root.sinceUs <= this.options.retainUs;
     const startUs = recentChange ? root.sinceUs : eventUs;
     const trace = newTrace(traceIdOf(...idParts), root.key, eventUs, true);
-    const attributes = rootAttributes(root, segment);
+    // Diffed here, for a new root span only (see RootRef.changesOf).
+    const changes =
+      root.changes ??
+      (root.changesOf !== undefined && root.changesAt !== undefined
+        ? rootChanges(root.changesOf, root.changesAt)
+        : undefined);
+    const attributes = rootAttributes(root, segment, changes);
     const actorKey = objectKey(root);
     const name = `${root.kind}.${root.operation}`;
     if (!recentChange && root.sinceUs !== undefined) attributes['kspan.root.changed_us'] = root.sinceUs;
@@ -161,7 +167,7 @@ export class TraceAssembler {
       endUs: 0,
       serviceName: root.manager,
       attributes,
-      events: root.changes !== undefined && root.changes.length > 0 ? changeEvents(root.changes, startUs) : NO_EVENTS,
+      events: changes !== undefined && changes.length > 0 ? changeEvents(changes, startUs) : NO_EVENTS,
       error: false,
       statusMessage: undefined,
       reason: undefined,

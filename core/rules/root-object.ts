@@ -1,7 +1,6 @@
 import type { FallbackRule, RuleInput } from '../correlation-rule.ts';
 import { ownerChain } from '../owner-chain.ts';
 import { revisionOf } from '../revision.ts';
-import { rootChanges } from '../root-changes.ts';
 
 /** The synthesized span of the root owner's generation at the event's time; always answers. */
 export const rootObject: FallbackRule = {
@@ -35,7 +34,6 @@ export const rootObject: FallbackRule = {
     const refRevision = root.key === actorKey ? revisionOf(event.regarding.resourceVersion) : undefined;
     const g = objects.generationAt(root, event.timeUs, hint, refRevision);
     const generation = g?.generation ?? 0;
-    const changes = g === undefined ? [] : rootChanges(root, g);
     return {
       rule: 'root-object',
       root: {
@@ -46,10 +44,12 @@ export const rootObject: FallbackRule = {
         uid: root.uid,
         generation,
         // An untimed change's time depends on delivery: the trace then starts at its first event instead.
-        ...(g !== undefined && g.approximate !== true ? { sinceUs: g.sinceUs } : {}),
+        sinceUs: g !== undefined && g.approximate !== true ? g.sinceUs : undefined,
         manager: g?.manager ?? 'unknown',
         operation: g?.operation ?? 'Update',
-        ...(changes.length > 0 ? { changes } : {}),
+        // What the change did is diffed only for a new root span (see RootRef.changesOf).
+        changesOf: g === undefined ? undefined : root,
+        changesAt: g,
       },
     };
   },
