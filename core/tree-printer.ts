@@ -38,35 +38,53 @@ export function compareSpans(a: KspanSpan, b: KspanSpan): number {
   return a.startUs - b.startUs || compare(a.name, b.name) || compare(text(a), text(b)) || compare(a.spanId, b.spanId);
 }
 
-function seconds(us: number): string {
+/** Offsets whose text integer arithmetic gives exactly as toFixed(3) does (far below where doubles lose microseconds). */
+const EXACT_US = 2 ** 40;
+
+/**
+ * `+S.mmms`: what `+${(us / 1_000_000).toFixed(3)}s` prints, without toFixed for whole microseconds (every span's
+ * offset): the quotient rounds half up on its exact decimal value, so only a remainder of exactly 500 µs, where that
+ * depends on which side of it the double fell, is left to toFixed.
+ */
+export function offsetSeconds(us: number): string {
+  if (Number.isSafeInteger(us) && us >= 0 && us < EXACT_US) {
+    const whole = Math.floor(us / 1000);
+    const rest = us - whole * 1000;
+    if (rest !== 500) {
+      const ms = rest > 500 ? whole + 1 : whole;
+      const s = Math.floor(ms / 1000);
+      const frac = ms - s * 1000;
+      return `+${s}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}s`;
+    }
+  }
   return `+${(us / 1_000_000).toFixed(3)}s`;
 }
 
+/** A span's line: its fields joined by two spaces, written as one concatenation rather than an array joined. */
 function label(span: KspanSpan, rootStartUs: number, options: TreeOptions): string {
   const a = span.attributes;
-  const parts = [span.name, span.serviceName];
+  let line = `${span.name}  ${span.serviceName}`;
   if (a['kspan.root'] === true) {
     const ns = a['k8s.namespace.name'];
-    parts.push(`${typeof ns === 'string' ? `${ns}/` : ''}${String(a['kspan.object.name'])}`);
-    if (options.generations !== false) parts.push(`gen ${String(a['kspan.object.generation'])}`);
+    line += `  ${typeof ns === 'string' ? `${ns}/` : ''}${String(a['kspan.object.name'])}`;
+    if (options.generations !== false) line += `  gen ${String(a['kspan.object.generation'])}`;
     const changes = a['kspan.changes'];
-    if (options.changes !== false && typeof changes === 'string' && changes !== '') parts.push(`{${changes}}`);
+    if (options.changes !== false && typeof changes === 'string' && changes !== '') line += `  {${changes}}`;
   } else {
     const message = a['kspan.event.message'];
-    if (typeof message === 'string' && message !== '') parts.push(JSON.stringify(message));
+    if (typeof message === 'string' && message !== '') line += `  ${JSON.stringify(message)}`;
   }
   const count = a['kspan.event.count'];
-  if (typeof count === 'number' && count > 1) parts.push(`×${count}`);
-  if (span.status === 'error') parts.push('[error]');
+  if (typeof count === 'number' && count > 1) line += `  ×${count}`;
+  if (span.status === 'error') line += '  [error]';
   const missing = a['kspan.subject.missing'];
   if (typeof missing === 'string') {
     const by = a['kspan.subject.identified_by'];
-    parts.push(`[no ${missing.replace(',', ', no ')}${typeof by === 'string' ? `; identified by ${by}` : ''}]`);
+    line += `  [no ${missing.replace(',', ', no ')}${typeof by === 'string' ? `; identified by ${by}` : ''}]`;
   }
-  if (options.clampMarks !== false && a['kspan.clamped'] === true) parts.push('[clamped]');
-  if (options.rules === true && a['kspan.root'] !== true) parts.push(`(${String(a['kspan.rule'])})`);
-  if (options.times !== false) parts.push(seconds(span.startUs - rootStartUs));
-  const line = parts.join('  ');
+  if (options.clampMarks !== false && a['kspan.clamped'] === true) line += '  [clamped]';
+  if (options.rules === true && a['kspan.root'] !== true) line += `  (${String(a['kspan.rule'])})`;
+  if (options.times !== false) line += `  ${offsetSeconds(span.startUs - rootStartUs)}`;
   return options.normalize === undefined ? line : options.normalize(line);
 }
 
@@ -78,6 +96,25 @@ function index(spans: readonly KspanSpan[], keyOf: (traceId: string, spanId: str
   for (const s of spans) {
     const parent = s.parentSpanId === undefined ? undefined : keyOf(s.traceId, s.parentSpanId);
     if (parent !== undefined && keys.has(parent) && s.parentSpanId !== s.spanId) {
+      const c = children.get(parent);
+      if (c === undefined) children.set(parent, [s]);
+      else c.push(s);
+    } else {
+      roots.push(s);
+    }
+  }
+  return { children, roots };
+}
+
+/** index() for the spans of one trace, keyed by span ID alone (no key strings built): the same children and roots. */
+function traceIndex(spans: readonly KspanSpan[]) {
+  const ids = new Set<string>();
+  for (const s of spans) ids.add(s.spanId);
+  const children = new Map<string, KspanSpan[]>();
+  const roots: KspanSpan[] = [];
+  for (const s of spans) {
+    const parent = s.parentSpanId;
+    if (parent !== undefined && parent !== s.spanId && ids.has(parent)) {
       const c = children.get(parent);
       if (c === undefined) children.set(parent, [s]);
       else c.push(s);
@@ -136,13 +173,14 @@ export function printTrees(spans: readonly KspanSpan[], options: TreeOptions = {
     if (list === undefined) byTrace.set(s.traceId, [s]);
     else list.push(s);
   }
-  const traces = [...byTrace.entries()].map(([traceId, list]) => ({ traceId, list: list.slice().sort(compareSpans) }));
+  // Each list is this call's own: sorted in place.
+  const traces = [...byTrace.entries()].map(([traceId, list]) => ({ traceId, list: list.sort(compareSpans) }));
   traces.sort(
     (a, b) => compareSpans(a.list[0] as KspanSpan, b.list[0] as KspanSpan) || (a.traceId < b.traceId ? -1 : 1),
   );
   const lines: string[] = [];
   for (const { traceId, list } of traces) {
-    const { children, roots } = index(list, (_t, spanId) => spanId);
+    const { children, roots } = traceIndex(list);
     const rootStart = (list[0] as KspanSpan).startUs;
     lines.push(options.traceIds === false ? `trace (${list.length} spans)` : `trace ${traceId} (${list.length} spans)`);
     // Each line is written once, behind the connectors of all its ancestors (`first` for its own line, `rest` for
