@@ -175,7 +175,7 @@ export async function openSpanOutput(options: SpanOutputOptions, printToo = fals
         printedResources(options),
       ]);
       // Its lines need no second pass: the encoder escapes terminal controls in every string it writes.
-      printer = new OtlpJsonLines((line) => writer.write(line), resources);
+      printer = new OtlpJsonLines((line) => writer.writeBytes(line), resources);
     }
   }
   let spanCount = 0;

@@ -21,6 +21,12 @@ export class TextWriter {
     if (this.pending.length >= 1 << 16) this.flush();
   }
 
+  /** Writes bytes after the text queued (a line of OTLP JSON, already encoded); the stream keeps `bytes`. */
+  writeBytes(bytes: Uint8Array): void {
+    this.flush();
+    if (!this.out.write(bytes)) this.full = true;
+  }
+
   /** Hands everything queued to the stream. */
   flush(): void {
     if (this.pending === '') return;

@@ -26,7 +26,7 @@ const spansOf = (line: string): { traceId: string; spanId: string }[] =>
 describe('OtlpJsonLines', () => {
   it('writes a line of at least 512 spans as soon as the next trace begins, never splitting a trace', () => {
     const lines: string[] = [];
-    const out = new OtlpJsonLines((l) => lines.push(l));
+    const out = new OtlpJsonLines((l) => lines.push(l.toString('utf8')));
     const traces = [trace(1, 300), trace(2, 300), trace(3, 5), trace(4, 600), trace(5, 1)];
     for (const s of traces[0]!) out.emit(s);
     for (const s of traces[1]!) out.emit(s);
@@ -56,7 +56,7 @@ describe('OtlpJsonLines', () => {
 
   it('writes nothing for no spans', () => {
     const lines: string[] = [];
-    new OtlpJsonLines((l) => lines.push(l)).flush();
+    new OtlpJsonLines((l) => lines.push(l.toString('utf8'))).flush();
     expect(lines).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { KspanSpan, SpanSink } from '../core/index.ts';
-import { encodeTraceRequest } from './otlp-json.ts';
+import { encodeTraceRequestLine } from './otlp-json.ts';
 import { PLAIN_RESOURCES, type SpanResources } from './span-resources.ts';
 
 /** Spans per line, at least; a trace is never split across lines. */
@@ -12,11 +12,14 @@ const LINE_SPANS = 512;
  */
 export class OtlpJsonLines implements SpanSink {
   private batch: KspanSpan[] = [];
-  private readonly write: (line: string) => void;
+  private readonly write: (line: Buffer) => void;
   private readonly resources: SpanResources;
 
-  /** `resources`: each line's resource attributes (the cluster name, OTEL_RESOURCE_ATTRIBUTES), as exports carry them. */
-  constructor(write: (line: string) => void, resources: SpanResources = PLAIN_RESOURCES) {
+  /**
+   * `write` takes each line as UTF-8 bytes (its own copy); `resources`: each line's resource attributes (the cluster
+   * name, OTEL_RESOURCE_ATTRIBUTES), as exports carry them.
+   */
+  constructor(write: (line: Buffer) => void, resources: SpanResources = PLAIN_RESOURCES) {
     this.write = write;
     this.resources = resources;
   }
@@ -31,7 +34,7 @@ export class OtlpJsonLines implements SpanSink {
   /** Writes the spans in hand as one line. */
   flush(): void {
     if (this.batch.length === 0) return;
-    this.write(`${encodeTraceRequest(this.batch, this.resources)}\n`);
+    this.write(encodeTraceRequestLine(this.batch, this.resources));
     this.batch = [];
   }
 }

@@ -4,7 +4,8 @@ import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
 import { replay, type InputRecord, type KspanSpan } from '../core/index.ts';
 import { parseNdjsonLine } from '../input-log/ndjson-reader.ts';
-import { encodeTraceRequest, toOtlpJson } from './otlp-json.ts';
+import fc from 'fast-check';
+import { encodeTraceRequest, encodeTraceRequestLine, toOtlpJson } from './otlp-json.ts';
 import { toReadableSpan } from './to-readable-span.ts';
 
 /** What the OpenTelemetry SDK's own serializer writes for the same spans: the reference encoding. */
@@ -86,5 +87,38 @@ describe('OTLP/JSON encoding', () => {
     const [, spans] = scenarioSpans[0]!;
     expect(toOtlpJson(spans.slice().reverse())).toBe(toOtlpJson(spans));
     expect(toOtlpJson([])).toBe('{"resourceSpans":[]}');
+  });
+
+  it.each(scenarioSpans)(
+    'writes a JSON Lines line as the UTF-8 of the request and a newline for %s',
+    (_name, spans) => {
+      expect(encodeTraceRequestLine(spans)).toEqual(Buffer.from(`${encodeTraceRequest(spans)}\n`));
+    },
+  );
+
+  it('writes the same line as bytes as the text encodes to, for any strings in a span', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 12 });
+    const value = fc.oneof(text, fc.integer(), fc.double(), fc.boolean());
+    const span = fc.record({
+      name: text,
+      serviceName: fc.constantFrom('kubelet', 'default-scheduler', 'x\u202e'),
+      parentSpanId: fc.option(fc.constantFrom('', 'fedcba9876543210'), { nil: undefined }),
+      attributes: fc.dictionary(text, value, { maxKeys: 5 }),
+      events: fc.array(
+        fc.record({ name: text, timeUs: fc.nat(), attributes: fc.dictionary(text, value, { maxKeys: 2 }) }),
+        {
+          maxLength: 2,
+        },
+      ),
+      status: fc.constantFrom('unset' as const, 'error' as const),
+      statusMessage: fc.option(text, { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(span, { maxLength: 6 }), (parts) => {
+        const spans: KspanSpan[] = parts.map((p, i) => ({ ...base, ...p, spanId: i.toString(16).padStart(16, '0') }));
+        expect(encodeTraceRequestLine(spans)).toEqual(Buffer.from(`${encodeTraceRequest(spans)}\n`));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

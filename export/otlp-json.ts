@@ -1,5 +1,6 @@
 import type { AttributeValue, KspanSpan } from '../core/index.ts';
 import { terminalSafe } from '../common/terminal-safe.ts';
+import { JsonBytes } from './json-bytes.ts';
 import { KSPAN_SCOPE, PLAIN_RESOURCES, type SpanResources } from './span-resources.ts';
 
 // The OTLP/JSON encoding of ExportTraceServiceRequest (opentelemetry-proto, JSON mapping): hex IDs, times as
@@ -9,8 +10,12 @@ import { KSPAN_SCOPE, PLAIN_RESOURCES, type SpanResources } from './span-resourc
 // also terminal-safe (a control or bidi character becomes its \uXXXX escape, which JSON reads the same).
 
 const SCOPE = `{"name":${JSON.stringify(KSPAN_SCOPE.name)},"version":${JSON.stringify(KSPAN_SCOPE.version)}}`;
+/** What follows a resource: its one scope, and the opening of its spans. */
+const SCOPE_SPANS = `,"scopeSpans":[{"scope":${SCOPE},"spans":[`;
 /** Span flags: W3C sampled, and "is_remote is known" (false) as the SDK sets for local parents. */
 const FLAGS_TEXT = String(0x101);
+/** A span's last fields. */
+const LINKS_AND_FLAGS = `,"links":[],"droppedLinksCount":0,"flags":${FLAGS_TEXT}}`;
 
 function nanos(us: number): string {
   if (Number.isSafeInteger(us) && us > 0) return `"${us}000"`;
@@ -45,81 +50,91 @@ function keyPrefix(key: string, first: boolean): string {
   return first ? p[0] : p[1];
 }
 
-/** Pieces of the span being encoded: joined once, instead of a rope of a hundred concatenations per span. */
-const out: string[] = [];
+/** Where the request being encoded goes: one buffer, reused (encoding is synchronous). */
+let out = new JsonBytes();
 
 function anyValue(v: AttributeValue): void {
   switch (typeof v) {
     case 'string':
-      // The common case (nothing to escape) in three pieces, without a string built for the literal.
-      if (NEEDS_ESCAPE.test(v)) out.push('{"stringValue":', terminalSafe(JSON.stringify(v)), '}}');
-      else out.push('{"stringValue":"', v, '"}}');
+      if (NEEDS_ESCAPE.test(v)) out.raw(`{"stringValue":${terminalSafe(JSON.stringify(v))}}}`);
+      else {
+        out.raw('{"stringValue":"');
+        out.raw(v);
+        out.raw('"}}');
+      }
       return;
     case 'number':
-      out.push(Number.isInteger(v) ? `{"intValue":${v}}}` : `{"doubleValue":${JSON.stringify(v)}}}`);
+      out.raw(Number.isInteger(v) ? `{"intValue":${v}}}` : `{"doubleValue":${JSON.stringify(v)}}}`);
       return;
     default:
-      out.push(v ? '{"boolValue":true}}' : '{"boolValue":false}}');
+      out.raw(v ? '{"boolValue":true}}' : '{"boolValue":false}}');
   }
 }
 
-/** Pushes `[{"key":…,"value":{…}},…]` (each value closes its attribute's brace). */
+/** Writes `[{"key":…,"value":{…}},…]` (each value closes its attribute's brace). */
 function attributes(attrs: Readonly<Record<string, AttributeValue>>, component?: string): void {
   let first = true;
-  out.push('[');
+  out.raw('[');
   for (const key in attrs) {
-    out.push(keyPrefix(key, first));
+    out.raw(keyPrefix(key, first));
     first = false;
     anyValue(attrs[key] as AttributeValue);
   }
   // A span's component, last, as toReadableSpan adds it (it survives a user-set service.name).
   if (component !== undefined) {
-    out.push(keyPrefix('kspan.component', first));
+    out.raw(keyPrefix('kspan.component', first));
     anyValue(component);
   }
-  out.push(']');
+  out.raw(']');
 }
 
 function attributesText(attrs: Readonly<Record<string, AttributeValue>>): string {
-  out.length = 0;
+  const outer = out;
+  out = new JsonBytes(1024);
   attributes(attrs);
-  return out.join('');
+  const text = out.takeText();
+  out = outer;
+  return text;
 }
 
-function span(s: KspanSpan): string {
-  out.length = 0;
-  out.push('{"traceId":"', s.traceId, '","spanId":"', s.spanId, '",');
-  if (s.parentSpanId !== undefined && s.parentSpanId !== '') out.push('"parentSpanId":"', s.parentSpanId, '",');
-  out.push(
-    '"name":',
-    str(s.name),
-    ',"kind":1,"startTimeUnixNano":',
-    nanos(s.startUs),
-    ',"endTimeUnixNano":',
-    nanos(s.endUs),
-    ',"attributes":',
-  );
+function span(s: KspanSpan): void {
+  out.raw('{"traceId":"');
+  out.raw(s.traceId);
+  out.raw('","spanId":"');
+  out.raw(s.spanId);
+  if (s.parentSpanId !== undefined && s.parentSpanId !== '') {
+    out.raw('","parentSpanId":"');
+    out.raw(s.parentSpanId);
+  }
+  out.raw('","name":');
+  out.raw(str(s.name));
+  out.raw(',"kind":1,"startTimeUnixNano":');
+  out.raw(nanos(s.startUs));
+  out.raw(',"endTimeUnixNano":');
+  out.raw(nanos(s.endUs));
+  out.raw(',"attributes":');
   attributes(s.attributes, s.serviceName);
-  out.push(',"droppedAttributesCount":0,"events":[');
+  out.raw(',"droppedAttributesCount":0,"events":[');
   let firstEvent = true;
   for (const e of s.events) {
-    out.push(firstEvent ? '{"attributes":' : ',{"attributes":');
+    out.raw(firstEvent ? '{"attributes":' : ',{"attributes":');
     firstEvent = false;
     attributes(e.attributes);
-    out.push(',"name":', str(e.name), ',"timeUnixNano":', nanos(e.timeUs), ',"droppedAttributesCount":0}');
+    out.raw(',"name":');
+    out.raw(str(e.name));
+    out.raw(',"timeUnixNano":');
+    out.raw(nanos(e.timeUs));
+    out.raw(',"droppedAttributesCount":0}');
   }
-  out.push(
-    '],"droppedEventsCount":0,"status":',
-    s.status === 'error'
-      ? s.statusMessage !== undefined
-        ? `{"code":2,"message":${str(s.statusMessage)}}`
-        : '{"code":2}'
-      : '{"code":0}',
-    ',"links":[],"droppedLinksCount":0,"flags":',
-    FLAGS_TEXT,
-    '}',
-  );
-  return out.join('');
+  out.raw('],"droppedEventsCount":0,"status":');
+  if (s.status !== 'error') out.raw('{"code":0}');
+  else if (s.statusMessage === undefined) out.raw('{"code":2}');
+  else {
+    out.raw('{"code":2,"message":');
+    out.raw(str(s.statusMessage));
+    out.raw('}');
+  }
+  out.raw(LINKS_AND_FLAGS);
 }
 
 const resourceJson = new WeakMap<SpanResources, Map<string, string>>();
@@ -136,21 +151,44 @@ function resource(serviceName: string, resources: SpanResources): string {
   return r;
 }
 
+/** Writes the request into `out`, `\n` after it when `newline`. */
+function request(spans: readonly KspanSpan[], resources: SpanResources, newline: boolean): void {
+  // Grouped first, then each group encoded in turn: the bytes go out in one pass.
+  const byService = new Map<string, KspanSpan[]>();
+  for (const s of spans) {
+    const list = byService.get(s.serviceName);
+    if (list === undefined) byService.set(s.serviceName, [s]);
+    else list.push(s);
+  }
+  out.raw('{"resourceSpans":[');
+  let firstService = true;
+  for (const [service, list] of byService) {
+    out.raw(firstService ? '{"resource":' : ',{"resource":');
+    firstService = false;
+    out.raw(resource(service, resources));
+    out.raw(SCOPE_SPANS);
+    for (let i = 0; i < list.length; i++) {
+      if (i > 0) out.raw(',');
+      span(list[i] as KspanSpan);
+    }
+    out.raw(']}]}');
+  }
+  out.raw(newline ? ']}\n' : ']}');
+}
+
 /** One ExportTraceServiceRequest holding `spans` in their order, grouped by resource (`service.name`) in order of first appearance. */
 export function encodeTraceRequest(spans: readonly KspanSpan[], resources: SpanResources = PLAIN_RESOURCES): string {
-  const byService = new Map<string, string[]>();
-  for (const s of spans) {
-    const encoded = span(s);
-    const list = byService.get(s.serviceName);
-    if (list === undefined) byService.set(s.serviceName, [encoded]);
-    else list.push(encoded);
-  }
-  let out = '';
-  for (const [service, list] of byService) {
-    if (out !== '') out += ',';
-    out += `{"resource":${resource(service, resources)},"scopeSpans":[{"scope":${SCOPE},"spans":[${list.join(',')}]}]}`;
-  }
-  return `{"resourceSpans":[${out}]}`;
+  request(spans, resources, false);
+  return out.takeText();
+}
+
+/** encodeTraceRequest's text and a newline, as UTF-8 bytes: a line of OTLP JSON Lines. */
+export function encodeTraceRequestLine(
+  spans: readonly KspanSpan[],
+  resources: SpanResources = PLAIN_RESOURCES,
+): Buffer {
+  request(spans, resources, true);
+  return out.take();
 }
 
 /** Spans as one OTLP/JSON `ExportTraceServiceRequest` (what OTLP/HTTP JSON receivers accept), sorted by trace, start and span ID. */
