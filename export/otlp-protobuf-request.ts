@@ -2,6 +2,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ProtobufTraceSerializer, type IExportTraceServiceResponse } from '@opentelemetry/otlp-transformer';
 import type { AttributeValue, KspanSpan } from '../core/index.ts';
+import { GrowingBuffer } from './growing-buffer.ts';
 import { KspanReadableSpan } from './kspan-readable-span.ts';
 
 type Scope = ReadableSpan['instrumentationScope'];
@@ -21,31 +22,20 @@ const SPAN_KIND_INTERNAL = 1; // OTLP's SPAN_KIND_INTERNAL: the API's INTERNAL (
  * A protobuf writer: a growing buffer, nested messages written with a one-byte length reserved and moved along
  * when the length needs more.
  */
-class ProtoWriter {
-  buf = Buffer.allocUnsafe(1 << 16);
-  pos = 0;
-
+class ProtoWriter extends GrowingBuffer {
+  /** Forgets what was written (a request that the SDK serializes after all). */
   reset(): void {
     this.pos = 0;
   }
 
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
-
   /** A tag (field number below 16) or any small varint. */
   byte(b: number): void {
-    this.ensure(1);
+    this.reserve(1);
     this.buf[this.pos++] = b;
   }
 
   varint(v: number): void {
-    this.ensure(10);
+    this.reserve(10);
     const buf = this.buf;
     if (v <= 0xffffffff) {
       let u = v >>> 0;
@@ -67,7 +57,7 @@ class ProtoWriter {
   }
 
   fixed32(v: number): void {
-    this.ensure(4);
+    this.reserve(4);
     this.buf.writeUInt32LE(v >>> 0, this.pos);
     this.pos += 4;
   }
@@ -75,7 +65,7 @@ class ProtoWriter {
   /** Microseconds since the epoch as fixed64 nanoseconds (exact: the product is split in 32-bit halves). */
   nanosOfMicros(us: number): void {
     if (!Number.isInteger(us) || us < 0 || us > Number.MAX_SAFE_INTEGER) throw NOT_ENCODABLE;
-    this.ensure(8);
+    this.reserve(8);
     const lowUs = us % 0x100000000;
     const lowNs = lowUs * 1000;
     const carry = Math.floor(lowNs / 0x100000000);
@@ -85,7 +75,7 @@ class ProtoWriter {
   }
 
   double(v: number): void {
-    this.ensure(8);
+    this.reserve(8);
     this.buf.writeDoubleLE(v, this.pos);
     this.pos += 8;
   }
@@ -95,7 +85,7 @@ class ProtoWriter {
     const n = s.length;
     if (n < 43) {
       // At most 3 bytes a UTF-16 unit: the length fits in one byte.
-      this.ensure(1 + 3 * n);
+      this.reserve(1 + 3 * n);
       const buf = this.buf;
       const at = this.pos + 1;
       let i = 0;
@@ -111,14 +101,14 @@ class ProtoWriter {
     }
     const bytes = Buffer.byteLength(s, 'utf8');
     this.varint(bytes);
-    this.ensure(bytes);
+    this.reserve(bytes);
     this.pos += this.buf.write(s, this.pos, 'utf8');
   }
 
   /** Hex digits as `bytes` bytes (trace and span IDs). */
   hexBytes(hex: string, bytes: number): void {
     if (hex.length !== 2 * bytes) throw NOT_ENCODABLE;
-    this.ensure(1 + bytes);
+    this.reserve(1 + bytes);
     this.buf[this.pos++] = bytes;
     if (this.buf.write(hex, this.pos, 'hex') !== bytes) throw NOT_ENCODABLE;
     this.pos += bytes;
@@ -126,7 +116,7 @@ class ProtoWriter {
 
   /** Opens a nested message (its tag already written); returns where its length goes. */
   begin(): number {
-    this.ensure(1);
+    this.reserve(1);
     return this.pos++;
   }
 
@@ -136,7 +126,7 @@ class ProtoWriter {
     let size = 1;
     for (let v = length >>> 7; v > 0; v >>>= 7) size++;
     if (size > 1) {
-      this.ensure(size - 1);
+      this.reserve(size - 1);
       this.buf.copyWithin(at + size, at + 1, this.pos);
       this.pos += size - 1;
     }
@@ -147,10 +137,6 @@ class ProtoWriter {
       v >>>= 7;
     }
     this.buf[p] = v;
-  }
-
-  copy(): Uint8Array {
-    return new Uint8Array(this.buf.subarray(0, this.pos));
   }
 }
 
@@ -339,7 +325,7 @@ export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
     if (err === NOT_ENCODABLE) return sdkRequest(spans);
     throw err;
   }
-  return writer.copy();
+  return writer.take();
 }
 
 function sdkRequest(spans: readonly ReadableSpan[]): Uint8Array {
