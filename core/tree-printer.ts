@@ -90,12 +90,13 @@ function label(span: KspanSpan, rootStartUs: number, options: TreeOptions): stri
 
 /** Children by parent key, and the spans whose parent is not among `spans` (or is themselves). */
 function index(spans: readonly KspanSpan[], keyOf: (traceId: string, spanId: string) => string) {
-  const keys = new Set(spans.map((s) => keyOf(s.traceId, s.spanId)));
+  const keys = new Set<string>();
+  for (const s of spans) keys.add(keyOf(s.traceId, s.spanId));
   const children = new Map<string, KspanSpan[]>();
   const roots: KspanSpan[] = [];
   for (const s of spans) {
     const parent = s.parentSpanId === undefined ? undefined : keyOf(s.traceId, s.parentSpanId);
-    if (parent !== undefined && keys.has(parent) && s.parentSpanId !== s.spanId) {
+    if (parent !== undefined && s.parentSpanId !== s.spanId && keys.has(parent)) {
       const c = children.get(parent);
       if (c === undefined) children.set(parent, [s]);
       else c.push(s);
@@ -106,24 +107,8 @@ function index(spans: readonly KspanSpan[], keyOf: (traceId: string, spanId: str
   return { children, roots };
 }
 
-/** index() for the spans of one trace, keyed by span ID alone (no key strings built): the same children and roots. */
-function traceIndex(spans: readonly KspanSpan[]) {
-  const ids = new Set<string>();
-  for (const s of spans) ids.add(s.spanId);
-  const children = new Map<string, KspanSpan[]>();
-  const roots: KspanSpan[] = [];
-  for (const s of spans) {
-    const parent = s.parentSpanId;
-    if (parent !== undefined && parent !== s.spanId && ids.has(parent)) {
-      const c = children.get(parent);
-      if (c === undefined) children.set(parent, [s]);
-      else c.push(s);
-    } else {
-      roots.push(s);
-    }
-  }
-  return { children, roots };
-}
+/** The key of a span among the spans of one trace: its span ID itself (no key string built). */
+const spanIdKey = (_traceId: string, spanId: string): string => spanId;
 
 /** The connectors in front of a child's first line and of the lines below it; `last`: the last child. */
 const LAST_CHILD = ['└─ ', '   '] as const;
@@ -180,7 +165,7 @@ export function printTrees(spans: readonly KspanSpan[], options: TreeOptions = {
   );
   const lines: string[] = [];
   for (const { traceId, list } of traces) {
-    const { children, roots } = traceIndex(list);
+    const { children, roots } = index(list, spanIdKey);
     const rootStart = (list[0] as KspanSpan).startUs;
     lines.push(options.traceIds === false ? `trace (${list.length} spans)` : `trace ${traceId} (${list.length} spans)`);
     // Each line is written once, behind the connectors of all its ancestors (`first` for its own line, `rest` for
