@@ -77,6 +77,12 @@ function throttled(seconds: number): Error {
   });
 }
 
+/** A queue of batches of 2, one in flight at a time, answered by the test (the shutdown deadline cases). */
+function manualShutdown() {
+  const exporter = new ManualExporter();
+  return { ...setup({ exporter, maxQueueBytes: 1e9, maxBatchSize: 2, maxConcurrentExports: 1 }), exporter };
+}
+
 describe('SpanExportQueue', () => {
   it('batches spans and exports them after the scheduled delay', async () => {
     const { clock, queue, names } = setup();
@@ -241,13 +247,7 @@ describe('SpanExportQueue', () => {
   });
 
   it('starts no batch in the last 3 s before the shutdown deadline, and commits what answers by then', async () => {
-    const exporter = new ManualExporter();
-    const { clock, queue, committed } = setup({
-      exporter,
-      maxQueueBytes: 1e9,
-      maxBatchSize: 2,
-      maxConcurrentExports: 1,
-    });
+    const { exporter, clock, queue, committed } = manualShutdown();
     for (let i = 0; i < 6; i++) queue.enqueue(item(i));
     const done = queue.shutdown(clock.now() + 4500, true);
     await clock.advance(10);
@@ -265,13 +265,7 @@ describe('SpanExportQueue', () => {
   });
 
   it('at shutdown stops sending twice the slowest recent answer before the deadline (3 s at least, 10 s at most)', async () => {
-    const exporter = new ManualExporter();
-    const { clock, queue, committed } = setup({
-      exporter,
-      maxQueueBytes: 1e9,
-      maxBatchSize: 2,
-      maxConcurrentExports: 1,
-    });
+    const { exporter, clock, queue, committed } = manualShutdown();
     expect(queue.sendStopMs()).toBe(3000);
     for (let i = 0; i < 6; i++) queue.enqueue(item(i));
     const done = queue.shutdown(clock.now() + 7500, true);
