@@ -24,8 +24,8 @@ export class EventEntry {
   span: SpanState | undefined = undefined;
   /** EventMemory's part: the Event's first span, and its neighbours in EventMemory's last-seen order. */
   occurrence: OccurrenceRef | undefined = undefined;
-  olderOccurrence: EventEntry | undefined = undefined;
-  newerOccurrence: EventEntry | undefined = undefined;
+  older: EventEntry | undefined = undefined;
+  newer: EventEntry | undefined = undefined;
 
   constructor(uid: string) {
     this.uid = uid;

@@ -1,5 +1,6 @@
 import type { SpanState } from './span-state.ts';
 import { EventIndex, type EventEntry, type OccurrenceRef } from './event-index.ts';
+import { RecencyList } from './recency-list.ts';
 
 export type { OccurrenceRef } from './event-index.ts';
 
@@ -43,12 +44,10 @@ export interface EventMemoryOptions {
 export class EventMemory {
   private readonly index: EventIndex;
   /** The records holding an occurrence, least recently seen first (linked through the records). */
-  private oldest: EventEntry | undefined = undefined;
-  private newest: EventEntry | undefined = undefined;
+  private readonly occurrences = new RecencyList<EventEntry>();
   private occurrenceCount = 0;
   private readonly causes = new Map<string, CauseSlots>();
-  private oldestCause: CauseSlots | undefined = undefined;
-  private newestCause: CauseSlots | undefined = undefined;
+  private readonly causeOrder = new RecencyList<CauseSlots>();
   private readonly options: EventMemoryOptions;
 
   /** `index`: the engine's (shared with OccurrenceDedupe and RecentSpans), or one of its own. */
@@ -80,7 +79,7 @@ export class EventMemory {
         parentSpanId,
         lastUs: span.lastUs,
       };
-      this.append(e);
+      this.occurrences.append(e);
       this.occurrenceCount += 1;
     }
     // A new entry, and a cause just remembered, are as late as the span already (lastUs >= its event's time).
@@ -107,45 +106,18 @@ export class EventMemory {
         newer: undefined,
       };
       this.causes.set(span.objectKey, slots);
-      this.appendCause(slots);
-    } else this.bumpCause(slots);
+      this.causeOrder.append(slots);
+    } else this.causeOrder.bump(slots);
     const ref = { traceId: span.trace.traceId, spanId: span.spanId, actorKey: span.actorKey, startUs: span.startUs };
     if (deletion) slots.deletion = ref;
     else slots.other = ref;
     slots.lastUs = Math.max(slots.lastUs, span.lastUs);
   }
 
-  /** Adds an object's record at the newest end of the cause list. */
-  private appendCause(slots: CauseSlots): void {
-    slots.older = this.newestCause;
-    slots.newer = undefined;
-    if (this.newestCause === undefined) this.oldestCause = slots;
-    else this.newestCause.newer = slots;
-    this.newestCause = slots;
-  }
-
-  /** Moves an object's record to the newest end (most recently seen). */
-  private bumpCause(slots: CauseSlots): void {
-    if (this.newestCause === slots) return;
-    this.unlinkCause(slots);
-    this.appendCause(slots);
-  }
-
-  private unlinkCause(slots: CauseSlots): void {
-    const older = slots.older;
-    const newer = slots.newer;
-    if (older === undefined) this.oldestCause = newer;
-    else older.newer = newer;
-    if (newer === undefined) this.newestCause = older;
-    else newer.older = older;
-    slots.older = undefined;
-    slots.newer = undefined;
-  }
-
   /** Forgets the oldest object's causes. */
   private forgetOldestCause(): void {
-    const slots = this.oldestCause as CauseSlots;
-    this.unlinkCause(slots);
+    const slots = this.causeOrder.oldest as CauseSlots;
+    this.causeOrder.unlink(slots);
     this.causes.delete(slots.key);
   }
 
@@ -160,35 +132,13 @@ export class EventMemory {
     if (timeUs <= occurrence.lastUs) return;
     occurrence.lastUs = timeUs;
     // The most recently seen: to the list's end.
-    if (this.newest === entry) return;
-    this.unlink(entry);
-    this.append(entry);
-  }
-
-  /** Adds a record at the newest end of the occurrence list. */
-  private append(entry: EventEntry): void {
-    entry.olderOccurrence = this.newest;
-    entry.newerOccurrence = undefined;
-    if (this.newest === undefined) this.oldest = entry;
-    else this.newest.newerOccurrence = entry;
-    this.newest = entry;
-  }
-
-  private unlink(entry: EventEntry): void {
-    const older = entry.olderOccurrence;
-    const newer = entry.newerOccurrence;
-    if (older === undefined) this.oldest = newer;
-    else older.newerOccurrence = newer;
-    if (newer === undefined) this.newest = older;
-    else newer.olderOccurrence = older;
-    entry.olderOccurrence = undefined;
-    entry.newerOccurrence = undefined;
+    this.occurrences.bump(entry);
   }
 
   /** Forgets the oldest occurrence. */
   private forgetOldest(): void {
-    const e = this.oldest as EventEntry;
-    this.unlink(e);
+    const e = this.occurrences.oldest as EventEntry;
+    this.occurrences.unlink(e);
     e.occurrence = undefined;
     this.occurrenceCount -= 1;
     this.index.release(e);
@@ -198,7 +148,7 @@ export class EventMemory {
     const slots = this.causes.get(objectKey);
     if (slots === undefined || timeUs <= slots.lastUs) return;
     slots.lastUs = timeUs;
-    this.bumpCause(slots);
+    this.causeOrder.bump(slots);
   }
 
   /** True when the Event's first span is remembered (see `occurrence`). */
@@ -227,8 +177,12 @@ export class EventMemory {
   /** Forgets what the API server no longer keeps at `nowUs`. */
   prune(nowUs: number): void {
     const before = nowUs - this.options.ttlUs;
-    while (this.oldest !== undefined && (this.oldest.occurrence as OccurrenceRef).lastUs < before) this.forgetOldest();
-    while (this.oldestCause !== undefined && this.oldestCause.lastUs < before) this.forgetOldestCause();
+    while (
+      this.occurrences.oldest !== undefined &&
+      (this.occurrences.oldest.occurrence as OccurrenceRef).lastUs < before
+    )
+      this.forgetOldest();
+    while (this.causeOrder.oldest !== undefined && this.causeOrder.oldest.lastUs < before) this.forgetOldestCause();
   }
 
   /** Entries held (Events, objects). */
@@ -242,11 +196,15 @@ export class EventMemory {
     if (this.occurrenceCount <= capacity && this.causes.size <= capacity) return false;
     // As evictOldest does for a map: an eighth of the capacity more than needed, in one pass.
     if (this.occurrenceCount > capacity)
-      for (let n = this.occurrenceCount - capacity + (capacity >> 3); n > 0 && this.oldest !== undefined; n--)
+      for (
+        let n = this.occurrenceCount - capacity + (capacity >> 3);
+        n > 0 && this.occurrences.oldest !== undefined;
+        n--
+      )
         this.forgetOldest();
     // As evictOldest does for a map in last-seen order.
     if (this.causes.size > capacity)
-      for (let n = this.causes.size - capacity + (capacity >> 3); n > 0 && this.oldestCause !== undefined; n--)
+      for (let n = this.causes.size - capacity + (capacity >> 3); n > 0 && this.causeOrder.oldest !== undefined; n--)
         this.forgetOldestCause();
     return true;
   }

@@ -4,6 +4,7 @@ import { objectKey } from './normalized-event.ts';
 import { revisionOf } from './revision.ts';
 import { summarizeSpec, type SpecSummary } from './spec-diff.ts';
 import { parseTimeUs } from './time.ts';
+import { RecencyList } from './recency-list.ts';
 import { evictOldest } from './evict-oldest.ts';
 import { TOP_LEVEL_SPAN_ANNOTATION } from './rules/top-level-annotation.ts';
 
@@ -59,8 +60,8 @@ export interface ObjectState {
   /** The namesake this object took the name from (one level only, so a name reused often holds two objects). */
   previous?: ObjectState;
   /** The store's last-seen order (a list through the objects it holds): the object seen just before and after. */
-  olderSeen?: ObjectState;
-  newerSeen?: ObjectState;
+  older?: ObjectState | undefined;
+  newer?: ObjectState | undefined;
 }
 
 const MAX_GENERATIONS = 8;
@@ -139,8 +140,7 @@ export class ObjectStore {
    * The objects in `byKey` in last-seen order, oldest first, so pruning stale objects reads only the stale front:
    * a list through the objects (moving one to the newest end is two links, not a delete and a set in `byKey`).
    */
-  private oldestSeen: ObjectState | undefined = undefined;
-  private newestSeen: ObjectState | undefined = undefined;
+  private readonly seen = new RecencyList<ObjectState>();
   private readonly assigned = new Map<string, string>();
   /** Keys of deleted objects, in the order their deletion was seen. */
   private deletions: string[] = [];
@@ -206,8 +206,8 @@ export class ObjectStore {
         generations: [],
         lastSeenUs: atUs,
         createdUs,
-        olderSeen: undefined,
-        newerSeen: undefined,
+        older: undefined,
+        newer: undefined,
       };
       const node = this.assigned.get(key);
       if (node !== undefined) {
@@ -217,11 +217,11 @@ export class ObjectStore {
       if (displaced !== undefined) {
         displaced.previous = undefined;
         state.previous = displaced;
-        this.unlinkSeen(displaced);
+        this.seen.unlink(displaced);
       }
       this.byKey.set(key, state);
       this.byUidIndex.set(meta.uid, state);
-      this.appendSeen(state);
+      this.seen.append(state);
     }
     // Snapshots can arrive out of order: metadata follows the newest resourceVersion only.
     const revision = revisionOf(meta.resourceVersion);
@@ -237,10 +237,7 @@ export class ObjectStore {
     }
     state.lastSeenUs = Math.max(state.lastSeenUs, atUs);
     // Keep the last-seen order, so pruning stale objects reads only the stale front.
-    if (this.newestSeen !== state) {
-      this.unlinkSeen(state);
-      this.appendSeen(state);
-    }
+    this.seen.bump(state);
     this.recordGeneration(state, obj, atUs);
     const marked = parseTimeUs(meta.deletionTimestamp);
     if ((deleted || marked !== undefined) && state.deletedAtUs === undefined) this.deletions.push(key);
@@ -411,8 +408,8 @@ export class ObjectStore {
    * (a driver describes an object again when it has not for a while), so memory follows the live cluster, not history.
    */
   prune(deletedBeforeUs: number, staleBeforeUs: number): void {
-    while (this.oldestSeen !== undefined && this.oldestSeen.lastSeenUs < staleBeforeUs)
-      this.forget(this.oldestSeen.key, this.oldestSeen);
+    for (let s = this.seen.oldest; s !== undefined && s.lastSeenUs < staleBeforeUs; s = this.seen.oldest)
+      this.forget(s.key, s);
     let kept = 0;
     for (const key of this.deletions) {
       const s = this.byKey.get(key);
@@ -425,30 +422,8 @@ export class ObjectStore {
 
   private forget(key: string, s: ObjectState): void {
     this.byKey.delete(key);
-    this.unlinkSeen(s);
+    this.seen.unlink(s);
     if (this.byUidIndex.get(s.uid) === s) this.byUidIndex.delete(s.uid);
-  }
-
-  /** Adds an object at the newest end of the last-seen order. */
-  private appendSeen(s: ObjectState): void {
-    s.olderSeen = this.newestSeen;
-    s.newerSeen = undefined;
-    if (this.newestSeen === undefined) this.oldestSeen = s;
-    else this.newestSeen.newerSeen = s;
-    this.newestSeen = s;
-  }
-
-  /** Takes an object out of the last-seen order (it is in it: held in `byKey`). */
-  private unlinkSeen(s: ObjectState): void {
-    const older = s.olderSeen;
-    const newer = s.newerSeen;
-    if (older === undefined && newer === undefined && this.oldestSeen !== s) return;
-    if (older === undefined) this.oldestSeen = newer;
-    else older.newerSeen = newer;
-    if (newer === undefined) this.newestSeen = older;
-    else newer.olderSeen = older;
-    s.olderSeen = undefined;
-    s.newerSeen = undefined;
   }
 
   /** Number of objects held. */
