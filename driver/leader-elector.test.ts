@@ -25,13 +25,19 @@ function elector(identity: string, clock: VirtualClock, checkpoint?: LeaseCheckp
   });
 }
 
+/** Two electors on one clock, started in order: `a` leads, `b` follows. */
+async function leaderAndFollower() {
+  const clock = new VirtualClock();
+  const a = elector('a', clock);
+  const b = elector('b', clock);
+  await a.start();
+  await b.start();
+  return { clock, a, b };
+}
+
 describe('LeaderElector', () => {
   it('lets one replica lead; a leader that stops releases the lease and the other takes over at once', async () => {
-    const clock = new VirtualClock();
-    const a = elector('a', clock);
-    const b = elector('b', clock);
-    await a.start();
-    await b.start();
+    const { clock, a, b } = await leaderAndFollower();
     expect([a.isLeader, b.isLeader]).toEqual([true, false]);
     await clock.advance(10_000);
     expect([a.isLeader, b.isLeader]).toEqual([true, false]); // a renews every 2 s
@@ -174,11 +180,7 @@ describe('LeaderElector at shutdown', () => {
   });
 
   it('a follower leaves a lease that another replica holds and renews', async () => {
-    const clock = new VirtualClock();
-    const a = elector('a', clock);
-    const b = elector('b', clock);
-    await a.start();
-    await b.start();
+    const { a, b } = await leaderAndFollower();
     expect(await b.leadBeforeStop()).toBe(false);
     expect(a.isLeader).toBe(true);
     await a.stop();
@@ -239,11 +241,7 @@ describe('LeaderElector early renewals (the export gate)', () => {
   });
 
   it('a follower ignores renewSoon', async () => {
-    const clock = new VirtualClock();
-    const a = elector('a', clock);
-    const b = elector('b', clock);
-    await a.start();
-    await b.start();
+    const { clock, a, b } = await leaderAndFollower();
     const gets = server.count('get', '/apis/coordination.k8s.io');
     b.renewSoon();
     await clock.advance(300, 50);
