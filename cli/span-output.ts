@@ -156,13 +156,15 @@ export async function openSpanOutput(options: SpanOutputOptions, printToo = fals
       `kspan: also exporting to ${terminalSafe(endpoint.config.url)} (from ${endpoint.config.urlFrom})\n`,
     );
   const exporter = endpoint === undefined ? undefined : await SpanExport.open(endpoint.config, options.clusterName);
+  // Every field escaped: reasons, names and messages come from the cluster and may hold terminal controls. The writer
+  // escapes the printed trees a 64 KiB chunk at a time (once per trace was a tenth of a flood's replay).
   const writer = new TextWriter(
     options.outputFile !== undefined && !html && options.check === undefined
       ? await openOutputFile(options.outputFile)
       : process.stdout,
+    (text) => terminalSafe(text, true),
   );
-  // Every field escaped: reasons, names and messages come from the cluster and may hold terminal controls.
-  const write = (text: string): void => writer.write(terminalSafe(text, true));
+  const write = (text: string): void => writer.write(text);
   const held: KspanSpan[] | undefined =
     options.check !== undefined || options.singleDocument === true || html ? [] : undefined;
   let printer: (SpanSink & { flush(): void }) | undefined;
@@ -197,7 +199,7 @@ export async function openSpanOutput(options: SpanOutputOptions, printToo = fals
         const { writeHtmlReport } = await import('../report/html-output.ts');
         await writeHtmlReport(held, { ...options, ...(mismatch !== undefined ? { comparison: mismatch } : {}) });
       } else if (held !== undefined && options.check === undefined && print) {
-        writer.write(await wholeText(held, options));
+        writer.writeRaw(await wholeText(held, options));
       }
       printer?.flush();
       await writer.end();

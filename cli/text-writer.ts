@@ -8,11 +8,17 @@ import type { Writable } from 'node:stream';
  */
 export class TextWriter {
   private readonly out: Writable;
+  private readonly transform: ((text: string) => string) | undefined;
   private pending = '';
   private full = false;
 
-  constructor(out: Writable = process.stdout) {
+  /**
+   * `transform` rewrites what write() queued, a 64 KiB chunk at a time (one pass over a chunk instead of one per
+   * small write): it must map a concatenation to the concatenation of its parts, as a per-character escape does.
+   */
+  constructor(out: Writable = process.stdout, transform?: (text: string) => string) {
     this.out = out;
+    this.transform = transform;
   }
 
   /** Queues text; it reaches the stream at the next 64 KiB boundary or flush(). */
@@ -27,11 +33,18 @@ export class TextWriter {
     if (!this.out.write(bytes)) this.full = true;
   }
 
+  /** Writes text after the text queued, as it is (not transformed: already escaped). */
+  writeRaw(text: string): void {
+    this.flush();
+    if (text !== '' && !this.out.write(text)) this.full = true;
+  }
+
   /** Hands everything queued to the stream. */
   flush(): void {
     if (this.pending === '') return;
-    if (!this.out.write(this.pending)) this.full = true;
+    const text = this.transform === undefined ? this.pending : this.transform(this.pending);
     this.pending = '';
+    if (!this.out.write(text)) this.full = true;
   }
 
   /** Waits while the stream's buffer is over its high-water mark (never on Linux files and pipes: they block). */
