@@ -152,6 +152,11 @@ function canonical(spans: readonly KspanSpan[], options: TreeOptions): string {
  */
 export function printTrees(spans: readonly KspanSpan[], options: TreeOptions = {}): string {
   if (options.layout === 'canonical') return canonical(spans, options);
+  const traceId = spans.length > 0 ? (spans[0] as KspanSpan).traceId : '';
+  let oneTrace = true;
+  for (let i = 1; i < spans.length && oneTrace; i++) oneTrace = (spans[i] as KspanSpan).traceId === traceId;
+  // One trace (as the streaming printer hands them over, a trace at a time): no grouping to do.
+  if (oneTrace) return spans.length === 0 ? '' : traceText(traceId, [...spans].sort(compareSpans), options);
   const byTrace = new Map<string, KspanSpan[]>();
   for (const s of spans) {
     const list = byTrace.get(s.traceId);
@@ -163,24 +168,32 @@ export function printTrees(spans: readonly KspanSpan[], options: TreeOptions = {
   traces.sort(
     (a, b) => compareSpans(a.list[0] as KspanSpan, b.list[0] as KspanSpan) || (a.traceId < b.traceId ? -1 : 1),
   );
-  const lines: string[] = [];
-  for (const { traceId, list } of traces) {
-    const { children, roots } = index(list, spanIdKey);
-    const rootStart = (list[0] as KspanSpan).startUs;
-    lines.push(options.traceIds === false ? `trace (${list.length} spans)` : `trace ${traceId} (${list.length} spans)`);
-    // Each line is written once, behind the connectors of all its ancestors (`first` for its own line, `rest` for
-    // its descendants'), rather than built per subtree and prefixed again at every level above it.
-    const render = (span: KspanSpan, first: string, rest: string): void => {
-      lines.push(`${first}${label(span, rootStart, options)}`);
-      const kids = children.get(span.spanId);
-      if (kids === undefined) return;
-      for (let i = 0; i < kids.length; i++) {
-        const [first, below] = i === kids.length - 1 ? LAST_CHILD : OTHER_CHILD;
-        render(kids[i] as KspanSpan, `${rest}${first}`, `${rest}${below}`);
-      }
-    };
-    for (const r of roots) render(r, '', '');
-    lines.push('');
+  let text = '';
+  for (let i = 0; i < traces.length; i++) {
+    const { traceId, list } = traces[i] as (typeof traces)[number];
+    // Traces are separated by an empty line.
+    text += i === 0 ? traceText(traceId, list, options) : `\n${traceText(traceId, list, options)}`;
   }
-  return lines.join('\n');
+  return text;
+}
+
+/** One trace's lines (its spans sorted by compareSpans), each ending with a newline. */
+function traceText(traceId: string, list: readonly KspanSpan[], options: TreeOptions): string {
+  const { children, roots } = index(list, spanIdKey);
+  const rootStart = (list[0] as KspanSpan).startUs;
+  let text =
+    options.traceIds === false ? `trace (${list.length} spans)\n` : `trace ${traceId} (${list.length} spans)\n`;
+  // Each line is written once, behind the connectors of all its ancestors (`first` for its own line, `rest` for
+  // its descendants'), rather than built per subtree and prefixed again at every level above it.
+  const render = (span: KspanSpan, first: string, rest: string): void => {
+    text += `${first}${label(span, rootStart, options)}\n`;
+    const kids = children.get(span.spanId);
+    if (kids === undefined) return;
+    for (let i = 0; i < kids.length; i++) {
+      const [first, below] = i === kids.length - 1 ? LAST_CHILD : OTHER_CHILD;
+      render(kids[i] as KspanSpan, `${rest}${first}`, `${rest}${below}`);
+    }
+  };
+  for (const r of roots) render(r, '', '');
+  return text;
 }
