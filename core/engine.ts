@@ -18,7 +18,8 @@ import { ReorderBuffer } from './reorder-buffer.ts';
 import { isAnotherAction, recordRepeat } from './repeat-occurrence.ts';
 import { Retargeter } from './retarget-rules.ts';
 import { closeEarlierScalings, ScaleLedger, scaleCapacity } from './scale-ledger.ts';
-import { buildSpan } from './span-builder.ts';
+import { buildSpan, type SpanPlace } from './span-builder.ts';
+import type { RuleInput } from './correlation-rule.ts';
 import { SubjectIdentity, subjectKey } from './subject-identity.ts';
 import { TraceAssembler } from './trace-assembler.ts';
 import { parseTimeUs } from './time.ts';
@@ -28,6 +29,9 @@ import { spanIdOf } from './ids.ts';
 import { PairKeys } from './pair-keys.ts';
 
 export type { EngineOptions, EngineStats } from './engine-options.ts';
+
+/** `T` with its fields writable (the engine's reused scratch objects). */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * The deterministic core: input records in, finished spans out to the sink. Never throws on bad input.
@@ -63,6 +67,9 @@ export class Engine {
   private lastReleased: PendingEvent | undefined;
   private closed = false;
   private readonly sink: SpanSink;
+  /** The rules' input and the span's place, reused from event to event (set anew for each; nothing keeps them). */
+  private ruleInput: Mutable<RuleInput> | undefined;
+  private spanPlace: Mutable<SpanPlace> | undefined;
 
   constructor(options: EngineOptions) {
     this.retargeter = new Retargeter(options.retargetRules);
@@ -154,6 +161,8 @@ export class Engine {
     // Nothing is placed after the close: what only placing reads goes at once, not when the engine does (a
     // shutdown exports for seconds after it, with the objects of a whole burst otherwise still held).
     this.objects = new ObjectStore();
+    this.ruleInput = undefined;
+    this.spanPlace = undefined;
     this.events.clear();
     this.memory = new EventMemory({ ttlUs: 0, capacity: 0 }, this.events);
     this.dedupe = new OccurrenceDedupe(0, undefined, this.events);
@@ -275,7 +284,8 @@ export class Engine {
     // The record's key is the same text: the spans about an object hold one copy of its key, not one each.
     const objKey = record === undefined ? builtObjectKey : record.key;
     const actorKey = builtActorKey === builtObjectKey ? objKey : builtActorKey;
-    const choice = correlate({
+    // One input object for every event, its fields set anew (rules only read it while they choose).
+    const input = (this.ruleInput ??= {
       event,
       target,
       actorKey,
@@ -287,6 +297,13 @@ export class Engine {
       eventEntry: entry,
       diagnostics: this.diagnostics,
     });
+    input.event = event;
+    input.target = target;
+    input.actorKey = actorKey;
+    input.objectKey = objKey;
+    input.objectSpans = about;
+    input.eventEntry = entry;
+    const choice = correlate(input);
     const node = NODE_ASSIGNMENT.nodeOf(event, target);
     if (node !== undefined) this.objects.assignNode(objKey, node);
     const placed = this.traces.traceFor(choice, event.timeUs);
@@ -301,24 +318,31 @@ export class Engine {
     const s = target.scale;
     const capacity =
       s === undefined ? undefined : scaleCapacity(s.to, this.scales.sizeBefore(objKey, s, event.timeUs, this.objects));
-    const span = buildSpan(
-      p,
-      {
-        rule: choice.rule,
-        trace,
-        parent,
-        externalParentId,
-        actorKey,
-        objectKey: objKey,
-        previousAboutObject: about[about.length - 1],
-        // Plain properties, not spread ones: one shape for every event, and no object copied.
-        scaleCapacity: capacity,
-        continues: 'continues' in choice ? choice.continues : undefined,
-        thisOccurrence: anotherAction ? true : undefined,
-      },
-      this.diagnostics,
-      this.spanNames,
-    );
+    // One place object for every event, as the rules' input: buildSpan only reads it. Plain properties, not spread
+    // ones: one shape for every event, and no object copied.
+    const where = (this.spanPlace ??= {
+      rule: choice.rule,
+      trace,
+      parent,
+      externalParentId,
+      actorKey,
+      objectKey: objKey,
+      previousAboutObject: undefined,
+      scaleCapacity: undefined,
+      continues: undefined,
+      thisOccurrence: undefined,
+    });
+    where.rule = choice.rule;
+    where.trace = trace;
+    where.parent = parent;
+    where.externalParentId = externalParentId;
+    where.actorKey = actorKey;
+    where.objectKey = objKey;
+    where.previousAboutObject = about[about.length - 1];
+    where.scaleCapacity = capacity;
+    where.continues = 'continues' in choice ? choice.continues : undefined;
+    where.thisOccurrence = anotherAction ? true : undefined;
+    const span = buildSpan(p, where, this.diagnostics, this.spanNames);
     // A Pod's node, once known (its spec, or the scheduler's assignment): `k8s.node.name` on all its spans.
     if (target.object.kind === 'Pod' && span.attributes['k8s.node.name'] === undefined) {
       const ends = event.reason === 'SuccessfulDelete' || target.stops === true;

@@ -1,6 +1,6 @@
 import type { Diagnostics } from './diagnostics.ts';
 import { isClusterScoped } from './cluster-scoped.ts';
-import { eventTimeFields, isEventsV1, precedenceTimeUs } from './event-time.ts';
+import { isEventsV1 } from './event-time.ts';
 import { spanIdOf } from './ids.ts';
 import type { CoreV1Event, EventsV1Event, KubeEvent, ObjectReference } from './kube.ts';
 import {
@@ -15,35 +15,37 @@ import type { StringPool } from './string-pool.ts';
 /** No pooling: each string as parsed. */
 const AS_IS = { intern: <S extends string>(s: S): S => s };
 
-/** The involved object as far as the reference names it, and what it leaves out. */
+/** What the last toEventObject's reference left out, and whether it named a namespace of its own. */
+let lastMissing: SubjectGap | undefined;
+let lastOwnNamespace = false;
+
+/**
+ * The involved object as far as the reference names it; what it leaves out is in lastMissing and lastOwnNamespace
+ * (module state rather than a wrapper object: this runs for every Event, once or twice).
+ */
 function toEventObject(
   ref: ObjectReference | undefined,
   fallbackNamespace: string,
   pool: Pick<StringPool, 'intern'>,
-): { object: EventObject; missing: SubjectGap | undefined; ownNamespace: boolean } {
+): EventObject {
   const r: ObjectReference = ref !== undefined && ref !== null && typeof ref === 'object' ? ref : {};
   const kind = typeof r.kind === 'string' ? pool.intern(r.kind) : '';
   const name = typeof r.name === 'string' ? r.name : '';
   const ownNamespace = typeof r.namespace === 'string' && r.namespace !== '';
-  const missing: SubjectGap | undefined =
-    kind === '' && name === '' ? 'kind,name' : kind === '' ? 'kind' : name === '' ? 'name' : undefined;
+  lastMissing = kind === '' && name === '' ? 'kind,name' : kind === '' ? 'kind' : name === '' ? 'name' : undefined;
+  lastOwnNamespace = ownNamespace;
   return {
-    object: {
-      kind,
-      namespace: ownNamespace
-        ? pool.intern(r.namespace)
-        : kind !== '' && isClusterScoped(kind)
-          ? ''
-          : fallbackNamespace,
-      name,
-      uid: typeof r.uid === 'string' && r.uid !== '' ? r.uid : undefined,
-      apiVersion: typeof r.apiVersion === 'string' ? pool.intern(r.apiVersion) : undefined,
-      resourceVersion:
-        typeof r.resourceVersion === 'string' && r.resourceVersion !== '' ? r.resourceVersion : undefined,
-      fieldPath: typeof r.fieldPath === 'string' && r.fieldPath !== '' ? pool.intern(r.fieldPath) : undefined,
-    },
-    missing,
-    ownNamespace,
+    kind,
+    namespace: ownNamespace
+      ? pool.intern(r.namespace)
+      : kind !== '' && isClusterScoped(kind)
+        ? ''
+        : fallbackNamespace,
+    name,
+    uid: typeof r.uid === 'string' && r.uid !== '' ? r.uid : undefined,
+    apiVersion: typeof r.apiVersion === 'string' ? pool.intern(r.apiVersion) : undefined,
+    resourceVersion: typeof r.resourceVersion === 'string' && r.resourceVersion !== '' ? r.resourceVersion : undefined,
+    fieldPath: typeof r.fieldPath === 'string' && r.fieldPath !== '' ? pool.intern(r.fieldPath) : undefined,
   };
 }
 
@@ -90,6 +92,17 @@ function whereOf(namespace: string, name: string): string {
   return `event ${namespace}/${name}`;
 }
 
+/**
+ * One step of the timestamp precedence (precedenceTimeUs, written out for the hot path: no array, no closure): the
+ * field's time, undefined when absent; a present one that is not RFC 3339 is reported as `malformed-timestamp`.
+ */
+function fieldTimeUs(value: unknown, namespace: string, name: string, diagnostics: Diagnostics): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const us = parseTimeUs(value);
+  if (us === undefined) diagnostics.add('malformed-timestamp', `${whereOf(namespace, name)}: ${JSON.stringify(value)}`);
+  return us;
+}
+
 const GAP_TEXT: Readonly<Record<SubjectGap, string>> = {
   kind: 'without kind',
   name: 'without name',
@@ -134,21 +147,25 @@ export function normalizeEvent(
   const namespace = typeof meta.namespace === 'string' ? pool.intern(meta.namespace) : '';
   const name = typeof meta.name === 'string' ? meta.name : '';
   const v1 = isEventsV1(raw);
-  const subject = toEventObject(v1 ? raw.regarding : raw.involvedObject, namespace, pool);
-  const regarding = subject.object;
-  if (subject.missing !== undefined)
+  const regarding = toEventObject(v1 ? raw.regarding : raw.involvedObject, namespace, pool);
+  const missing = lastMissing;
+  const ownNamespace = lastOwnNamespace;
+  if (missing !== undefined)
     diagnostics.add(
       'incomplete-subject',
-      `${whereOf(namespace, name)}: ${v1 ? 'regarding' : 'involvedObject'} ${GAP_TEXT[subject.missing]}`,
+      `${whereOf(namespace, name)}: ${v1 ? 'regarding' : 'involvedObject'} ${GAP_TEXT[missing]}`,
     );
   // Most Events relate to nothing: no reference to read (an absent one would come out incomplete, so unused).
   const relatedRef =
     raw.related !== undefined && raw.related !== null && typeof raw.related === 'object'
       ? toEventObject(raw.related, namespace, pool)
       : undefined;
-  const related = relatedRef?.missing === undefined ? relatedRef?.object : undefined;
+  const related = relatedRef !== undefined && lastMissing === undefined ? relatedRef : undefined;
   const series = raw.series ?? undefined;
-  const { observed, first, last } = eventTimeFields(raw, v1);
+  // The time fields by role (eventTimeFields), read here without the object it returns.
+  const observed = raw.series?.lastObservedTime ?? raw.eventTime;
+  const first = v1 ? (raw.eventTime ?? raw.deprecatedFirstTimestamp) : (raw.firstTimestamp ?? raw.eventTime);
+  const last = v1 ? raw.deprecatedLastTimestamp : raw.lastTimestamp;
   let count: number | undefined;
   let component: string | undefined;
   let instance: string | undefined;
@@ -169,9 +186,9 @@ export function normalizeEvent(
   const observedUs = observed === undefined || observed === null || observed === '' ? undefined : parseTimeUs(observed);
   let timeUs =
     observedUs ??
-    precedenceTimeUs({ observed, first, last }, (c) =>
-      diagnostics.add('malformed-timestamp', `${whereOf(namespace, name)}: ${JSON.stringify(c)}`),
-    );
+    fieldTimeUs(observed, namespace, name, diagnostics) ??
+    fieldTimeUs(last, namespace, name, diagnostics) ??
+    fieldTimeUs(first, namespace, name, diagnostics);
   const precise = observedUs !== undefined && hasFraction(observed);
   if (timeUs === undefined) {
     timeUs = parseTimeUs(meta.creationTimestamp) ?? receivedUs;
@@ -209,8 +226,7 @@ export function normalizeEvent(
     firstUs,
     precise,
     // Plain properties (undefined when absent) rather than spread ones: one shape for every event, nothing copied.
-    incomplete:
-      subject.missing === undefined ? undefined : { missing: subject.missing, ownNamespace: subject.ownNamespace },
+    incomplete: missing === undefined ? undefined : { missing, ownNamespace },
     topLevel: meta.annotations?.[TOP_LEVEL_EVENT_ANNOTATION] === 'true' ? true : undefined,
     count: typeof count === 'number' && count >= 1 ? Math.floor(count) : 1,
     resourceVersion: typeof meta.resourceVersion === 'string' ? meta.resourceVersion : undefined,

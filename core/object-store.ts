@@ -24,9 +24,9 @@ export interface GenerationInfo {
    */
   readonly approximate?: boolean;
   /** The smallest `metadata.resourceVersion` seen at this generation (integer etcd revisions only). */
-  revision?: number;
+  revision?: number | undefined;
   /** A bounded summary of this generation's `spec`, kept for objects without a controller (roots of traces). */
-  readonly spec?: SpecSummary;
+  readonly spec?: SpecSummary | undefined;
 }
 
 /** How late a snapshot may arrive after the change it shows (delivery delay), for untimed changes. */
@@ -62,15 +62,48 @@ export interface ObjectState {
   /** The store's last-seen order (a list through the objects it holds): the object seen just before and after. */
   older?: ObjectState | undefined;
   newer?: ObjectState | undefined;
+  /** ownerKey's answer for `owners` (the array it was computed from), so that the key is built once per owners seen. */
+  ownerOf?:
+    { readonly owners: readonly OwnerReference[]; readonly key: string; readonly ref: OwnerReference } | undefined;
 }
 
 const MAX_GENERATIONS = 8;
 
 const NO_OWNERS: readonly OwnerReference[] = Object.freeze([]);
 
-/** The well-formed owner references, copied down to the fields the rules read (not `apiVersion`, `blockOwnerDeletion`). */
-function ownersOf(refs: unknown): readonly OwnerReference[] {
+/** True when one of the owners is the controller (a loop, not some() with a closure: every new generation asks). */
+function hasController(owners: readonly OwnerReference[]): boolean {
+  for (const o of owners) if (o.controller === true) return true;
+  return false;
+}
+
+/** True when `refs` are well formed and `held` is what ownersOf would copy of them, field for field. */
+function sameOwners(
+  refs: readonly (Partial<OwnerReference> | undefined | null)[],
+  held: readonly OwnerReference[],
+): boolean {
+  if (refs.length !== held.length) return false;
+  for (let i = 0; i < refs.length; i++) {
+    const o = refs[i];
+    const h = held[i] as OwnerReference;
+    if (
+      o?.uid !== h.uid ||
+      o.kind !== h.kind ||
+      o.name !== h.name ||
+      (o.controller === true) !== (h.controller === true)
+    )
+      return false;
+  }
+  return true;
+}
+
+/**
+ * The well-formed owner references, copied down to the fields the rules read (not `apiVersion`, `blockOwnerDeletion`);
+ * `held` itself when it is that already (most snapshots of an object name the same owners: nothing new is kept).
+ */
+function ownersOf(refs: unknown, held: readonly OwnerReference[] = NO_OWNERS): readonly OwnerReference[] {
   if (!Array.isArray(refs) || refs.length === 0) return NO_OWNERS;
+  if (held.length > 0 && sameOwners(refs as (Partial<OwnerReference> | undefined | null)[], held)) return held;
   // Of the exact size (pushing grows an array by 16 spare slots, most of its memory): every object held keeps one.
   const owners = new Array<OwnerReference>(refs.length);
   let n = 0;
@@ -100,7 +133,7 @@ export function specChange(
   entries: readonly ManagedFieldsEntry[] | undefined,
   previousSinceUs = Number.NEGATIVE_INFINITY,
   scaled = true,
-): { manager: string; operation: string; timeUs?: number } {
+): { manager: string; operation: string; timeUs?: number | undefined } {
   let best: ManagedFieldsEntry | undefined;
   let bestUs = Number.NEGATIVE_INFINITY;
   let untimed: ManagedFieldsEntry | undefined;
@@ -130,7 +163,8 @@ export function specChange(
   const operation = pick.subresource === 'scale' ? 'Scale' : (pick.operation ?? 'Update');
   const pickedUs = pick === untimed ? undefined : parseTimeUs(pick.time);
   const timeUs = pickedUs !== undefined && pickedUs > previousSinceUs ? pickedUs : undefined;
-  return { manager: pick.manager ?? 'unknown', operation, ...(timeUs !== undefined ? { timeUs } : {}) };
+  // A plain property (undefined when the change has no time of its own), not a spread one: nothing copied.
+  return { manager: pick.manager ?? 'unknown', operation, timeUs };
 }
 
 /** Snapshots of the objects events involve, by `Kind/namespace/name`, with their recent generations. */
@@ -208,6 +242,7 @@ export class ObjectStore {
         createdUs,
         older: undefined,
         newer: undefined,
+        ownerOf: undefined,
       };
       const node = this.assigned.get(key);
       if (node !== undefined) {
@@ -226,7 +261,7 @@ export class ObjectStore {
     // Snapshots can arrive out of order: metadata follows the newest resourceVersion only.
     const revision = revisionOf(meta.resourceVersion);
     if (revision === undefined || state.revision === undefined || revision >= state.revision) {
-      state.owners = ownersOf(meta.ownerReferences);
+      state.owners = ownersOf(meta.ownerReferences, state.owners);
       // Only what the rules read is kept: the snapshot itself is let go (memory per object, not per snapshot).
       const annotation = meta.annotations?.[TOP_LEVEL_SPAN_ANNOTATION];
       state.topLevelSpan = typeof annotation === 'string' ? annotation : undefined;
@@ -284,9 +319,10 @@ export class ObjectStore {
       replicas,
       // Dated by its snapshot's arrival (a rebuild from a re-list sees it long after its events), not by the change.
       approximate: change.timeUs === undefined && created === undefined,
-      ...(revision === undefined ? {} : { revision }),
+      // Plain properties (undefined when absent), not spread ones: one shape for every generation, nothing copied.
+      revision,
       // Only roots say what changed; a controlled object (a Pod, a ReplicaSet) keeps no spec.
-      ...(state.owners.some((o) => o.controller === true) ? {} : { spec: summarizeSpec(obj.spec) }),
+      spec: hasController(state.owners) ? undefined : summarizeSpec(obj.spec),
     };
     // A new array of the exact size, `added` at `index`, the oldest dropped beyond MAX_GENERATIONS (what splice
     // then shift did, without the spare slots a grown array keeps: every object held has one).
@@ -395,12 +431,23 @@ export class ObjectStore {
   }
 
   /** The controller owner of an object (or its first owner), as a key. */
-  ownerKey(state: ObjectState): { key: string; ref: OwnerReference } | undefined {
-    const ref = state.owners.find((o) => o.controller === true) ?? state.owners[0];
+  ownerKey(state: ObjectState): { readonly key: string; readonly ref: OwnerReference } | undefined {
+    const owners = state.owners;
+    const cached = state.ownerOf;
+    if (cached !== undefined && cached.owners === owners) return cached;
+    let ref: OwnerReference | undefined;
+    for (const o of owners)
+      if (o.controller === true) {
+        ref = o;
+        break;
+      }
+    ref ??= owners[0];
     if (ref === undefined) return undefined;
     // A cluster-scoped owner (a Node owning its Lease) has no namespace.
     const namespace = isClusterScoped(ref.kind) ? '' : state.namespace;
-    return { key: objectKey({ kind: ref.kind, namespace, name: ref.name }), ref };
+    const found = { owners, key: objectKey({ kind: ref.kind, namespace, name: ref.name }), ref };
+    state.ownerOf = found;
+    return found;
   }
 
   /**

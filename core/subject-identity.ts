@@ -120,13 +120,24 @@ export class SubjectIdentity {
       if (this.spoken.size >= REPORTERS) this.spoken.delete(this.spoken.keys().next().value as string);
       this.spoken.set(reporter, list);
     }
-    const i = list.findIndex((s) => s.key === actorKey);
-    if (i >= 0) list.splice(i, 1);
-    list.push({
-      key: actorKey,
-      object: { kind: actor.kind, namespace: actor.namespace, name: actor.name, uid: actor.uid },
-      timeUs: event.timeUs,
-    });
+    // A loop, not findIndex with a closure; the entry moves to the newest end in place (no splice, no array).
+    let i = list.length - 1;
+    while (i >= 0 && (list[i] as Spoken).key !== actorKey) i--;
+    const known = i >= 0 ? (list[i] as Spoken) : undefined;
+    if (known !== undefined) {
+      for (let k = i; k < list.length - 1; k++) list[k] = list[k + 1] as Spoken;
+      list.length -= 1;
+    }
+    // The same object spoken of again (as it was: same uid) keeps its entry, at this event's time.
+    if (known !== undefined && known.object.uid === actor.uid) {
+      known.timeUs = event.timeUs;
+      list.push(known);
+    } else
+      list.push({
+        key: actorKey,
+        object: { kind: actor.kind, namespace: actor.namespace, name: actor.name, uid: actor.uid },
+        timeUs: event.timeUs,
+      });
     if (list.length > SUBJECTS_PER_REPORTER) list.shift();
   }
 

@@ -63,11 +63,22 @@ function parseUtcFast(s: string): number | undefined {
   return ((days * 24 + h) * 3600 + mi * 60 + sec) * 1_000_000 + micros;
 }
 
+/** The last text parseUtcFast read, and its value (module state: the same for every caller, as the text is). */
+let lastText = '';
+let lastUs = 0;
+
 /** Parses an RFC 3339 timestamp (any sub-second precision, down to nanoseconds) to microseconds; undefined if malformed. */
 export function parseTimeUs(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
+  // The same text as the last one parsed (consecutive Events of one second, an object's creation and change times):
+  // its value again. A comparison of two short strings, cheaper than parsing, and nothing else is cached.
+  if (value === lastText) return lastUs;
   const fast = parseUtcFast(value);
-  if (fast !== undefined) return fast;
+  if (fast !== undefined) {
+    lastText = value;
+    lastUs = fast;
+    return fast;
+  }
   const m = RFC3339.exec(value);
   if (m === null) return undefined;
   const [, y, mo, d, h, mi, s, frac = '', zone = 'Z'] = m;
