@@ -305,3 +305,47 @@ describe('ObjectStore keeps only what the rules read of a snapshot', () => {
     expect(held).not.toContain('"app"');
   });
 });
+
+describe('ObjectStore owners across snapshots', () => {
+  const rs = (name: string, uid: string, controller = true) => ({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    name,
+    uid,
+    ...(controller ? { controller: true } : {}),
+  });
+  const pod = (store: ObjectStore, resourceVersion: string, owners: object[]): void => {
+    store.upsert(
+      {
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: 'default', uid: 'p-1', resourceVersion, ownerReferences: owners as never },
+      },
+      S,
+      false,
+    );
+  };
+  // [what the next snapshot names, the owner key then, whether the owners held before are kept as they are]
+  it.each([
+    ['the same owners again', [rs('a', 'rs-a')], 'ReplicaSet/default/a', true],
+    ['another controller', [rs('b', 'rs-b')], 'ReplicaSet/default/b', false],
+    ['the same one, no longer controller', [rs('a', 'rs-a', false)], 'ReplicaSet/default/a', false],
+    ['a controller added after', [rs('a', 'rs-a', false), rs('c', 'rs-c')], 'ReplicaSet/default/c', false],
+    ['the same name, another uid', [rs('a', 'rs-a2')], 'ReplicaSet/default/a', false],
+    ['none', [], undefined, false],
+  ])('%s', (_what, next, key, kept) => {
+    const store = new ObjectStore();
+    pod(store, '1', [rs('a', 'rs-a')]);
+    const state = store.get('Pod/default/p');
+    const before = state?.owners;
+    expect(state !== undefined && store.ownerKey(state)?.key).toBe('ReplicaSet/default/a');
+    pod(store, '2', next);
+    expect(state?.owners === before).toBe(kept);
+    expect(state?.owners.map((o) => [o.name, o.uid, o.controller === true])).toEqual(
+      next.map((o) => [o.name, o.uid, o.controller === true]),
+    );
+    expect(state === undefined ? undefined : store.ownerKey(state)?.key).toBe(key);
+    expect(state === undefined ? undefined : store.ownerKey(state)?.ref.uid).toBe(
+      next.find((o) => o.controller)?.uid ?? next[0]?.uid,
+    );
+  });
+});

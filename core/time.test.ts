@@ -52,3 +52,22 @@ describe('parseTimeUs', () => {
     expect(formatTimeUs(parseTimeUs('2024-05-05T16:22:15.073450Z')!)).toBe('2024-05-05T16:22:15.073450Z');
   });
 });
+
+describe('parseTimeUs one after another', () => {
+  it('answers each text, the one parsed just before it or not', () => {
+    const texts = [
+      '2024-05-05T00:00:01Z',
+      '2024-05-05T00:00:01Z',
+      '2024-05-05T00:00:02.5Z',
+      '2024-05-05T00:00:01Z',
+      'not a time',
+      '2024-05-05T00:00:01Z',
+      '2024-05-05T02:00:01+02:00',
+      '2024-05-05T00:00:02.5Z',
+      '2024-05-05T00:00:02.5Z',
+    ];
+    expect(texts.map((t) => parseTimeUs(t))).toEqual(
+      texts.map((t) => (t === 'not a time' ? undefined : Date.parse(t) * 1000)),
+    );
+  });
+});
