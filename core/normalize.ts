@@ -13,7 +13,17 @@ import { parseTimeUs } from './time.ts';
 import type { StringPool } from './string-pool.ts';
 
 /** No pooling: each string as parsed. */
-const AS_IS = { intern: <S extends string>(s: S): S => s };
+const AS_IS = { intern: <S extends string>(s: S, _slot?: number): S => s };
+
+/** The pool's slots (StringPool.intern) of the fields normalizeEvent interns: the involved object's from 0, related's from 4. */
+const REGARDING_SLOTS = 0;
+const RELATED_SLOTS = 4;
+const NAMESPACE_SLOT = 8;
+const REASON_SLOT = 9;
+const TYPE_SLOT = 10;
+const ACTION_SLOT = 11;
+const COMPONENT_SLOT = 12;
+const INSTANCE_SLOT = 13;
 
 /** What the last toEventObject's reference left out, and whether it named a namespace of its own. */
 let lastMissing: SubjectGap | undefined;
@@ -27,9 +37,10 @@ function toEventObject(
   ref: ObjectReference | undefined,
   fallbackNamespace: string,
   pool: Pick<StringPool, 'intern'>,
+  slots: number,
 ): EventObject {
   const r: ObjectReference = ref !== undefined && ref !== null && typeof ref === 'object' ? ref : {};
-  const kind = typeof r.kind === 'string' ? pool.intern(r.kind) : '';
+  const kind = typeof r.kind === 'string' ? pool.intern(r.kind, slots) : '';
   const name = typeof r.name === 'string' ? r.name : '';
   const ownNamespace = typeof r.namespace === 'string' && r.namespace !== '';
   lastMissing = kind === '' && name === '' ? 'kind,name' : kind === '' ? 'kind' : name === '' ? 'name' : undefined;
@@ -37,15 +48,15 @@ function toEventObject(
   return {
     kind,
     namespace: ownNamespace
-      ? pool.intern(r.namespace)
+      ? pool.intern(r.namespace, slots + 1)
       : kind !== '' && isClusterScoped(kind)
         ? ''
         : fallbackNamespace,
     name,
     uid: typeof r.uid === 'string' && r.uid !== '' ? r.uid : undefined,
-    apiVersion: typeof r.apiVersion === 'string' ? pool.intern(r.apiVersion) : undefined,
+    apiVersion: typeof r.apiVersion === 'string' ? pool.intern(r.apiVersion, slots + 2) : undefined,
     resourceVersion: typeof r.resourceVersion === 'string' && r.resourceVersion !== '' ? r.resourceVersion : undefined,
-    fieldPath: typeof r.fieldPath === 'string' && r.fieldPath !== '' ? pool.intern(r.fieldPath) : undefined,
+    fieldPath: typeof r.fieldPath === 'string' && r.fieldPath !== '' ? pool.intern(r.fieldPath, slots + 3) : undefined,
   };
 }
 
@@ -144,10 +155,10 @@ export function normalizeEvent(
     return undefined;
   }
   const meta = raw.metadata ?? {};
-  const namespace = typeof meta.namespace === 'string' ? pool.intern(meta.namespace) : '';
+  const namespace = typeof meta.namespace === 'string' ? pool.intern(meta.namespace, NAMESPACE_SLOT) : '';
   const name = typeof meta.name === 'string' ? meta.name : '';
   const v1 = isEventsV1(raw);
-  const regarding = toEventObject(v1 ? raw.regarding : raw.involvedObject, namespace, pool);
+  const regarding = toEventObject(v1 ? raw.regarding : raw.involvedObject, namespace, pool, REGARDING_SLOTS);
   const missing = lastMissing;
   const ownNamespace = lastOwnNamespace;
   if (missing !== undefined)
@@ -158,7 +169,7 @@ export function normalizeEvent(
   // Most Events relate to nothing: no reference to read (an absent one would come out incomplete, so unused).
   const relatedRef =
     raw.related !== undefined && raw.related !== null && typeof raw.related === 'object'
-      ? toEventObject(raw.related, namespace, pool)
+      ? toEventObject(raw.related, namespace, pool, RELATED_SLOTS)
       : undefined;
   const related = relatedRef !== undefined && lastMissing === undefined ? relatedRef : undefined;
   const series = raw.series ?? undefined;
@@ -216,12 +227,12 @@ export function normalizeEvent(
     api: v1 ? 'events.k8s.io/v1' : 'core/v1',
     regarding,
     related,
-    reason: typeof raw.reason === 'string' ? pool.intern(raw.reason) : '',
+    reason: typeof raw.reason === 'string' ? pool.intern(raw.reason, REASON_SLOT) : '',
     message: typeof message === 'string' ? message : '',
-    type: typeof raw.type === 'string' && raw.type !== '' ? pool.intern(raw.type) : 'Normal',
-    action: typeof raw.action === 'string' && raw.action !== '' ? pool.intern(raw.action) : undefined,
-    component: typeof component === 'string' && component !== '' ? pool.intern(component) : 'unknown',
-    instance: typeof instance === 'string' ? pool.intern(instance) : '',
+    type: typeof raw.type === 'string' && raw.type !== '' ? pool.intern(raw.type, TYPE_SLOT) : 'Normal',
+    action: typeof raw.action === 'string' && raw.action !== '' ? pool.intern(raw.action, ACTION_SLOT) : undefined,
+    component: typeof component === 'string' && component !== '' ? pool.intern(component, COMPONENT_SLOT) : 'unknown',
+    instance: typeof instance === 'string' ? pool.intern(instance, INSTANCE_SLOT) : '',
     timeUs,
     firstUs,
     precise,

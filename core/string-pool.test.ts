@@ -27,4 +27,21 @@ describe('StringPool', () => {
     expect(pool.size).toBeLessThanOrEqual(capacity);
     expect(pool.size).toBeGreaterThan(0);
   });
+
+  it('answers each string by slot, the one answered last for the slot or another', () => {
+    const pool = new StringPool();
+    // [slot, string]: the same slot again, another slot, another string in a slot, a slot's string in another.
+    const calls: [number, string][] = [
+      [0, 'kubelet'],
+      [0, 'kubelet'],
+      [1, 'kind-worker-number-two'],
+      [1, 'kind-worker-number-three'],
+      [0, 'kind-worker-number-two'],
+      [1, 'kind-worker-number-three'],
+      [0, 'kubelet'],
+      [-1, 'kubelet'],
+    ];
+    expect(calls.map(([slot, s]) => pool.intern(copy(s), slot))).toEqual(calls.map(([, s]) => s));
+    expect(pool.size).toBe(3);
+  });
 });
