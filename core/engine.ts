@@ -19,7 +19,6 @@ import { isAnotherAction, recordRepeat } from './repeat-occurrence.ts';
 import { Retargeter } from './retarget-rules.ts';
 import { closeEarlierScalings, ScaleLedger, scaleCapacity } from './scale-ledger.ts';
 import { buildSpan, type SpanPlace } from './span-builder.ts';
-import type { RuleInput } from './correlation-rule.ts';
 import { SubjectIdentity, subjectKey } from './subject-identity.ts';
 import { TraceAssembler } from './trace-assembler.ts';
 import { parseTimeUs } from './time.ts';
@@ -67,8 +66,7 @@ export class Engine {
   private lastReleased: PendingEvent | undefined;
   private closed = false;
   private readonly sink: SpanSink;
-  /** The rules' input and the span's place, reused from event to event (set anew for each; nothing keeps them). */
-  private ruleInput: Mutable<RuleInput> | undefined;
+  /** The span's place, reused from event to event (set anew for each; buildSpan only reads it). */
   private spanPlace: Mutable<SpanPlace> | undefined;
 
   constructor(options: EngineOptions) {
@@ -161,7 +159,6 @@ export class Engine {
     // Nothing is placed after the close: what only placing reads goes at once, not when the engine does (a
     // shutdown exports for seconds after it, with the objects of a whole burst otherwise still held).
     this.objects = new ObjectStore();
-    this.ruleInput = undefined;
     this.spanPlace = undefined;
     this.events.clear();
     this.memory = new EventMemory({ ttlUs: 0, capacity: 0 }, this.events);
@@ -284,8 +281,7 @@ export class Engine {
     // The record's key is the same text: the spans about an object hold one copy of its key, not one each.
     const objKey = record === undefined ? builtObjectKey : record.key;
     const actorKey = builtActorKey === builtObjectKey ? objKey : builtActorKey;
-    // One input object for every event, its fields set anew (rules only read it while they choose).
-    const input = (this.ruleInput ??= {
+    const choice = correlate({
       event,
       target,
       actorKey,
@@ -297,13 +293,6 @@ export class Engine {
       eventEntry: entry,
       diagnostics: this.diagnostics,
     });
-    input.event = event;
-    input.target = target;
-    input.actorKey = actorKey;
-    input.objectKey = objKey;
-    input.objectSpans = about;
-    input.eventEntry = entry;
-    const choice = correlate(input);
     const node = NODE_ASSIGNMENT.nodeOf(event, target);
     if (node !== undefined) this.objects.assignNode(objKey, node);
     const placed = this.traces.traceFor(choice, event.timeUs);
@@ -318,7 +307,7 @@ export class Engine {
     const s = target.scale;
     const capacity =
       s === undefined ? undefined : scaleCapacity(s.to, this.scales.sizeBefore(objKey, s, event.timeUs, this.objects));
-    // One place object for every event, as the rules' input: buildSpan only reads it. Plain properties, not spread
+    // One place object for every event: buildSpan only reads it. Plain properties, not spread
     // ones: one shape for every event, and no object copied.
     const where = (this.spanPlace ??= {
       rule: choice.rule,
