@@ -295,7 +295,7 @@ export class Engine {
     });
     const node = NODE_ASSIGNMENT.nodeOf(event, target);
     if (node !== undefined) this.objects.assignNode(objKey, node);
-    const placed = this.traces.traceFor(choice, event.timeUs);
+    const placed = this.traces.traceFor(choice, event.timeUs, objKey);
     const { trace, externalParentId } = placed;
     // A `topLevelSpan` Event heads its change's trace: the synthesized root goes under it, if not exported yet.
     const root = 'heads' in choice && choice.heads === true ? placed.parent : undefined;

@@ -1,5 +1,5 @@
 import { EventIndex, type EventEntry } from './event-index.ts';
-import { appended, NO_SPANS, type SpanState } from './span-state.ts';
+import { appended, isSynthesized, NO_SPANS, type SpanState } from './span-state.ts';
 
 /**
  * The open spans about one object, in one record reached by one lookup of its key: all of them oldest first, the
@@ -30,7 +30,7 @@ export class RecentSpans {
    * `record`: what `recordOf(span.objectKey)` gave the caller, when it looked it up for the same placement.
    */
   add(span: SpanState, found?: EventEntry, record?: ObjectSpans): void {
-    if (span.synthesized === true) return;
+    if (isSynthesized(span)) return;
     // A record with spans is still the one indexed (a record goes only once empty, and an empty one gets none).
     let entry = record !== undefined && record.spans.length > 0 ? record : this.about.get(span.objectKey);
     if (entry === undefined) {
@@ -57,7 +57,7 @@ export class RecentSpans {
 
   /** Forgets a span (its trace was flushed). */
   remove(span: SpanState): void {
-    if (span.synthesized === true) return;
+    if (isSynthesized(span)) return;
     const entry = span.recent;
     if (entry !== undefined) {
       // Each record's list is its own (see appended). Spans leave in about the order they came (whole traces

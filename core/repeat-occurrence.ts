@@ -6,8 +6,8 @@ import { NO_EVENTS, type SpanState } from './span-state.ts';
  * and the occurrence becomes a `repeated` span event (up to `maxRepeatEvents`; more are only counted).
  */
 export function recordRepeat(span: SpanState, event: NormalizedEvent, maxRepeatEvents: number): void {
-  span.count = Math.max(span.count, event.count);
-  span.attributes['kspan.event.count'] = span.count;
+  // The span's count is its attribute (no field of its own; a span repeats only while pending, attributes held).
+  span.attributes['kspan.event.count'] = Math.max(span.attributes['kspan.event.count'] as number, event.count);
   if (event.message !== '' && event.message !== span.attributes['kspan.event.message'])
     span.attributes['kspan.event.last_message'] = event.message;
   span.lastUs = Math.max(span.lastUs, event.timeUs);
@@ -20,8 +20,9 @@ export function recordRepeat(span: SpanState, event: NormalizedEvent, maxRepeatE
       attributes: { 'kspan.event.count': event.count },
     });
   } else {
-    span.droppedRepeats += 1;
-    span.attributes['kspan.repeats_not_shown'] = span.droppedRepeats;
+    // The count is the attribute itself (no field of its own: most spans never repeat this often).
+    span.attributes['kspan.repeats_not_shown'] =
+      ((span.attributes['kspan.repeats_not_shown'] as number | undefined) ?? 0) + 1;
   }
 }
 

@@ -70,6 +70,7 @@ describe('scaleCapacity and closeEarlierScalings', () => {
     const recent = new RecentSpans();
     const span = (startS: number, direction: 'up' | 'down'): SpanState =>
       ({
+        eventUid: `scaled-${direction}-${startS}`,
         objectKey: RS,
         actorKey: 'Deployment/default/web',
         startUs: startS * S,

@@ -69,26 +69,21 @@ export function buildSpan(
     startUs,
     lastUs: Math.max(startUs, event.timeUs),
     endedByNextUs: undefined,
-    endUs: 0,
     serviceName: event.component,
     attributes,
     events: NO_EVENTS,
     error: event.type === 'Warning',
-    statusMessage: event.type === 'Warning' ? event.message : undefined,
     reason: event.reason,
-    synthesized: undefined,
     actorKey: place.actorKey,
     objectKey: place.objectKey,
     recent: undefined,
     event: undefined,
     eventUid: event.uid,
     revision: p.revision,
-    count: event.count,
     scale:
       s === undefined
         ? undefined
         : { direction: s.direction, capacity: place.scaleCapacity ?? scaleCapacity(s.to, s.from), used: 0 },
-    droppedRepeats: 0,
     emitted: false,
   };
 }

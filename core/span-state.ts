@@ -37,35 +37,32 @@ export interface SpanState {
   startUs: number;
   /** Latest time this span itself observed (its last occurrence). */
   lastUs: number;
-  /** Set when the next event on the same actor→object ended this span. */
+  /**
+   * Set when the next event on the same actor→object ended this span; at emission, the span's end settled over its
+   * children (the trace assembler's scratch: a field of its own was 8 bytes and a boxed number more per held span).
+   */
   endedByNextUs?: number;
-  /** Scratch of the trace assembler's emission: the end settled over the span's children (0 until then). */
-  endUs: number;
   readonly serviceName: string;
   /** Handed to the sink with the span; let go once emitted (see releaseEmitted): rules read `reason` instead. */
   attributes: Record<string, AttributeValue>;
   /** NO_EVENTS until the first repetition (most spans have none): replaced, never pushed to, while shared. */
   events: KspanSpanEvent[];
+  /** A Warning's span: its status message is its `kspan.event.message` (see statusMessageOf). */
   readonly error: boolean;
-  statusMessage?: string;
   /** The event's reason (what rules look at after export); undefined for a synthesized root span. */
   readonly reason?: string;
-  /** A synthesized root span (`kspan.root`). */
-  readonly synthesized?: true;
   readonly actorKey: string;
   readonly objectKey: string;
   /** The RecentSpans record the span is in while it is a candidate parent (undefined before and after). */
   recent: ObjectSpans | undefined;
   /** The record of the span's Event in the engine's EventIndex while RecentSpans holds the span (no lookup to remove it). */
   event: EventEntry | undefined;
+  /** The Event's uid; undefined for a synthesized root span (`kspan.root`) only, see isSynthesized. */
   readonly eventUid?: string;
   /** The Event's resourceVersion as an integer (NaN when not one); undefined for a synthesized root span. */
   readonly revision?: number;
-  count: number;
   /** For a scaling span: the direction and how many child creations/deletions it still accounts for. */
   readonly scale?: { readonly direction: 'up' | 'down'; capacity: number; used: number };
-  /** Repetitions not kept as span events (beyond the cap). */
-  droppedRepeats: number;
   /** Handed to the sink already: no longer changes, but can still parent late children. */
   emitted: boolean;
 }
@@ -96,13 +93,22 @@ export function appended<T>(list: readonly T[], item: T): readonly T[] {
 const RELEASED_ATTRIBUTES: Record<string, AttributeValue> = Object.freeze({});
 const RELEASED_EVENTS: KspanSpanEvent[] = Object.freeze([]) as unknown as KspanSpanEvent[];
 
+/** A synthesized root span (`kspan.root`): the one kind of span without an Event (no field of its own). */
+export function isSynthesized(span: SpanState): boolean {
+  return span.eventUid === undefined;
+}
+
+/** The span's status message: a Warning's message (no field of its own: every held span would pay for it). */
+export function statusMessageOf(span: SpanState): string | undefined {
+  return span.error ? (span.attributes['kspan.event.message'] as string | undefined) : undefined;
+}
+
 /**
- * Lets go of what only the sink needed (attributes, span events, status message) once a span is emitted: it
+ * Lets go of what only the sink needed (attributes, span events) once a span is emitted: it
  * stays a candidate parent for the retention, and a retained span then costs its IDs and keys only. Frozen
  * empties, so that a write to an emitted span (which never changes) fails loudly instead of going nowhere.
  */
 export function releaseEmitted(span: SpanState): void {
   span.attributes = RELEASED_ATTRIBUTES;
   span.events = RELEASED_EVENTS;
-  span.statusMessage = undefined;
 }

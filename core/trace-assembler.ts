@@ -7,7 +7,16 @@ import type { KspanSpan } from './span.ts';
 import { rootAttributes } from './span-attributes.ts';
 import type { SpanSink } from './span-sink.ts';
 import type { Diagnostics } from './diagnostics.ts';
-import { appended, NO_EVENTS, NO_SPANS, releaseEmitted, type SpanState, type TraceState } from './span-state.ts';
+import {
+  appended,
+  NO_EVENTS,
+  NO_SPANS,
+  isSynthesized,
+  releaseEmitted,
+  statusMessageOf,
+  type SpanState,
+  type TraceState,
+} from './span-state.ts';
 import { objectKey } from './normalized-event.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
 import { changeEvents, rootChanges } from './root-changes.ts';
@@ -113,10 +122,14 @@ export class TraceAssembler {
     this.due.push({ atUs: this.dueAt(trace), trace, token: trace.dueToken });
   }
 
-  /** The trace (and parent span) a parent choice puts a new span in, opening the trace if needed. */
+  /**
+   * The trace (and parent span) a parent choice puts a new span in, opening the trace if needed (`objectKey`: the
+   * event's object's key, shared with a root span of the same object, see openRoot).
+   */
   traceFor(
     choice: ParentChoice,
     eventUs: number,
+    objectKey?: string,
   ): { trace: TraceState; parent: SpanState | undefined; externalParentId: string | undefined } {
     if ('span' in choice) return { trace: choice.span.trace, parent: choice.span, externalParentId: undefined };
     if ('own' in choice)
@@ -125,14 +138,19 @@ export class TraceAssembler {
       const { traceId, spanId } = choice.external;
       return { trace: this.openExternal(traceId, spanId, eventUs), parent: undefined, externalParentId: spanId };
     }
-    const opened = this.openRoot(choice.root, eventUs);
+    const opened = this.openRoot(choice.root, eventUs, objectKey);
     return { trace: opened.trace, parent: opened.root, externalParentId: undefined };
   }
 
-  /** The trace of a root object's generation, creating it and its synthesized root span if needed. */
-  openRoot(root: RootRef, eventUs: number): { trace: TraceState; root: SpanState } {
+  /**
+   * The trace of a root object's generation, creating it and its synthesized root span if needed. `sameKey`: a key
+   * that may be the root object's own (the event's object, most often the root itself): the root span then holds
+   * that string as its actor key rather than a copy of the same text.
+   */
+  openRoot(root: RootRef, eventUs: number, sameKey?: string): { trace: TraceState; root: SpanState } {
     const existing = this.traces.get(root.key);
-    const existingRoot = existing?.pending[0]?.synthesized === true ? existing.pending[0] : existing?.retained[0];
+    const first = existing?.pending[0];
+    const existingRoot = first !== undefined && isSynthesized(first) ? first : existing?.retained[0];
     if (existing !== undefined && existingRoot !== undefined) return { trace: existing, root: existingRoot };
     const slot = this.segments.get(root.key);
     const segment = slot === undefined ? 0 : this.forgotten.get(slot, SEGMENTS);
@@ -151,7 +169,8 @@ export class TraceAssembler {
         ? rootChanges(root.changesOf, root.changesAt)
         : undefined);
     const attributes = rootAttributes(root, segment, changes);
-    const actorKey = objectKey(root);
+    const builtKey = objectKey(root);
+    const actorKey = builtKey === sameKey ? sameKey : builtKey;
     const name = `${root.kind}.${root.operation}`;
     if (!recentChange && root.sinceUs !== undefined) attributes['kspan.root.changed_us'] = root.sinceUs;
     // Every field in SpanState's order, absent ones undefined: one shape with the event spans (buildSpan).
@@ -164,14 +183,11 @@ export class TraceAssembler {
       startUs,
       lastUs: startUs,
       endedByNextUs: undefined,
-      endUs: 0,
       serviceName: root.manager,
       attributes,
       events: changes !== undefined && changes.length > 0 ? changeEvents(changes, startUs) : NO_EVENTS,
       error: false,
-      statusMessage: undefined,
       reason: undefined,
-      synthesized: true,
       actorKey,
       // Never looked up: a root span is not in the recent-span index (no rule parents under it by key).
       objectKey: root.key,
@@ -179,9 +195,7 @@ export class TraceAssembler {
       event: undefined,
       eventUid: undefined,
       revision: undefined,
-      count: 1,
       scale: undefined,
-      droppedRepeats: 0,
       emitted: false,
     };
     this.traces.set(root.key, trace);
@@ -356,15 +370,17 @@ export class TraceAssembler {
   private emit(trace: TraceState): void {
     const spans = trace.pending;
     trace.pending = NO_SPANS;
-    // The settled ends go in each span's own scratch field (a Map per emitted trace was two lookups a span).
-    for (const s of spans) s.endUs = Math.max(s.startUs, s.lastUs, s.endedByNextUs ?? 0);
+    // The settled ends go in each span's endedByNextUs (a Map per emitted trace was two lookups a span): read only
+    // while it is pending, and a pending parent is among `spans` (a span's parent is in its trace).
+    for (const s of spans) s.endedByNextUs = Math.max(s.startUs, s.lastUs, s.endedByNextUs ?? 0);
     // Children are created after their parents, so a reverse pass settles every parent after all its children.
     for (let i = spans.length - 1; i >= 0; i--) {
       const s = spans[i] as SpanState;
       const p = s.parent;
-      if (p !== undefined && !p.emitted && s.endUs > p.endUs) p.endUs = s.endUs;
+      if (p !== undefined && !p.emitted && (s.endedByNextUs as number) > (p.endedByNextUs as number))
+        p.endedByNextUs = s.endedByNextUs;
     }
-    const out: KspanSpan[] = spans.map((s) => toSpan(s, s.endUs));
+    const out: KspanSpan[] = spans.map((s) => toSpan(s, s.endedByNextUs as number));
     out.sort(
       (a, b) =>
         a.startUs - b.startUs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.spanId < b.spanId ? -1 : 1),
@@ -395,7 +411,7 @@ function toSpan(s: SpanState, endUs: number): KspanSpan {
     attributes: s.attributes,
     events: s.events,
     status: s.error ? 'error' : 'unset',
-    statusMessage: s.statusMessage,
+    statusMessage: statusMessageOf(s),
     revision: s.revision,
   };
 }
