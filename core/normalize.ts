@@ -1,6 +1,6 @@
 import type { Diagnostics } from './diagnostics.ts';
 import { isClusterScoped } from './cluster-scoped.ts';
-import { isEventsV1 } from './event-time.ts';
+import { eventTimeFields, isEventsV1, precedenceTimeUs } from './event-time.ts';
 import { spanIdOf } from './ids.ts';
 import type { CoreV1Event, EventsV1Event, KubeEvent, ObjectReference } from './kube.ts';
 import {
@@ -25,14 +25,23 @@ const ACTION_SLOT = 11;
 const COMPONENT_SLOT = 12;
 const INSTANCE_SLOT = 13;
 
-/** What the last toEventObject's reference left out, and whether it named a namespace of its own. */
-let lastMissing: SubjectGap | undefined;
-let lastOwnNamespace = false;
+/** True when the reference names a namespace of its own (rather than leaving it to the Event's). */
+function namesNamespace(ref: ObjectReference | undefined): ref is ObjectReference & { readonly namespace: string } {
+  return (
+    ref !== undefined &&
+    ref !== null &&
+    typeof ref === 'object' &&
+    typeof ref.namespace === 'string' &&
+    ref.namespace !== ''
+  );
+}
 
-/**
- * The involved object as far as the reference names it; what it leaves out is in lastMissing and lastOwnNamespace
- * (module state rather than a wrapper object: this runs for every Event, once or twice).
- */
+/** What an involved object's reference left out: its kind, its name, or both. */
+function gapOf(o: EventObject): SubjectGap | undefined {
+  return o.kind === '' && o.name === '' ? 'kind,name' : o.kind === '' ? 'kind' : o.name === '' ? 'name' : undefined;
+}
+
+/** The involved object as far as the reference names it (what it leaves out: gapOf, namesNamespace). */
 function toEventObject(
   ref: ObjectReference | undefined,
   fallbackNamespace: string,
@@ -42,12 +51,9 @@ function toEventObject(
   const r: ObjectReference = ref !== undefined && ref !== null && typeof ref === 'object' ? ref : {};
   const kind = typeof r.kind === 'string' ? pool.intern(r.kind, slots) : '';
   const name = typeof r.name === 'string' ? r.name : '';
-  const ownNamespace = typeof r.namespace === 'string' && r.namespace !== '';
-  lastMissing = kind === '' && name === '' ? 'kind,name' : kind === '' ? 'kind' : name === '' ? 'name' : undefined;
-  lastOwnNamespace = ownNamespace;
   return {
     kind,
-    namespace: ownNamespace
+    namespace: namesNamespace(r)
       ? pool.intern(r.namespace, slots + 1)
       : kind !== '' && isClusterScoped(kind)
         ? ''
@@ -103,17 +109,6 @@ function whereOf(namespace: string, name: string): string {
   return `event ${namespace}/${name}`;
 }
 
-/**
- * One step of the timestamp precedence (precedenceTimeUs, written out for the hot path: no array, no closure): the
- * field's time, undefined when absent; a present one that is not RFC 3339 is reported as `malformed-timestamp`.
- */
-function fieldTimeUs(value: unknown, namespace: string, name: string, diagnostics: Diagnostics): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const us = parseTimeUs(value);
-  if (us === undefined) diagnostics.add('malformed-timestamp', `${whereOf(namespace, name)}: ${JSON.stringify(value)}`);
-  return us;
-}
-
 const GAP_TEXT: Readonly<Record<SubjectGap, string>> = {
   kind: 'without kind',
   name: 'without name',
@@ -158,9 +153,9 @@ export function normalizeEvent(
   const namespace = typeof meta.namespace === 'string' ? pool.intern(meta.namespace, NAMESPACE_SLOT) : '';
   const name = typeof meta.name === 'string' ? meta.name : '';
   const v1 = isEventsV1(raw);
-  const regarding = toEventObject(v1 ? raw.regarding : raw.involvedObject, namespace, pool, REGARDING_SLOTS);
-  const missing = lastMissing;
-  const ownNamespace = lastOwnNamespace;
+  const subjectRef = v1 ? raw.regarding : raw.involvedObject;
+  const regarding = toEventObject(subjectRef, namespace, pool, REGARDING_SLOTS);
+  const missing = gapOf(regarding);
   if (missing !== undefined)
     diagnostics.add(
       'incomplete-subject',
@@ -171,12 +166,9 @@ export function normalizeEvent(
     raw.related !== undefined && raw.related !== null && typeof raw.related === 'object'
       ? toEventObject(raw.related, namespace, pool, RELATED_SLOTS)
       : undefined;
-  const related = relatedRef !== undefined && lastMissing === undefined ? relatedRef : undefined;
+  const related = relatedRef !== undefined && gapOf(relatedRef) === undefined ? relatedRef : undefined;
   const series = raw.series ?? undefined;
-  // The time fields by role (eventTimeFields), read here without the object it returns.
-  const observed = raw.series?.lastObservedTime ?? raw.eventTime;
-  const first = v1 ? (raw.eventTime ?? raw.deprecatedFirstTimestamp) : (raw.firstTimestamp ?? raw.eventTime);
-  const last = v1 ? raw.deprecatedLastTimestamp : raw.lastTimestamp;
+  const { observed, first, last } = eventTimeFields(raw, v1);
   let count: number | undefined;
   let component: string | undefined;
   let instance: string | undefined;
@@ -197,9 +189,9 @@ export function normalizeEvent(
   const observedUs = observed === undefined || observed === null || observed === '' ? undefined : parseTimeUs(observed);
   let timeUs =
     observedUs ??
-    fieldTimeUs(observed, namespace, name, diagnostics) ??
-    fieldTimeUs(last, namespace, name, diagnostics) ??
-    fieldTimeUs(first, namespace, name, diagnostics);
+    precedenceTimeUs({ observed, first, last }, (c) =>
+      diagnostics.add('malformed-timestamp', `${whereOf(namespace, name)}: ${JSON.stringify(c)}`),
+    );
   const precise = observedUs !== undefined && hasFraction(observed);
   if (timeUs === undefined) {
     timeUs = parseTimeUs(meta.creationTimestamp) ?? receivedUs;
@@ -237,7 +229,7 @@ export function normalizeEvent(
     firstUs,
     precise,
     // Plain properties (undefined when absent) rather than spread ones: one shape for every event, nothing copied.
-    incomplete: missing === undefined ? undefined : { missing, ownNamespace },
+    incomplete: missing === undefined ? undefined : { missing, ownNamespace: namesNamespace(subjectRef) },
     topLevel: meta.annotations?.[TOP_LEVEL_EVENT_ANNOTATION] === 'true' ? true : undefined,
     count: typeof count === 'number' && count >= 1 ? Math.floor(count) : 1,
     resourceVersion: typeof meta.resourceVersion === 'string' ? meta.resourceVersion : undefined,
