@@ -18,7 +18,7 @@ import { ReorderBuffer } from './reorder-buffer.ts';
 import { isAnotherAction, recordRepeat } from './repeat-occurrence.ts';
 import { Retargeter } from './retarget-rules.ts';
 import { closeEarlierScalings, ScaleLedger, scaleCapacity } from './scale-ledger.ts';
-import { buildSpan, type SpanPlace } from './span-builder.ts';
+import { buildSpan } from './span-builder.ts';
 import { SubjectIdentity, subjectKey } from './subject-identity.ts';
 import { TraceAssembler } from './trace-assembler.ts';
 import { parseTimeUs } from './time.ts';
@@ -28,9 +28,6 @@ import { spanIdOf } from './ids.ts';
 import { PairKeys } from './pair-keys.ts';
 
 export type { EngineOptions, EngineStats } from './engine-options.ts';
-
-/** `T` with its fields writable (the engine's reused scratch objects). */
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * The deterministic core: input records in, finished spans out to the sink. Never throws on bad input.
@@ -66,8 +63,6 @@ export class Engine {
   private lastReleased: PendingEvent | undefined;
   private closed = false;
   private readonly sink: SpanSink;
-  /** The span's place, reused from event to event (set anew for each; buildSpan only reads it). */
-  private spanPlace: Mutable<SpanPlace> | undefined;
 
   constructor(options: EngineOptions) {
     this.retargeter = new Retargeter(options.retargetRules);
@@ -159,7 +154,6 @@ export class Engine {
     // Nothing is placed after the close: what only placing reads goes at once, not when the engine does (a
     // shutdown exports for seconds after it, with the objects of a whole burst otherwise still held).
     this.objects = new ObjectStore();
-    this.spanPlace = undefined;
     this.events.clear();
     this.memory = new EventMemory({ ttlUs: 0, capacity: 0 }, this.events);
     this.dedupe = new OccurrenceDedupe(0, undefined, this.events);
@@ -307,31 +301,24 @@ export class Engine {
     const s = target.scale;
     const capacity =
       s === undefined ? undefined : scaleCapacity(s.to, this.scales.sizeBefore(objKey, s, event.timeUs, this.objects));
-    // One place object for every event: buildSpan only reads it. Plain properties, not spread
-    // ones: one shape for every event, and no object copied.
-    const where = (this.spanPlace ??= {
-      rule: choice.rule,
-      trace,
-      parent,
-      externalParentId,
-      actorKey,
-      objectKey: objKey,
-      previousAboutObject: undefined,
-      scaleCapacity: undefined,
-      continues: undefined,
-      thisOccurrence: undefined,
-    });
-    where.rule = choice.rule;
-    where.trace = trace;
-    where.parent = parent;
-    where.externalParentId = externalParentId;
-    where.actorKey = actorKey;
-    where.objectKey = objKey;
-    where.previousAboutObject = about[about.length - 1];
-    where.scaleCapacity = capacity;
-    where.continues = 'continues' in choice ? choice.continues : undefined;
-    where.thisOccurrence = anotherAction ? true : undefined;
-    const span = buildSpan(p, where, this.diagnostics, this.spanNames);
+    const span = buildSpan(
+      p,
+      {
+        rule: choice.rule,
+        trace,
+        parent,
+        externalParentId,
+        actorKey,
+        objectKey: objKey,
+        previousAboutObject: about[about.length - 1],
+        // Plain properties, not spread ones: one shape for every event, and no object copied.
+        scaleCapacity: capacity,
+        continues: 'continues' in choice ? choice.continues : undefined,
+        thisOccurrence: anotherAction ? true : undefined,
+      },
+      this.diagnostics,
+      this.spanNames,
+    );
     // A Pod's node, once known (its spec, or the scheduler's assignment): `k8s.node.name` on all its spans.
     if (target.object.kind === 'Pod' && span.attributes['k8s.node.name'] === undefined) {
       const ends = event.reason === 'SuccessfulDelete' || target.stops === true;
