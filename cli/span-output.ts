@@ -164,13 +164,15 @@ export async function openSpanOutput(options: SpanOutputOptions, printToo = fals
       : process.stdout,
     (text) => terminalSafe(text, true),
   );
-  const write = (text: string): void => writer.write(text);
   const held: KspanSpan[] | undefined =
     options.check !== undefined || options.singleDocument === true || html ? [] : undefined;
   let printer: (SpanSink & { flush(): void }) | undefined;
   if (held === undefined && print) {
     if (output === 'tree') {
-      printer = new TreeStream(write, { rules: options.rules === true, times: options.times !== false });
+      printer = new TreeStream((text) => writer.write(text), {
+        rules: options.rules === true,
+        times: options.times !== false,
+      });
     } else {
       const [{ OtlpJsonLines }, resources] = await Promise.all([
         import('../export/otlp-json-lines.ts'),
