@@ -1,5 +1,5 @@
 import type { Diagnostics } from './diagnostics.ts';
-import type { EventEntry } from './event-index.ts';
+import type { EventSlot } from './event-index.ts';
 import type { EventMemory } from './event-memory.ts';
 import type { NormalizedEvent } from './normalized-event.ts';
 import type { GenerationInfo, ObjectState, ObjectStore } from './object-store.ts';
@@ -85,7 +85,7 @@ export interface RuleInput {
   /** What was exported already: Events' first spans and objects' creations (see EventMemory). */
   readonly memory: EventMemory;
   /** The event's record in the engine's EventIndex (`memory.occurrence` reads it without a lookup), when at hand. */
-  readonly eventEntry?: EventEntry;
+  readonly eventEntry?: EventSlot;
   readonly diagnostics: Diagnostics;
 }
 

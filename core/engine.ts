@@ -261,7 +261,7 @@ export class Engine {
     }
     const builtActorKey = subjectKey(target.actor, event.uid);
     const builtObjectKey = target.object === target.actor ? builtActorKey : subjectKey(target.object, event.uid);
-    const existing = entry.span;
+    const existing = this.events.spanOf(entry);
     const anotherAction =
       existing !== undefined && !existing.emitted && isAnotherAction(existing, event, builtActorKey !== builtObjectKey);
     if (existing !== undefined && !existing.emitted && !anotherAction) {

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventIndex } from './event-index.ts';
+import { EventIndex, SlotRecencyList, type EventSlot } from './event-index.ts';
+import { RecencyList, type RecencyLinks } from './recency-list.ts';
 import { EventMemory } from './event-memory.ts';
 import type { NormalizedEvent } from './normalized-event.ts';
 import { OccurrenceDedupe } from './occurrence-dedupe.ts';
@@ -78,5 +80,92 @@ describe('EventIndex shared by OccurrenceDedupe, RecentSpans and EventMemory', (
       true,
     ]);
     expect(index.size).toBe(3);
+  });
+});
+
+describe('EventIndex slots', () => {
+  it('a released slot is taken by the next new Event, with none of the parts of the one before', () => {
+    const index = new EventIndex();
+    const a = index.create('a');
+    const b = index.create('b');
+    index.setSeen(a, 3, 1_714_867_200_000_001);
+    index.setSeenGeneration(a, 2);
+    index.setOccurrence(a, { traceId: 't', spanId: 's', parentSpanId: 'p' });
+    index.setOccurrenceLastUs(a, 1_714_867_200_000_002);
+    // Still held (its dedupe part and its first span): not let go.
+    index.release(a);
+    expect(index.get('a')).toBe(a);
+    index.setSeenGeneration(a, -1);
+    index.release(a);
+    expect(index.get('a')).toBe(a);
+    index.setOccurrence(a, undefined);
+    index.release(a);
+    expect([index.get('a'), index.uidOf(a), index.size]).toEqual([undefined, undefined, 1]);
+    // A second release of a slot let go does not put it on the free list twice.
+    index.release(a);
+    const c = index.create('c');
+    expect(c).toBe(a);
+    expect(index.create('d')).not.toBe(a);
+    expect([index.uidOf(c), index.seenCount(c), index.seenTimeUs(c), index.seenGeneration(c)]).toEqual(['c', 0, 0, -1]);
+    expect([index.spanOf(c), index.occurrenceOf(c), index.olderOf(c), index.newerOf(c)]).toEqual([
+      undefined,
+      undefined,
+      -1,
+      -1,
+    ]);
+    expect([index.get('b'), index.entry('b'), index.size]).toEqual([b, b, 3]);
+  });
+
+  it('holds exact microsecond times and counts through growth', () => {
+    const index = new EventIndex();
+    const slots = Array.from({ length: 1000 }, (_, i) => index.create(`u${i}`));
+    slots.forEach((e, i) => index.setSeen(e, i + 1, 1_714_867_200_000_000 + i));
+    expect(
+      slots.every((e, i) => index.seenCount(e) === i + 1 && index.seenTimeUs(e) === 1_714_867_200_000_000 + i),
+    ).toBe(true);
+    expect(slots.map((_, i) => index.get(`u${i}`))).toEqual(slots);
+  });
+
+  interface Rec extends RecencyLinks<Rec> {
+    readonly slot: EventSlot;
+  }
+
+  it('SlotRecencyList keeps the order RecencyList keeps, through any appends, bumps and unlinks', () => {
+    const op = fc.tuple(fc.constantFrom('append', 'bump', 'unlink'), fc.integer({ min: 0, max: 7 }));
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const index = new EventIndex();
+        const slots = Array.from({ length: 8 }, (_, i) => index.create(`u${i}`));
+        const recs = slots.map((slot): Rec => ({ slot }));
+        const list = new SlotRecencyList(index);
+        const ref = new RecencyList<Rec>();
+        const inList = new Set<number>();
+        for (const [what, i] of ops) {
+          const e = slots[i] as EventSlot;
+          const r = recs[i] as Rec;
+          if (what === 'append' && !inList.has(i)) {
+            list.append(e);
+            ref.append(r);
+            inList.add(i);
+          } else if (what === 'bump' && inList.has(i)) {
+            list.bump(e);
+            ref.bump(r);
+          } else if (what === 'unlink') {
+            list.unlink(e);
+            ref.unlink(r);
+            inList.delete(i);
+          }
+          const got: number[] = [];
+          for (let s = list.oldest; s >= 0; s = index.newerOf(s)) got.push(s);
+          const back: number[] = [];
+          for (let s = list.newest; s >= 0; s = index.olderOf(s)) back.push(s);
+          const want: number[] = [];
+          for (let x = ref.oldest; x !== undefined; x = x.newer) want.push(x.slot);
+          expect(got).toEqual(want);
+          expect(back.reverse()).toEqual(want);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

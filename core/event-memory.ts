@@ -1,5 +1,5 @@
 import type { SpanState } from './span-state.ts';
-import { EventIndex, type EventEntry, type OccurrenceRef } from './event-index.ts';
+import { EventIndex, SlotRecencyList, type EventSlot, type OccurrenceRef } from './event-index.ts';
 import { RecencyList } from './recency-list.ts';
 
 export type { OccurrenceRef } from './event-index.ts';
@@ -44,7 +44,7 @@ export interface EventMemoryOptions {
 export class EventMemory {
   private readonly index: EventIndex;
   /** The records holding an occurrence, least recently seen first (linked through the records). */
-  private readonly occurrences = new RecencyList<EventEntry>();
+  private readonly occurrences: SlotRecencyList;
   private occurrenceCount = 0;
   private readonly causes = new Map<string, CauseSlots>();
   private readonly causeOrder = new RecencyList<CauseSlots>();
@@ -54,6 +54,7 @@ export class EventMemory {
   constructor(options: EventMemoryOptions, index = new EventIndex()) {
     this.options = options;
     this.index = index;
+    this.occurrences = new SlotRecencyList(index);
   }
 
   /**
@@ -66,19 +67,16 @@ export class EventMemory {
     deletion: boolean,
     timeUs?: number,
     // The record of the span's Event: the caller's when it has it (the engine looked it up once for the event).
-    entry: EventEntry | undefined = span.eventUid === undefined ? undefined : this.index.get(span.eventUid),
+    entry: EventSlot | undefined = span.eventUid === undefined ? undefined : this.index.get(span.eventUid),
   ): void {
     const parentSpanId = span.parent?.spanId ?? span.externalParentId;
     const uid = span.eventUid;
-    const occurrence = entry?.occurrence;
+    const ix = this.index;
+    const occurrence = entry === undefined ? undefined : ix.occurrenceOf(entry);
     if (uid !== undefined && parentSpanId !== undefined && occurrence === undefined) {
-      const e = entry ?? this.index.entry(uid);
-      e.occurrence = {
-        traceId: span.trace.traceId,
-        spanId: span.spanId,
-        parentSpanId,
-        lastUs: span.lastUs,
-      };
+      const e = entry ?? ix.entry(uid);
+      ix.setOccurrence(e, { traceId: span.trace.traceId, spanId: span.spanId, parentSpanId });
+      ix.setOccurrenceLastUs(e, span.lastUs);
       this.occurrences.append(e);
       this.occurrenceCount += 1;
     }
@@ -90,7 +88,7 @@ export class EventMemory {
       return;
     }
     if (timeUs === undefined) return;
-    if (entry !== undefined && occurrence !== undefined) this.touchOccurrence(entry, occurrence, timeUs);
+    if (entry !== undefined && occurrence !== undefined) this.touchOccurrence(entry, timeUs);
     if (!caused) this.touchCause(span.objectKey, timeUs);
   }
 
@@ -123,23 +121,23 @@ export class EventMemory {
 
   /** An event was placed: its Event and its object are still alive at `timeUs`. */
   touch(eventUid: string, objectKey: string, timeUs: number, entry = this.index.get(eventUid)): void {
-    const occurrence = entry?.occurrence;
-    if (entry !== undefined && occurrence !== undefined) this.touchOccurrence(entry, occurrence, timeUs);
+    if (entry !== undefined && this.index.occurrenceOf(entry) !== undefined) this.touchOccurrence(entry, timeUs);
     this.touchCause(objectKey, timeUs);
   }
 
-  private touchOccurrence(entry: EventEntry, occurrence: OccurrenceRef, timeUs: number): void {
-    if (timeUs <= occurrence.lastUs) return;
-    occurrence.lastUs = timeUs;
+  /** `entry` holds an occurrence. */
+  private touchOccurrence(entry: EventSlot, timeUs: number): void {
+    if (timeUs <= this.index.occurrenceLastUs(entry)) return;
+    this.index.setOccurrenceLastUs(entry, timeUs);
     // The most recently seen: to the list's end.
     this.occurrences.bump(entry);
   }
 
   /** Forgets the oldest occurrence. */
   private forgetOldest(): void {
-    const e = this.occurrences.oldest as EventEntry;
+    const e = this.occurrences.oldest;
     this.occurrences.unlink(e);
-    e.occurrence = undefined;
+    this.index.setOccurrence(e, undefined);
     this.occurrenceCount -= 1;
     this.index.release(e);
   }
@@ -158,8 +156,9 @@ export class EventMemory {
 
   /** The Event's first span, if the API server still keeps the Event at `timeUs`. */
   occurrence(eventUid: string, timeUs: number, found = this.index.get(eventUid)): OccurrenceRef | undefined {
-    const ref = found?.occurrence;
-    return ref !== undefined && timeUs - ref.lastUs <= this.options.ttlUs ? ref : undefined;
+    if (found === undefined) return undefined;
+    const ref = this.index.occurrenceOf(found);
+    return ref !== undefined && timeUs - this.index.occurrenceLastUs(found) <= this.options.ttlUs ? ref : undefined;
   }
 
   /**
@@ -177,10 +176,7 @@ export class EventMemory {
   /** Forgets what the API server no longer keeps at `nowUs`. */
   prune(nowUs: number): void {
     const before = nowUs - this.options.ttlUs;
-    while (
-      this.occurrences.oldest !== undefined &&
-      (this.occurrences.oldest.occurrence as OccurrenceRef).lastUs < before
-    )
+    while (this.occurrences.oldest >= 0 && this.index.occurrenceLastUs(this.occurrences.oldest) < before)
       this.forgetOldest();
     while (this.causeOrder.oldest !== undefined && this.causeOrder.oldest.lastUs < before) this.forgetOldestCause();
   }
@@ -196,11 +192,7 @@ export class EventMemory {
     if (this.occurrenceCount <= capacity && this.causes.size <= capacity) return false;
     // As evictOldest does for a map: an eighth of the capacity more than needed, in one pass.
     if (this.occurrenceCount > capacity)
-      for (
-        let n = this.occurrenceCount - capacity + (capacity >> 3);
-        n > 0 && this.occurrences.oldest !== undefined;
-        n--
-      )
+      for (let n = this.occurrenceCount - capacity + (capacity >> 3); n > 0 && this.occurrences.oldest >= 0; n--)
         this.forgetOldest();
     // As evictOldest does for a map in last-seen order.
     if (this.causes.size > capacity)

@@ -1,4 +1,4 @@
-import { EventIndex, type EventEntry } from './event-index.ts';
+import { EventIndex, type EventSlot } from './event-index.ts';
 import type { NormalizedEvent } from './normalized-event.ts';
 
 /**
@@ -18,8 +18,8 @@ export class OccurrenceDedupe {
   private current = 0;
   private generationUs = Number.NEGATIVE_INFINITY;
   /** Records that joined the current generation, and the one before (some moved on to the current one since). */
-  private joined: EventEntry[] = [];
-  private joinedBefore: EventEntry[] = [];
+  private joined: EventSlot[] = [];
+  private joinedBefore: EventSlot[] = [];
   private held = 0;
 
   /** `index`: the engine's (shared with RecentSpans and EventMemory), or one of its own. */
@@ -47,33 +47,37 @@ export class OccurrenceDedupe {
    * occurrence (so that the rest of the placement reads it without looking the uid up again). `found` is the
    * record the index holds for the uid, when the caller looked it up already.
    */
-  admit(event: NormalizedEvent, found = this.index.get(event.uid)): EventEntry | undefined {
-    const seen = found !== undefined && found.seenGeneration >= 0 ? found : undefined;
-    if (seen !== undefined && event.count <= seen.seenCount && event.timeUs <= seen.seenTimeUs) return undefined;
+  admit(event: NormalizedEvent, found = this.index.get(event.uid)): EventSlot | undefined {
+    const ix = this.index;
+    const seen = found !== undefined && ix.seenGeneration(found) >= 0 ? found : undefined;
+    const seenCount = seen === undefined ? 0 : ix.seenCount(seen);
+    const seenTimeUs = seen === undefined ? 0 : ix.seenTimeUs(seen);
+    if (seen !== undefined && event.count <= seenCount && event.timeUs <= seenTimeUs) return undefined;
     let admitted = seen;
-    if (seen !== undefined && seen.seenGeneration === this.generation) {
-      seen.seenCount = Math.max(event.count, seen.seenCount);
-      seen.seenTimeUs = Math.max(event.timeUs, seen.seenTimeUs);
+    if (seen !== undefined && ix.seenGeneration(seen) === this.generation) {
+      ix.setSeen(seen, Math.max(event.count, seenCount), Math.max(event.timeUs, seenTimeUs));
     } else {
       // New, or seen in the older generation: it joins the current one.
       // `found` is the index's record (or none) for the uid: a new record needs no second lookup.
-      const e = found ?? this.index.create(event.uid);
+      const e = found ?? ix.create(event.uid);
       admitted = e;
-      e.seenCount = Math.max(event.count, seen?.seenCount ?? 0);
-      e.seenTimeUs = Math.max(event.timeUs, seen?.seenTimeUs ?? 0);
+      ix.setSeen(e, Math.max(event.count, seenCount), Math.max(event.timeUs, seenTimeUs));
       if (seen === undefined) this.held += 1;
-      e.seenGeneration = this.generation;
+      ix.setSeenGeneration(e, this.generation);
       this.joined.push(e);
       this.current += 1;
     }
     if (this.generationUs === Number.NEGATIVE_INFINITY) this.generationUs = event.timeUs;
     if (this.current >= this.capacity / 2 || event.timeUs - this.generationUs >= this.ttlUs) {
-      // The generation before is forgotten: its records that did not join the current one since.
+      // The generation before is forgotten: its records that did not join the current one since. A slot released
+      // and taken again by another Event is one of this list only if that Event joined the generation before too
+      // (it was pushed then): once it is forgotten, its second mention finds it not held.
       for (const e of this.joinedBefore) {
-        if (e.seenGeneration < 0 || e.seenGeneration === this.generation) continue;
-        e.seenGeneration = -1;
+        const g = ix.seenGeneration(e);
+        if (g < 0 || g === this.generation) continue;
+        ix.setSeenGeneration(e, -1);
         this.held -= 1;
-        this.index.release(e);
+        ix.release(e);
       }
       this.joinedBefore = this.joined;
       this.joined = [];

@@ -1,4 +1,4 @@
-import { EventIndex, type EventEntry } from './event-index.ts';
+import { EventIndex, type EventSlot } from './event-index.ts';
 import { appended, isSynthesized, NO_SPANS, type SpanState } from './span-state.ts';
 
 /**
@@ -29,7 +29,7 @@ export class RecentSpans {
    * Indexes a new open span (not a synthesized root: rules find those through their trace, never by key).
    * `record`: what `recordOf(span.objectKey)` gave the caller, when it looked it up for the same placement.
    */
-  add(span: SpanState, found?: EventEntry, record?: ObjectSpans): void {
+  add(span: SpanState, found?: EventSlot, record?: ObjectSpans): void {
     if (isSynthesized(span)) return;
     // A record with spans is still the one indexed (a record goes only once empty, and an empty one gets none).
     let entry = record !== undefined && record.spans.length > 0 ? record : this.about.get(span.objectKey);
@@ -50,7 +50,7 @@ export class RecentSpans {
     // `found`: the record of the span's Event, when the caller has it (the engine looked it up once for the event).
     if (span.eventUid !== undefined) {
       const e = found ?? this.byUid.entry(span.eventUid);
-      e.span = span;
+      this.byUid.setSpan(e, span);
       span.event = e;
     }
   }
@@ -78,8 +78,9 @@ export class RecentSpans {
       span.recent = undefined;
     }
     const e = span.event;
-    if (e !== undefined && e.span === span) {
-      e.span = undefined;
+    // The slot names this span's Event still: it is released (and may be reused) only once the span is not in it.
+    if (e !== undefined && this.byUid.spanOf(e) === span) {
+      this.byUid.setSpan(e, undefined);
       this.byUid.release(e);
     }
     span.event = undefined;
@@ -88,10 +89,12 @@ export class RecentSpans {
   /** Forgets every span (the end of the input). */
   clear(): void {
     this.about.clear();
-    this.byUid.forEach((e) => {
-      if (e.span === undefined) return;
-      e.span = undefined;
-      this.byUid.release(e);
+    const index = this.byUid;
+    // A release deletes the entry being visited from the map: a Map's iteration allows that.
+    index.forEach((e) => {
+      if (index.spanOf(e) === undefined) return;
+      index.setSpan(e, undefined);
+      index.release(e);
     });
   }
 
@@ -132,7 +135,8 @@ export class RecentSpans {
 
   /** The open span of an Event object, if any. */
   ofEvent(uid: string): SpanState | undefined {
-    return this.byUid.get(uid)?.span;
+    const e = this.byUid.get(uid);
+    return e === undefined ? undefined : this.byUid.spanOf(e);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { EventEntry } from './event-index.ts';
+import type { EventSlot } from './event-index.ts';
 import type { ObjectSpans } from './recent-spans.ts';
 import type { AttributeValue, KspanSpanEvent } from './span.ts';
 
@@ -56,7 +56,7 @@ export interface SpanState {
   /** The RecentSpans record the span is in while it is a candidate parent (undefined before and after). */
   recent: ObjectSpans | undefined;
   /** The record of the span's Event in the engine's EventIndex while RecentSpans holds the span (no lookup to remove it). */
-  event: EventEntry | undefined;
+  event: EventSlot | undefined;
   /** The Event's uid; undefined for a synthesized root span (`kspan.root`) only, see isSynthesized. */
   readonly eventUid?: string;
   /** The Event's resourceVersion as an integer (NaN when not one); undefined for a synthesized root span. */

@@ -1,6 +1,6 @@
 import type { ParentChoice, RootRef } from './correlation-rule.ts';
 import { spanIdOf, traceIdOf } from './ids.ts';
-import type { EventEntry } from './event-index.ts';
+import type { EventSlot } from './event-index.ts';
 import type { ObjectSpans, RecentSpans } from './recent-spans.ts';
 import type { StringPool } from './string-pool.ts';
 import type { KspanSpan } from './span.ts';
@@ -228,7 +228,7 @@ export class TraceAssembler {
    * Adds a new span to its trace and to the recent-span index (`event`: the record of its Event, `record`: the
    * recent-span record of its object, if at hand).
    */
-  add(span: SpanState, event?: EventEntry, record?: ObjectSpans): void {
+  add(span: SpanState, event?: EventSlot, record?: ObjectSpans): void {
     const reopened = span.trace.pending.length === 0;
     span.trace.pending = appended(span.trace.pending, span);
     span.trace.lastUs = Math.max(span.trace.lastUs, span.lastUs);
