@@ -1,4 +1,5 @@
 import type { SpanState } from './span-state.ts';
+import { StringSlotIndex } from './string-slot-index.ts';
 
 /** Where a later occurrence of an Event continues: its first span's trace and parent. */
 export interface OccurrenceRef {
@@ -33,16 +34,17 @@ const NONE = -1;
  * large is a cache miss or two: ten times one in a small map). Their orders (generations, last-seen) are kept in
  * the records themselves, not in the map's insertion order.
  *
- * A record is a slot, not an object: its numbers in typed-array columns, its span, first span and uid in arrays by
- * slot, and the map from uid to slot holds a small integer. An object per record cost 88 bytes and a boxed time
- * 16 more (a time in microseconds is no small integer), its first span's last-seen time another boxed number: up
- * to 200,000 records (the dedupe's capacity) in a unique-UID flood. What each part holds is set and cleared by its
+ * A record is a slot, not an object: its numbers in typed-array columns, its span and first span in arrays by slot,
+ * and uids are found in a StringSlotIndex (a Map this size, with Events coming and going, costs 56-112 bytes an
+ * entry). An object per record cost 88 bytes and a boxed time 16 more (a time in microseconds is no small integer),
+ * its first span's last-seen time another boxed number: up to 200,000 records (the dedupe's capacity) in a
+ * unique-UID flood. What each part holds is set and cleared by its
  * owner only (OccurrenceDedupe: seen*, RecentSpans: span, EventMemory: occurrence and its links); the record goes
  * when no part is held.
  */
 export class EventIndex {
-  private readonly slots = new Map<string, EventSlot>();
-  private uids: (string | undefined)[] = [];
+  /** Uid to slot, and each slot's uid. */
+  private readonly slots = new StringSlotIndex();
   private spans: (SpanState | undefined)[] = [];
   private occurrences: (OccurrenceRef | undefined)[] = [];
   private numbers = new Float64Array(NUMBERS * 64);
@@ -69,11 +71,9 @@ export class EventIndex {
     else {
       slot = this.next++;
       if (slot * INTS >= this.ints.length) this.grow();
-      this.uids.push(undefined);
       this.spans.push(undefined);
       this.occurrences.push(undefined);
     }
-    this.uids[slot] = uid;
     const n = slot * NUMBERS;
     this.numbers[n + SEEN_COUNT] = 0;
     this.numbers[n + SEEN_TIME] = 0;
@@ -97,23 +97,21 @@ export class EventIndex {
 
   /** Lets the record go once no part of it is held (each owner calls this after clearing its part). */
   release(e: EventSlot): void {
-    const uid = this.uids[e];
     if (
-      uid === undefined ||
+      this.slots.keyOf(e) === undefined ||
       (this.ints[e * INTS + SEEN_GENERATION] as number) >= 0 ||
       this.spans[e] !== undefined ||
       this.occurrences[e] !== undefined
     )
       return;
-    this.slots.delete(uid);
-    this.uids[e] = undefined;
+    this.slots.deleteSlot(e);
     this.ints[e * INTS + OLDER] = this.freeHead;
     this.freeHead = e;
   }
 
   /** The Event's uid (undefined once the slot was released). */
   uidOf(e: EventSlot): string | undefined {
-    return this.uids[e];
+    return this.slots.keyOf(e);
   }
 
   /** RecentSpans' part: the Event's span, while it is a candidate parent. */
@@ -188,13 +186,12 @@ export class EventIndex {
 
   /** Every record, for an owner clearing its part of all of them. */
   forEach(visit: (e: EventSlot) => void): void {
-    for (const e of this.slots.values()) visit(e);
+    this.slots.forEachSlot(visit);
   }
 
   /** Forgets every record (the engine's close: nothing is placed after it). */
   clear(): void {
     this.slots.clear();
-    this.uids = [];
     this.spans = [];
     this.occurrences = [];
     this.numbers = new Float64Array(NUMBERS * 64);

@@ -46,4 +46,34 @@ describe('TraceAssembler', () => {
     // Still the root of its change: the same trace and root span are found again while retained.
     expect(assembler.openRoot(ROOT, 3_000_000).root).toBe(root);
   });
+
+  it('forgets the roots’ segment counts in the order they were last forgotten, a root forgotten again moving to the end', () => {
+    const assembler = new TraceAssembler({
+      sink: { emit: () => undefined },
+      recent: new RecentSpans(),
+      idleUs: 1_000_000,
+      retainUs: 10_000_000,
+      maxTraceUs: 60_000_000,
+      maxHeldSpans: 100,
+      forgetUs: 100_000_000,
+      diagnostics: new Diagnostics(),
+    });
+    const a = { ...ROOT, key: 'uid-a:1', uid: 'uid-a', name: 'a' };
+    const b = { ...ROOT, key: 'uid-b:1', uid: 'uid-b', name: 'b' };
+    const a0 = assembler.openRoot(a, 0).trace.traceId;
+    const b0 = assembler.openRoot(b, 5_000_000).trace.traceId;
+    assembler.flushIdle(12_000_000); // a is forgotten (retention over), then b
+    assembler.flushIdle(16_000_000);
+    expect(assembler.forgottenRootCount).toBe(2);
+    // a again: its second segment, forgotten at 30 s, after b now.
+    const a1 = assembler.openRoot(a, 20_000_000).trace.traceId;
+    expect(a1).not.toBe(a0);
+    assembler.flushIdle(31_000_000);
+    expect(assembler.forgottenRootCount).toBe(2);
+    // b's last span (5 s) is past the object retention at 106 s, a's (20 s) is not: b alone is forgotten.
+    assembler.flushIdle(106_000_000);
+    expect(assembler.forgottenRootCount).toBe(1);
+    expect(assembler.openRoot(b, 106_000_000).trace.traceId).toBe(b0);
+    expect([a0, a1]).not.toContain(assembler.openRoot(a, 106_000_000).trace.traceId);
+  });
 });

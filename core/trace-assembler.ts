@@ -21,6 +21,7 @@ import { objectKey } from './normalized-event.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
 import { changeEvents, rootChanges } from './root-changes.ts';
 import { SlotColumns } from './slot-columns.ts';
+import { StringSlotIndex } from './string-slot-index.ts';
 
 /** Settings of a TraceAssembler (microseconds of receive time). */
 export interface TraceAssemblerOptions {
@@ -41,9 +42,15 @@ export interface TraceAssemblerOptions {
   readonly strings?: StringPool;
 }
 
-/** The columns of a forgotten root's slot: how many segments it had, and when the last one's last span was. */
+/**
+ * The columns of a forgotten root's slot: how many segments it had, when the last one's last span was, and its
+ * neighbours in the order the roots were forgotten (NO_SLOT at an end).
+ */
 const SEGMENTS = 0;
 const LAST = 1;
+const OLDER = 2;
+const NEWER = 3;
+const NO_SLOT = -1;
 
 /**
  * Holds traces, synthesizes root spans, and emits a trace's spans once it is idle, with ends settled.
@@ -54,10 +61,14 @@ export class TraceAssembler {
   /**
    * Segments already forgotten per root key: a root active again after that starts a new one. Kept in the order
    * they were forgotten, for `forgetUs` and at most `maxHeldSpans` of them: a root quiet for longer than the
-   * object retention starts over at segment 0. Each is a slot of `forgotten` (SEGMENTS, LAST).
+   * object retention starts over at segment 0. Each is a slot of `forgotten` (SEGMENTS, LAST, and the links of that
+   * order, oldest first), found by its root key in `segments` (up to 100,000 of them, forgotten and added all the
+   * time: a Map would keep two to four times as many places, 28 bytes each).
    */
-  private readonly segments = new Map<string, number>();
-  private readonly forgotten = new SlotColumns(2);
+  private readonly segments = new StringSlotIndex();
+  private readonly forgotten = new SlotColumns(4);
+  private oldestForgotten = NO_SLOT;
+  private newestForgotten = NO_SLOT;
   /**
    * The LAST of the front of `segments` (+Infinity when empty, -Infinity when it may have changed): flushIdle, called
    * for nearly every event, walks the front only when it is due, instead of starting an iterator each call.
@@ -249,14 +260,13 @@ export class TraceAssembler {
     const before = nowUs - this.options.forgetUs;
     if (before <= this.segmentsFrontUs) return;
     let front = Number.POSITIVE_INFINITY;
-    for (const [key, slot] of this.segments) {
+    for (let slot = this.oldestForgotten; slot !== NO_SLOT; slot = this.oldestForgotten) {
       const last = this.forgotten.get(slot, LAST);
       if (last >= before) {
         front = last;
         break;
       }
-      this.segments.delete(key);
-      this.forgotten.release(slot);
+      this.forgetSegments(slot);
     }
     this.segmentsFrontUs = front;
   }
@@ -345,8 +355,10 @@ export class TraceAssembler {
       const slot = known ?? this.forgotten.alloc();
       this.forgotten.set(slot, SEGMENTS, known === undefined ? 1 : this.forgotten.get(slot, SEGMENTS) + 1);
       this.forgotten.set(slot, LAST, trace.lastUs);
-      this.segments.delete(trace.rootKey);
-      this.segments.set(trace.rootKey, slot);
+      // The newest forgotten now.
+      if (known === undefined) this.segments.set(trace.rootKey, slot);
+      else this.unlinkForgotten(slot);
+      this.appendForgotten(slot);
       this.segmentsFrontUs = Number.NEGATIVE_INFINITY;
       this.forgetOldestSegments();
     }
@@ -359,12 +371,33 @@ export class TraceAssembler {
   private forgetOldestSegments(): void {
     const capacity = this.options.maxHeldSpans;
     if (this.segments.size <= capacity) return;
-    let n = this.segments.size - capacity + (capacity >> 3);
-    for (const [key, slot] of this.segments) {
-      if (n-- <= 0) break;
-      this.segments.delete(key);
-      this.forgotten.release(slot);
-    }
+    for (let n = this.segments.size - capacity + (capacity >> 3); n > 0; n--) this.forgetSegments(this.oldestForgotten);
+  }
+
+  /** Lets go of a forgotten root's count (its slot given back). */
+  private forgetSegments(slot: number): void {
+    this.unlinkForgotten(slot);
+    this.segments.deleteSlot(slot);
+    this.forgotten.release(slot);
+  }
+
+  private appendForgotten(slot: number): void {
+    const f = this.forgotten;
+    f.set(slot, OLDER, this.newestForgotten);
+    f.set(slot, NEWER, NO_SLOT);
+    if (this.newestForgotten === NO_SLOT) this.oldestForgotten = slot;
+    else f.set(this.newestForgotten, NEWER, slot);
+    this.newestForgotten = slot;
+  }
+
+  private unlinkForgotten(slot: number): void {
+    const f = this.forgotten;
+    const older = f.get(slot, OLDER);
+    const newer = f.get(slot, NEWER);
+    if (older === NO_SLOT) this.oldestForgotten = newer;
+    else f.set(older, NEWER, newer);
+    if (newer === NO_SLOT) this.newestForgotten = older;
+    else f.set(newer, OLDER, older);
   }
 
   private emit(trace: TraceState): void {
