@@ -1,4 +1,5 @@
 import { EventIndex, type EventSlot } from './event-index.ts';
+import { StringTable } from './string-table.ts';
 import { appended, isSynthesized, NO_SPANS, type SpanState } from './span-state.ts';
 
 /**
@@ -16,7 +17,8 @@ export interface ObjectSpans {
 
 /** Open spans indexed the ways the correlation rules look them up. */
 export class RecentSpans {
-  private readonly about = new Map<string, ObjectSpans>();
+  /** By object key: a StringTable, for objects come and go all the time (a flood's Pods: 45,000 held at once). */
+  private readonly about = new StringTable<ObjectSpans>();
   /** By Event uid: a part of the engine's EventIndex records (one lookup for all it holds about an Event). */
   private readonly byUid: EventIndex;
 
