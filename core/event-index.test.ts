@@ -90,7 +90,7 @@ describe('EventIndex slots', () => {
     const b = index.create('b');
     index.setSeen(a, 3, 1_714_867_200_000_001);
     index.setSeenGeneration(a, 2);
-    index.setOccurrence(a, { traceId: 't', spanId: 's', parentSpanId: 'p' });
+    index.setOccurrence(a, 't', 's', 'p');
     index.setOccurrenceLastUs(a, 1_714_867_200_000_002);
     // Still held (its dedupe part and its first span): not let go.
     index.release(a);
@@ -98,7 +98,7 @@ describe('EventIndex slots', () => {
     index.setSeenGeneration(a, -1);
     index.release(a);
     expect(index.get('a')).toBe(a);
-    index.setOccurrence(a, undefined);
+    index.clearOccurrence(a);
     index.release(a);
     expect([index.get('a'), index.uidOf(a), index.size]).toEqual([undefined, undefined, 1]);
     // A second release of a slot let go does not put it on the free list twice.
@@ -166,6 +166,50 @@ describe('EventIndex slots', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('gives back a first span’s IDs as they were given, held as numbers or (any other text) as they are', () => {
+    const index = new EventIndex();
+    const cases = [
+      { traceId: '003eb739f2c6b310dfa99e392c339b7a', spanId: 'df2583d79c60e5fd', parentSpanId: '0000000000000001' },
+      { traceId: 'ffffffffffffffffffffffffffffffff', spanId: '8000000000000000', parentSpanId: 'ffffffff00000000' },
+      // An annotation's IDs: upper case, too short, not hex at all.
+      { traceId: '003EB739F2C6B310DFA99E392C339B7A', spanId: 'df2583d79c60e5fd', parentSpanId: '0000000000000001' },
+      { traceId: '003eb739f2c6b310dfa99e392c339b7a', spanId: 'df2583d79c60e5f', parentSpanId: '0000000000000001' },
+      { traceId: '003eb739f2c6b310dfa99e392c339b7a', spanId: 'df2583d79c60e5fd', parentSpanId: 'my-parent-span!!' },
+    ];
+    const slots = cases.map((c, i) => {
+      const e = index.create(`u${i}`);
+      index.setOccurrence(e, c.traceId, c.spanId, c.parentSpanId);
+      return e;
+    });
+    expect(slots.map((e) => index.occurrenceOf(e))).toEqual(cases);
+    expect(slots.every((e) => index.hasOccurrence(e))).toBe(true);
+    // Replaced, then let go: nothing of the text one is kept.
+    index.setOccurrence(slots[4] as EventSlot, 'a'.repeat(32), 'b'.repeat(16), 'c'.repeat(16));
+    expect(index.occurrenceOf(slots[4] as EventSlot)).toEqual({
+      traceId: 'a'.repeat(32),
+      spanId: 'b'.repeat(16),
+      parentSpanId: 'c'.repeat(16),
+    });
+    for (const e of slots) index.clearOccurrence(e);
+    expect(slots.map((e) => [index.hasOccurrence(e), index.occurrenceOf(e)])).toEqual(
+      slots.map(() => [false, undefined]),
+    );
+    expect((index as unknown as { texts: Map<number, unknown> }).texts.size).toBe(0);
+  });
+
+  it('any 16 or 32 lower-case hex digits come back the same through their words', () => {
+    const index = new EventIndex();
+    const e = index.create('u');
+    const hex = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`));
+    fc.assert(
+      fc.property(hex(32), hex(16), hex(16), (traceId, spanId, parentSpanId) => {
+        index.setOccurrence(e, traceId, spanId, parentSpanId);
+        expect(index.occurrenceOf(e)).toEqual({ traceId, spanId, parentSpanId });
+      }),
+      { numRuns: 300 },
     );
   });
 });

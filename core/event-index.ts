@@ -1,4 +1,5 @@
 import type { SpanState } from './span-state.ts';
+import { idOfWords, wordsOfId } from './ids.ts';
 import { StringSlotIndex } from './string-slot-index.ts';
 
 /** Where a later occurrence of an Event continues: its first span's trace and parent. */
@@ -24,7 +25,17 @@ const NUMBERS = 3;
 const SEEN_GENERATION = 0;
 const OLDER = 1;
 const NEWER = 2;
-const INTS = 3;
+/** What the slot's first span is held as: NO_OCCURRENCE, IN_WORDS (`ids`), or AS_TEXT (`texts`). */
+const OCCURRENCE = 3;
+const INTS = 4;
+const NO_OCCURRENCE = 0;
+const IN_WORDS = 1;
+const AS_TEXT = 2;
+/** The words of a slot's first span's IDs (Uint32Array): its trace ID's four, its span ID's two, its parent's two. */
+const TRACE_WORDS = 0;
+const SPAN_WORDS = 4;
+const PARENT_WORDS = 6;
+const ID_WORDS = 8;
 /** No slot (an end of EventMemory's list, or of the free list). */
 const NONE = -1;
 
@@ -46,7 +57,13 @@ export class EventIndex {
   /** Uid to slot, and each slot's uid. */
   private readonly slots = new StringSlotIndex();
   private spans: (SpanState | undefined)[] = [];
-  private occurrences: (OccurrenceRef | undefined)[] = [];
+  /**
+   * The first spans' IDs as numbers (32 bytes a slot), not their strings: most of the flood's remembered first spans
+   * outlive their spans and traces, and their three ID strings cost 112 bytes and the object holding them 48. One
+   * whose IDs are not all lower-case hex (an annotation's) is kept as it is in `texts`.
+   */
+  private ids = new Uint32Array(ID_WORDS * 64);
+  private readonly texts = new Map<EventSlot, OccurrenceRef>();
   private numbers = new Float64Array(NUMBERS * 64);
   private ints = new Int32Array(INTS * 64);
   /** Released slots, linked through their OLDER column (NONE: none). */
@@ -72,7 +89,6 @@ export class EventIndex {
       slot = this.next++;
       if (slot * INTS >= this.ints.length) this.grow();
       this.spans.push(undefined);
-      this.occurrences.push(undefined);
     }
     const n = slot * NUMBERS;
     this.numbers[n + SEEN_COUNT] = 0;
@@ -82,6 +98,7 @@ export class EventIndex {
     this.ints[i + SEEN_GENERATION] = -1;
     this.ints[i + OLDER] = NONE;
     this.ints[i + NEWER] = NONE;
+    this.ints[i + OCCURRENCE] = NO_OCCURRENCE;
     this.slots.set(uid, slot);
     return slot;
   }
@@ -93,6 +110,9 @@ export class EventIndex {
     const ints = new Int32Array(this.ints.length * 2);
     ints.set(this.ints);
     this.ints = ints;
+    const ids = new Uint32Array(this.ids.length * 2);
+    ids.set(this.ids);
+    this.ids = ids;
   }
 
   /** Lets the record go once no part of it is held (each owner calls this after clearing its part). */
@@ -101,7 +121,7 @@ export class EventIndex {
       this.slots.keyOf(e) === undefined ||
       (this.ints[e * INTS + SEEN_GENERATION] as number) >= 0 ||
       this.spans[e] !== undefined ||
-      this.occurrences[e] !== undefined
+      (this.ints[e * INTS + OCCURRENCE] as number) !== NO_OCCURRENCE
     )
       return;
     this.slots.deleteSlot(e);
@@ -145,13 +165,44 @@ export class EventIndex {
     this.ints[e * INTS + SEEN_GENERATION] = generation;
   }
 
-  /** EventMemory's part: the Event's first span, and when the Event was last seen. */
-  occurrenceOf(e: EventSlot): OccurrenceRef | undefined {
-    return this.occurrences[e];
+  /** EventMemory's part: whether the Event's first span is held. */
+  hasOccurrence(e: EventSlot): boolean {
+    return (this.ints[e * INTS + OCCURRENCE] as number) !== NO_OCCURRENCE;
   }
 
-  setOccurrence(e: EventSlot, ref: OccurrenceRef | undefined): void {
-    this.occurrences[e] = ref;
+  /** The Event's first span (IDs held as numbers are written out again: a new object each call). */
+  occurrenceOf(e: EventSlot): OccurrenceRef | undefined {
+    const held = this.ints[e * INTS + OCCURRENCE] as number;
+    if (held === NO_OCCURRENCE) return undefined;
+    if (held === AS_TEXT) return this.texts.get(e);
+    const at = e * ID_WORDS;
+    return {
+      traceId: idOfWords(4, this.ids, at + TRACE_WORDS),
+      spanId: idOfWords(2, this.ids, at + SPAN_WORDS),
+      parentSpanId: idOfWords(2, this.ids, at + PARENT_WORDS),
+    };
+  }
+
+  /** Holds the Event's first span: its trace's ID, its own and its parent's. */
+  setOccurrence(e: EventSlot, traceId: string, spanId: string, parentSpanId: string): void {
+    this.clearOccurrence(e);
+    const at = e * ID_WORDS;
+    const inWords =
+      wordsOfId(traceId, 4, this.ids, at + TRACE_WORDS) &&
+      wordsOfId(spanId, 2, this.ids, at + SPAN_WORDS) &&
+      wordsOfId(parentSpanId, 2, this.ids, at + PARENT_WORDS);
+    if (inWords) this.ints[e * INTS + OCCURRENCE] = IN_WORDS;
+    else {
+      this.ints[e * INTS + OCCURRENCE] = AS_TEXT;
+      this.texts.set(e, { traceId, spanId, parentSpanId });
+    }
+  }
+
+  /** Lets go of the Event's first span. */
+  clearOccurrence(e: EventSlot): void {
+    const i = e * INTS + OCCURRENCE;
+    if (this.ints[i] === AS_TEXT) this.texts.delete(e);
+    this.ints[i] = NO_OCCURRENCE;
   }
 
   occurrenceLastUs(e: EventSlot): number {
@@ -193,9 +244,10 @@ export class EventIndex {
   clear(): void {
     this.slots.clear();
     this.spans = [];
-    this.occurrences = [];
     this.numbers = new Float64Array(NUMBERS * 64);
     this.ints = new Int32Array(INTS * 64);
+    this.ids = new Uint32Array(ID_WORDS * 64);
+    this.texts.clear();
     this.freeHead = NONE;
     this.next = 0;
   }

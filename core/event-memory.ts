@@ -72,10 +72,10 @@ export class EventMemory {
     const parentSpanId = span.parent?.spanId ?? span.externalParentId;
     const uid = span.eventUid;
     const ix = this.index;
-    const occurrence = entry === undefined ? undefined : ix.occurrenceOf(entry);
-    if (uid !== undefined && parentSpanId !== undefined && occurrence === undefined) {
+    const occurrence = entry !== undefined && ix.hasOccurrence(entry);
+    if (uid !== undefined && parentSpanId !== undefined && !occurrence) {
       const e = entry ?? ix.entry(uid);
-      ix.setOccurrence(e, { traceId: span.trace.traceId, spanId: span.spanId, parentSpanId });
+      ix.setOccurrence(e, span.trace.traceId, span.spanId, parentSpanId);
       ix.setOccurrenceLastUs(e, span.lastUs);
       this.occurrences.append(e);
       this.occurrenceCount += 1;
@@ -88,7 +88,7 @@ export class EventMemory {
       return;
     }
     if (timeUs === undefined) return;
-    if (entry !== undefined && occurrence !== undefined) this.touchOccurrence(entry, timeUs);
+    if (entry !== undefined && occurrence) this.touchOccurrence(entry, timeUs);
     if (!caused) this.touchCause(span.objectKey, timeUs);
   }
 
@@ -121,7 +121,7 @@ export class EventMemory {
 
   /** An event was placed: its Event and its object are still alive at `timeUs`. */
   touch(eventUid: string, objectKey: string, timeUs: number, entry = this.index.get(eventUid)): void {
-    if (entry !== undefined && this.index.occurrenceOf(entry) !== undefined) this.touchOccurrence(entry, timeUs);
+    if (entry !== undefined && this.index.hasOccurrence(entry)) this.touchOccurrence(entry, timeUs);
     this.touchCause(objectKey, timeUs);
   }
 
@@ -137,7 +137,7 @@ export class EventMemory {
   private forgetOldest(): void {
     const e = this.occurrences.oldest;
     this.occurrences.unlink(e);
-    this.index.setOccurrence(e, undefined);
+    this.index.clearOccurrence(e);
     this.occurrenceCount -= 1;
     this.index.release(e);
   }
@@ -156,9 +156,10 @@ export class EventMemory {
 
   /** The Event's first span, if the API server still keeps the Event at `timeUs`. */
   occurrence(eventUid: string, timeUs: number, found = this.index.get(eventUid)): OccurrenceRef | undefined {
-    if (found === undefined) return undefined;
-    const ref = this.index.occurrenceOf(found);
-    return ref !== undefined && timeUs - this.index.occurrenceLastUs(found) <= this.options.ttlUs ? ref : undefined;
+    if (found === undefined || !this.index.hasOccurrence(found)) return undefined;
+    return timeUs - this.index.occurrenceLastUs(found) <= this.options.ttlUs
+      ? this.index.occurrenceOf(found)
+      : undefined;
   }
 
   /**

@@ -116,3 +116,38 @@ export function traceIdOf(...parts: readonly (string | number)[]): string {
 export function spanIdOf(...parts: readonly (string | number)[]): string {
   return hex('span', parts, 2);
 }
+
+/**
+ * The 32-bit word of 8 lower-case hex digits of `id` from `at` (as `hex` writes them), or -1 when one of them is
+ * not such a digit (the word itself is then kept as an unsigned number, never -1).
+ */
+function wordAt(id: string, at: number): number {
+  let w = 0;
+  for (let i = at; i < at + 8; i++) {
+    const c = id.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return -1;
+    w = w * 16 + d;
+  }
+  return w;
+}
+
+/**
+ * An ID of 16 or 32 lower-case hex digits as its 32-bit words (unsigned), written into `out` from `at`; false (and
+ * nothing meaningful written) when `id` is not one (an annotation's ID may be any text). `idOfWords` gives it back.
+ */
+export function wordsOfId(id: string, words: 2 | 4, out: Uint32Array, at: number): boolean {
+  if (id.length !== words * 8) return false;
+  for (let k = 0; k < words; k++) {
+    const w = wordAt(id, k * 8);
+    if (w < 0) return false;
+    out[at + k] = w;
+  }
+  return true;
+}
+
+/** The ID whose words `wordsOfId` wrote: the same text. */
+export function idOfWords(words: 2 | 4, from: Uint32Array, at: number): string {
+  const half = hex16(from[at] as number, from[at + 1] as number);
+  return words === 2 ? half : [half, hex16(from[at + 2] as number, from[at + 3] as number)].join('');
+}
