@@ -28,6 +28,18 @@ async function looksBinary(path: string): Promise<boolean> {
   }
 }
 
+/** The first line of a batch text that is not blank, if any. */
+function firstNonBlankLine(text: string): string | undefined {
+  for (let from = 0; from <= text.length;) {
+    let nl = text.indexOf('\n', from);
+    if (nl < 0) nl = text.length;
+    const line = text.slice(from, nl);
+    if (line.trim() !== '') return line;
+    from = nl + 1;
+  }
+  return undefined;
+}
+
 async function checkFile(path: string): Promise<void> {
   try {
     const s = await stat(path);
@@ -53,7 +65,7 @@ export async function* readInputLog(path: string, format: InputFormat = 'auto'):
   const source = stdin ? '<stdin>' : path;
   const batches = stdin ? lineBatches(process.stdin) : fileLineBatches(path);
   try {
-    const head: string[][] = [];
+    const head: string[] = [];
     let chosen: 'ndjson' | 'capture' | undefined =
       format !== 'auto'
         ? format
@@ -65,20 +77,24 @@ export async function* readInputLog(path: string, format: InputFormat = 'auto'):
       const r = await batches.next();
       if (r.done === true) break;
       head.push(r.value);
-      const first = r.value.find((l) => l.trim() !== '');
+      const first = firstNonBlankLine(r.value);
       if (first !== undefined) chosen = looksLikeCapture(first) ? 'capture' : 'ndjson';
     }
     const capture = chosen === 'capture' ? new CaptureDocuments(source) : undefined;
     let line = 1;
-    const parse = (lines: readonly string[]): InputRecord[] => {
+    const parse = (text: string): InputRecord[] => {
       const records: InputRecord[] = [];
-      if (capture !== undefined) for (const l of lines) capture.line(l, records);
-      else parseNdjsonLines(lines, source, line, records);
-      line += lines.length;
+      if (capture !== undefined) {
+        capture.batch(text, records);
+      } else {
+        const lines = text.split('\n');
+        parseNdjsonLines(lines, source, line, records);
+        line += lines.length;
+      }
       return records;
     };
-    for (const lines of head) {
-      const records = parse(lines);
+    for (const text of head) {
+      const records = parse(text);
       if (records.length > 0) yield records;
     }
     for (let r = await batches.next(); r.done !== true; r = await batches.next()) {

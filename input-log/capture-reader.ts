@@ -1,22 +1,15 @@
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import { parseTimeUs, type InputRecord, type KubeObject } from '../core/index.ts';
+import { parseCaptureHeader, type CaptureHeader } from './capture-header.ts';
 import { InputLogError } from './input-log-error.ts';
-import { parseMachineYaml, UNSUPPORTED } from './machine-yaml.ts';
+import { ODD_BREAKS, parseMachineYaml, UNSUPPORTED } from './machine-yaml.ts';
 
 const require = createRequire(import.meta.url);
 
 /** The full YAML parser, loaded only for a document off the fast path (it adds to every start-up otherwise). */
 function parseYaml(text: string): unknown {
   return (require('yaml') as typeof Yaml).parse(text);
-}
-
-interface CaptureHeader {
-  readonly time?: string;
-  readonly style?: string;
-  readonly kind?: string;
-  /** Set by kspan's writer on an object's last document: it was deleted (Go kspan ignores the field). */
-  readonly deleted?: boolean;
 }
 
 /** Converts one document of a kspan `--capture-to` file (its `# {…}` header and YAML body) into a record. */
@@ -45,80 +38,128 @@ export function captureDocumentToRecord(
   return deleted ? { type: 'object', at, object: obj, deleted: true } : { type: 'object', at, object: obj };
 }
 
-function isSeparator(text: string): boolean {
-  if (!text.startsWith('---')) return false;
-  for (let i = 3; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+/** Whether `s[from, end)` is a document separator: `---`, then nothing but spaces and tabs. */
+function isSeparator(s: string, from: number, end: number): boolean {
+  if (!s.startsWith('---', from)) return false;
+  for (let i = from + 3; i < end; i++) {
+    const c = s.charCodeAt(i);
     if (c !== 32 && c !== 9 && c !== 13) return false;
   }
   return true;
 }
 
-/** `# {…}` (the JSON header of a document), else undefined. */
-function headerJson(text: string): string | undefined {
-  if (text.charCodeAt(0) !== 35 /* # */) return undefined;
-  const t = text.slice(1).trim();
-  return t.startsWith('{') && t.endsWith('}') ? t : undefined;
-}
+/** What a line before a document's content is: blank, a comment, or content (the document has begun). */
+const BLANK = 0;
+const COMMENT = 1;
+const CONTENT = 2;
 
-function isBlankOrComment(l: string): boolean {
-  const t = l.trim();
-  return t === '' || t.startsWith('#');
+/** Classifies `s[from, end)` as trim() would see it (only spaces checked by hand: anything else is rare). */
+function classify(s: string, from: number, end: number): number {
+  let i = from;
+  while (i < end && s.charCodeAt(i) === 32) i++;
+  const c = s.charCodeAt(i);
+  if (i === end) return BLANK;
+  if (c === 35) return COMMENT;
+  if (c > 32 && c < 127) return CONTENT;
+  const t = s.slice(from, end).trim();
+  return t === '' ? BLANK : t.startsWith('#') ? COMMENT : CONTENT;
 }
 
 /**
- * Reads a kspan capture file line by line: multi-document YAML, each document preceded by
+ * Reads a kspan capture a batch of lines at a time: multi-document YAML, each document preceded by
  * `# {"time":"…","style":"event"|"initial"|"watch"|…,"kind":"…"}` and separated by `---`. Each document is
- * parsed on its own, on the machine-written fast path when it fits (parseMachineYaml), else by the `yaml`
- * package; only the document in hand is held.
+ * parsed on its own, in place in the batch text, on the machine-written fast path when it fits
+ * (parseMachineYaml), else by the `yaml` package; only the document in hand is held (its part in earlier
+ * batches kept as text until it ends).
  */
 export class CaptureDocuments {
   private readonly source: string;
   private header: CaptureHeader | undefined;
-  private body: string[] = [];
+  /** The document in hand's text in earlier batches, a piece a batch (each without its final newline). */
+  private pending: string[] = [];
+  /** Whether the document in hand has a non-blank line (a comment counts), and one that is neither blank nor comment. */
+  private nonBlank = false;
+  private content = false;
   private startLine = 1;
   private n = 0;
   private lastAt: string | undefined;
+  private readonly yaml = { oddBreaks: true };
 
   constructor(source: string) {
     this.source = source;
   }
 
-  /** Takes the next line of the file; a finished document's record goes to `out`. */
-  line(raw: string, out: InputRecord[]): void {
-    this.n += 1;
-    const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-    if (isSeparator(text)) {
-      this.finish(out);
-      this.startLine = this.n + 1;
-      return;
-    }
-    const h = headerJson(text);
-    if (h !== undefined && this.body.every(isBlankOrComment)) {
-      try {
-        this.header = JSON.parse(h) as CaptureHeader;
-      } catch {
-        throw new InputLogError(this.source, this.n, 'the "# {…}" header is not valid JSON');
+  /**
+   * Takes the next batch of the file's lines, one text with `\n` between lines (as fileLineBatches reads them; a
+   * single line is a batch too); each document that ends in it gives its record to `out`.
+   */
+  batch(text: string, out: InputRecord[]): void {
+    // An ASCII text (its UTF-8 length is its length: a native count, a tenth of the regex's time) has none.
+    const oddBreaks = Buffer.byteLength(text) !== text.length && ODD_BREAKS.test(text);
+    let docFrom = 0;
+    for (let ls = 0; ls <= text.length;) {
+      let nl = text.indexOf('\n', ls);
+      if (nl < 0) nl = text.length;
+      this.n += 1;
+      const c = text.charCodeAt(ls);
+      if (c === 45 /* - */ || !this.content) {
+        const end = text.charCodeAt(nl - 1) === 13 && nl > ls ? nl - 1 : nl;
+        if (c === 45 && isSeparator(text, ls, end)) {
+          this.finish(text, docFrom, ls - 1, oddBreaks, out);
+          docFrom = nl + 1;
+          this.startLine = this.n + 1;
+        } else if (!this.content) {
+          let header: CaptureHeader | undefined;
+          try {
+            header = c === 35 /* # */ ? parseCaptureHeader(text, ls, end) : undefined;
+          } catch {
+            throw new InputLogError(this.source, this.n, 'the "# {…}" header is not valid JSON');
+          }
+          if (header !== undefined) {
+            this.header = header;
+            // What came before the header is blank lines and comments: dropped.
+            this.pending = [];
+            docFrom = nl + 1;
+            this.startLine = this.n;
+          } else {
+            const kind = classify(text, ls, end);
+            if (kind !== BLANK) this.nonBlank = true;
+            if (kind === CONTENT) this.content = true;
+          }
+        }
       }
-      this.startLine = this.n;
-      return;
+      ls = nl + 1;
     }
-    this.body.push(text);
+    if (docFrom <= text.length) this.pending.push(text.slice(docFrom));
   }
 
   /** End of the file: the last document's record goes to `out`. */
   end(out: InputRecord[]): void {
-    this.finish(out);
+    this.finish('', 0, -1, true, out);
   }
 
-  private finish(out: InputRecord[]): void {
-    const body = this.body;
-    this.body = [];
-    if (body.every((l) => l.trim() === '')) return;
-    let doc = parseMachineYaml(body);
+  /** The document in hand ends: its text is `pending` and then `text[from, to)` (nothing when to < from). */
+  private finish(text: string, from: number, to: number, oddBreaks: boolean, out: InputRecord[]): void {
+    const pending = this.pending;
+    const nonBlank = this.nonBlank;
+    this.pending = [];
+    this.nonBlank = false;
+    this.content = false;
+    if (!nonBlank) return;
+    let s = text;
+    if (pending.length > 0) {
+      if (to >= from) pending.push(text.slice(from, to));
+      s = pending.join('\n');
+      from = 0;
+      to = s.length;
+      // The pieces are not tested for ODD_BREAKS one batch at a time: the parser tests each line.
+      oddBreaks = true;
+    }
+    this.yaml.oddBreaks = oddBreaks;
+    let doc = parseMachineYaml(s, from, to, this.yaml);
     if (doc === UNSUPPORTED) {
       try {
-        doc = parseYaml(body.join('\n'));
+        doc = parseYaml(s.slice(from, to));
       } catch (err) {
         throw new InputLogError(
           this.source,
@@ -144,7 +185,7 @@ export async function* readCapture(
   const reader = new CaptureDocuments(source);
   const out: InputRecord[] = [];
   for await (const line of lines) {
-    reader.line(line, out);
+    reader.batch(line, out);
     yield* out.splice(0);
   }
   reader.end(out);

@@ -14,7 +14,7 @@ async function batchesOf(content: string, chunkBytes: number): Promise<string[][
   const path = join(dir, `f${files++}`);
   writeFileSync(path, content);
   const out: string[][] = [];
-  for await (const b of fileLineBatches(path, chunkBytes)) out.push(b);
+  for await (const b of fileLineBatches(path, chunkBytes)) out.push(b.split('\n'));
   return out;
 }
 
@@ -47,7 +47,7 @@ describe('fileLineBatches', () => {
           const chunks: Buffer[] = [];
           for (let i = 0; i < bytes.length; i += chunk) chunks.push(bytes.subarray(i, i + chunk));
           const streamed: string[] = [];
-          for await (const b of lineBatches(Readable.from(chunks))) streamed.push(...b);
+          for await (const b of lineBatches(Readable.from(chunks))) streamed.push(...b.split('\n'));
           expect(streamed).toEqual(batches.flat());
         },
       ),

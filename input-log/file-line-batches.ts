@@ -1,11 +1,12 @@
 import { open } from 'node:fs/promises';
 
 /**
- * Lines of a byte stream, a batch per chunk read (one await per batch, not per line), `\r` of CRLF kept.
- * Splits at the last newline byte of each chunk, which never falls inside a UTF-8 sequence, so characters
- * are never cut.
+ * Lines of a byte stream, a batch per chunk read (one await per batch, not per line), `\r` of CRLF kept. A batch
+ * is one text of whole lines, `\n` between them and none after the last (`split('\n')` gives its lines; the capture
+ * reader reads it in place). Cuts at the last newline byte of each chunk, which never falls inside a UTF-8
+ * sequence, so characters are never cut.
  */
-export async function* lineBatches(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
+export async function* lineBatches(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
   let carry: Buffer | undefined;
   for await (const chunk of chunks) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -16,18 +17,18 @@ export async function* lineBatches(chunks: AsyncIterable<Buffer | string>): Asyn
       continue;
     }
     carry = cut + 1 < data.length ? Buffer.from(data.subarray(cut + 1)) : undefined;
-    yield data.toString('utf8', 0, cut).split('\n');
+    yield data.toString('utf8', 0, cut);
   }
-  if (carry !== undefined && carry.length > 0) yield [carry.toString('utf8')];
+  if (carry !== undefined && carry.length > 0) yield carry.toString('utf8');
 }
 
 /**
- * A file's lines, a batch per read of up to `chunkBytes` (1 MiB), as lineBatches splits them. Reads into one
+ * A file's lines, a batch per read of up to `chunkBytes` (1 MiB), as lineBatches cuts them. Reads into one
  * buffer, the part after the last newline moved to its front for the next read (the buffer doubles for a longer
  * line): a stream would allocate a new buffer per chunk, and a copy to join it to the carried part, and those
  * external buffers are only freed by the collector (tens of MiB of them at once in a replay's peak).
  */
-export async function* fileLineBatches(path: string, chunkBytes = 1 << 20): AsyncGenerator<string[]> {
+export async function* fileLineBatches(path: string, chunkBytes = 1 << 20): AsyncGenerator<string> {
   const handle = await open(path, 'r');
   try {
     let buf = Buffer.allocUnsafe(chunkBytes);
@@ -47,12 +48,12 @@ export async function* fileLineBatches(path: string, chunkBytes = 1 << 20): Asyn
         kept = end;
         continue;
       }
-      const lines = buf.toString('utf8', 0, cut).split('\n');
+      const lines = buf.toString('utf8', 0, cut);
       buf.copy(buf, 0, cut + 1, end);
       kept = end - cut - 1;
       yield lines;
     }
-    if (kept > 0) yield [buf.toString('utf8', 0, kept)];
+    if (kept > 0) yield buf.toString('utf8', 0, kept);
   } finally {
     await handle.close();
   }

@@ -7,10 +7,11 @@ import type { InputRecord } from '../core/index.ts';
 import { parseNdjsonLine } from './ndjson-reader.ts';
 import { toKspanCapture } from './capture-writer.ts';
 import { parseMachineYaml, UNSUPPORTED } from './machine-yaml.ts';
+import { yamlKeys, yamlValues } from './test-support/yaml-values.ts';
 
 /** The fast path must give what the `yaml` package gives, or step aside. */
 function agrees(text: string): boolean {
-  const fast = parseMachineYaml(text.split('\n'));
+  const fast = parseMachineYaml(text);
   if (fast === UNSUPPORTED) return false;
   expect(fast).toStrictEqual(parse(text));
   return true;
@@ -30,41 +31,8 @@ const captures = readdirSync(SCENARIOS, { withFileTypes: true })
       .filter((doc) => doc.trim() !== ''),
   ]);
 
-const keys = fc.oneof(
-  fc.constantFrom('a', 'f:spec', 'k:{"name":"app"}', '.', 'v:"x"', 'with space', 'null', '1', 'key:', '-x', '#c', '<<'),
-  fc.string({ maxLength: 6 }),
-);
-const scalars = fc.oneof(
-  fc.constantFrom(
-    '',
-    ' ',
-    'null',
-    'true',
-    'False',
-    '~',
-    '12',
-    '-0',
-    '007',
-    '1.5',
-    '1e3',
-    '0x1f',
-    '.inf',
-    'a #b',
-    'a: b',
-  ),
-  fc.constantFrom('x:', '- q', "it's", 'tab\there', 'multi\nline', 'trail ', ' lead', '"q"', '\\', 'üñí', '\u2028'),
-  fc.constantFrom('a\n', 'a\n\n', ' a\nb', 'a\n\n# b\n  c', '\n', 'x\r\ny', 'a\t\nb '),
-  fc.string({ maxLength: 8 }),
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-);
-const values = fc.letrec((tie) => ({
-  node: fc.oneof({ depthSize: 'small' }, scalars, tie('list'), tie('map')),
-  list: fc.array(tie('node'), { maxLength: 4 }),
-  map: fc.dictionary(keys, tie('node'), { maxKeys: 4 }),
-}));
+const keys = yamlKeys;
+const values = yamlValues;
 
 describe('parseMachineYaml', () => {
   it.each(captures)('parses every document of the %s capture as the yaml package does', (_name, docs) => {
@@ -87,6 +55,24 @@ describe('parseMachineYaml', () => {
         agrees(stringify(obj, { lineWidth: 0, indentSeq }));
       }),
       { numRuns: Number(process.env.YAML_RUNS ?? 1500) },
+    );
+  });
+
+  it('reads a document in place: the lines around its range change nothing', () => {
+    const lines = fc.array(
+      fc.oneof(fc.constantFrom('---', 'a: 1', '  b: x', '- c', '', '# {"time":"t"}'), fc.string()),
+      {
+        maxLength: 3,
+      },
+    );
+    fc.assert(
+      fc.property(yamlValues.map, lines, lines, fc.boolean(), (obj, before, after, indentSeq) => {
+        const doc = stringify(obj, { lineWidth: 0, indentSeq }).replace(/\n$/, '');
+        const head = before.map((l) => `${l.replaceAll('\n', ' ')}\n`).join('');
+        const text = `${head}${doc}${after.map((l) => `\n${l.replaceAll('\n', ' ')}`).join('')}`;
+        expect(parseMachineYaml(text, head.length, head.length + doc.length)).toStrictEqual(parseMachineYaml(doc));
+      }),
+      { numRuns: Number(process.env.YAML_RUNS ?? 500) },
     );
   });
 
@@ -123,7 +109,7 @@ describe('parseMachineYaml', () => {
     ['an unclosed quote', 'm: "open'],
     ['a key with a trailing space', 'm : 1'],
   ])('steps aside for %s', (_name, text) => {
-    expect(parseMachineYaml(text.split('\n'))).toBe(UNSUPPORTED);
+    expect(parseMachineYaml(text)).toBe(UNSUPPORTED);
   });
 
   it.each([
@@ -158,8 +144,7 @@ describe('parseMachineYaml memory', () => {
     for (let b = 0; b < 64; b++) {
       const doc = `kind: Pod\nmetadata:\n  name: web-5d5f8c9b4-${String(b).padStart(5, '0')}\n  uid: "0756f569-497c-4353-9e23-${String(b).padStart(12, '0')}"\n`;
       const batch = `${doc}${'#'.padEnd(1 << 20, 'x')}`;
-      const lines = batch.split('\n').slice(0, 4);
-      kept.push(parseMachineYaml(lines));
+      kept.push(parseMachineYaml(batch, 0, doc.length - 1));
     }
     const grown = used() - before;
     expect(kept).toHaveLength(64);

@@ -1,0 +1,126 @@
+/** Thrown to abandon the machine-YAML fast path; parseMachineYaml turns it into UNSUPPORTED. */
+export class Unsupported extends Error {}
+
+/** Abandons the fast path: the document goes to the full parser. */
+export const bail = (): never => {
+  throw new Unsupported();
+};
+
+// Plain scalars the YAML 1.2 core schema (the `yaml` package's default) resolves to something other than a string.
+const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
+const BOOLS = new Map([
+  ['true', true],
+  ['True', true],
+  ['TRUE', true],
+  ['false', false],
+  ['False', false],
+  ['FALSE', false],
+]);
+const INT = /^[-+]?[0-9]+$/;
+/** Floats, octal, hex, infinities and NaN of the core schema: left to the full parser. */
+const OTHER_NUMBER =
+  /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+/** Characters a plain scalar may not start with (YAML c-indicator), and space. */
+const INDICATORS_TEXT = '-?:,[]{}#&*!|>\'"%@` \t';
+const INDICATORS = new Set(INDICATORS_TEXT);
+
+/** First characters after which a plain scalar needs a closer look: numbers, `~`, and the indicators. */
+const CLOSER_LOOK = new Uint8Array(128);
+for (const c of '0123456789+-.~' + INDICATORS_TEXT) CLOSER_LOOK[c.charCodeAt(0)] = 1;
+
+/** A plain (unquoted) scalar's value: a string, a number, a boolean or null; bails on what needs the full parser. */
+export function plain(s: string): unknown {
+  const n = s.length;
+  if (n === 0) return null;
+  const c = s.charCodeAt(0);
+  if (c < 128 && CLOSER_LOOK[c] === 1) {
+    if (NULLS.has(s)) return null;
+    if (INT.test(s)) return Number(s);
+    if (OTHER_NUMBER.test(s)) bail();
+    // A lone '-', '?' or ':' followed by a non-space may start a plain scalar; leave those to the full parser.
+    if (INDICATORS.has(s[0] as string)) bail();
+  } else if (n <= 5) {
+    if (NULLS.has(s)) return null;
+    const b = BOOLS.get(s);
+    if (b !== undefined) return b;
+  }
+  // Most values hold neither ':' nor '#': two native scans rule both out.
+  if (s.indexOf(':') >= 0 && (s.includes(': ') || s.includes(':\t') || s.charCodeAt(n - 1) === 58)) bail();
+  if (s.indexOf('#') > 0 && (s.includes(' #') || s.includes('\t#'))) bail();
+  const last = s.charCodeAt(n - 1);
+  if (last === 32 || last === 9) bail();
+  return s;
+}
+
+/** JSON's escapes are a subset of YAML's double-quoted ones; anything else goes to the full parser. */
+const JSON_ESCAPES = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/g;
+
+/** A double-quoted scalar starting at `s[0]`; returns its value and the index after the closing quote. */
+export function doubleQuoted(s: string): [string, number] {
+  let i = 1;
+  let escaped = false;
+  for (;;) {
+    const q = s.indexOf('"', i);
+    if (q < 0) bail(); // continues on the next line
+    let backslashes = 0;
+    for (let j = q - 1; j > 0 && s.charCodeAt(j) === 92; j--) backslashes++;
+    if (backslashes > 0) escaped = true;
+    if (backslashes % 2 === 0) {
+      const body = s.slice(1, q);
+      if (!escaped && !body.includes('\\')) return [body, q + 1];
+      if (body.replace(JSON_ESCAPES, '').includes('\\')) bail();
+      try {
+        return [JSON.parse(s.slice(0, q + 1)) as string, q + 1];
+      } catch {
+        return bail(); // a raw control character, say
+      }
+    }
+    i = q + 1;
+  }
+}
+
+/** A single-quoted scalar starting at `s[0]` ('' is a quote). */
+export function singleQuoted(s: string): [string, number] {
+  let i = 1;
+  for (;;) {
+    const q = s.indexOf("'", i);
+    if (q < 0) bail();
+    if (s.charCodeAt(q + 1) === 39) {
+      i = q + 2;
+      continue;
+    }
+    return [s.slice(1, q).replaceAll("''", "'"), q + 1];
+  }
+}
+
+/** A quoted scalar (`"…"` or `'…'`) starting at `s[0]`: its value and the index after the closing quote. */
+export function quoted(s: string): [string, number] {
+  return s.charCodeAt(0) === 34 ? doubleQuoted(s) : singleQuoted(s);
+}
+
+/** Below this length V8 copies what slice() cuts (SlicedString::kMinLength): such a value is its own already. */
+const MIN_SLICED_LENGTH = 13;
+
+/**
+ * A string value as a string of its own. A value cut from a read batch is a slice of the whole 1 MiB batch text:
+ * one value the engine keeps (an object's name, a uid) would keep the whole batch alive (the capture replay of
+ * the bench's 100k log peaked at 485 MiB RSS, its NDJSON form at 261). Concatenating and slicing again makes V8
+ * copy just the value.
+ */
+export function ownCopy(value: string): string {
+  return value.length < MIN_SLICED_LENGTH ? value : ` ${value}`.slice(1);
+}
+
+/** A value on the same line as its key or dash, as a value of its own (strings copied: see ownCopy). */
+export function scalar(s: string): unknown {
+  const c = s.charCodeAt(0);
+  if (c === 34 || c === 39) {
+    const [value, end] = quoted(s);
+    if (end !== s.length) bail(); // a comment or junk after the closing quote
+    return ownCopy(value);
+  }
+  if (s === '{}') return {};
+  if (s === '[]') return [];
+  const value = plain(s);
+  return typeof value === 'string' ? ownCopy(value) : value;
+}
