@@ -178,8 +178,8 @@ export async function openSpanOutput(options: SpanOutputOptions, printToo = fals
         import('../export/otlp-json-lines.ts'),
         printedResources(options),
       ]);
-      // Its lines need no second pass: the encoder escapes terminal controls in every string it writes.
-      printer = new OtlpJsonLines((line) => writer.writeBytes(line), resources);
+      // Its bytes need no second pass: the encoder escapes terminal controls in every string it writes.
+      printer = new OtlpJsonLines((bytes) => writer.writeBytes(bytes), resources);
     }
   }
   let spanCount = 0;

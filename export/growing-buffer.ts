@@ -1,6 +1,6 @@
 /**
  * Bytes written at the end of one buffer, which doubles when a write needs more room: the base of kspan's OTLP
- * writers (JSON Lines and protobuf), which reuse it from one request to the next.
+ * protobuf writer, which reuses it from one request to the next.
  */
 export class GrowingBuffer {
   protected buf: Buffer;

@@ -3,30 +3,38 @@ import { describe, expect, it } from 'vitest';
 import { JsonBytes } from './json-bytes.ts';
 
 describe('JsonBytes', () => {
-  it('holds the UTF-8 of the pieces written, whatever they are and however far the buffer grows', () => {
+  it('hands the sink the UTF-8 of the texts written, in chunks no larger than needed, whatever the texts', () => {
     fc.assert(
       fc.property(
         fc.array(fc.string({ unit: 'binary', maxLength: 40 }), { maxLength: 60 }),
-        fc.integer({ min: 1, max: 64 }),
-        (pieces, initialBytes) => {
-          const out = new JsonBytes(initialBytes);
-          for (const p of pieces) out.raw(p);
-          expect(out.take()).toEqual(Buffer.from(pieces.join('')));
-          // A fresh start after take(): the next text does not carry the last one.
-          out.raw('x');
-          expect(out.takeText()).toBe('x');
+        fc.integer({ min: 1, max: 256 }),
+        (texts, chunkBytes) => {
+          const chunks: Buffer[] = [];
+          const out = new JsonBytes((b) => chunks.push(b), chunkBytes);
+          for (const t of texts) out.write(t);
+          out.flush();
+          expect(Buffer.concat(chunks)).toEqual(Buffer.from(texts.join('')));
+          const longest = Math.max(0, ...texts.map((t) => t.length * 3));
+          for (const c of chunks) {
+            expect(c.length).toBeGreaterThan(0);
+            expect(c.length).toBeLessThanOrEqual(Math.max(chunkBytes, longest));
+          }
         },
       ),
       { numRuns: 500 },
     );
   });
 
-  it('take() hands out a copy that later writes leave alone', () => {
-    const out = new JsonBytes(4);
-    out.raw('first');
-    const first = out.take();
-    out.raw('second, longer');
-    expect(first.toString()).toBe('first');
-    expect(out.take().toString()).toBe('second, longer');
+  it('never touches a chunk once the sink has it, and hands over nothing when nothing was written', () => {
+    const chunks: Buffer[] = [];
+    const out = new JsonBytes((b) => chunks.push(b), 8);
+    out.flush();
+    expect(chunks).toEqual([]);
+    out.write('first');
+    out.write('second'); // does not fit beside "first": that chunk goes out
+    out.flush();
+    out.write('third');
+    out.flush();
+    expect(chunks.map(String)).toEqual(['first', 'second', 'third']);
   });
 });

@@ -23,10 +23,26 @@ interface Request {
 const spansOf = (line: string): { traceId: string; spanId: string }[] =>
   (JSON.parse(line) as Request).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
 
+/** The lines written so far (each ends with its newline); `chunks`: the buffers the writer was given. */
+function recorder(): { out: OtlpJsonLines; lines: string[]; chunks: Buffer[] } {
+  const chunks: Buffer[] = [];
+  const lines: string[] = [];
+  let pending = '';
+  const out = new OtlpJsonLines((bytes) => {
+    chunks.push(bytes);
+    pending += bytes.toString('utf8');
+    // A line's last chunk ends with its newline: lines go out whole, never half a line waiting for the next.
+    if (pending.endsWith('\n')) {
+      lines.push(...pending.split(/(?<=\n)/));
+      pending = '';
+    }
+  });
+  return { out, lines, chunks };
+}
+
 describe('OtlpJsonLines', () => {
   it('writes a line of at least 512 spans as soon as the next trace begins, never splitting a trace', () => {
-    const lines: string[] = [];
-    const out = new OtlpJsonLines((l) => lines.push(l.toString('utf8')));
+    const { out, lines, chunks } = recorder();
     const traces = [trace(1, 300), trace(2, 300), trace(3, 5), trace(4, 600), trace(5, 1)];
     for (const s of traces[0]!) out.emit(s);
     for (const s of traces[1]!) out.emit(s);
@@ -52,11 +68,15 @@ describe('OtlpJsonLines', () => {
       ),
     );
     expect(lines[0]).toBe(`${encodeTraceRequest([...traces[0]!, ...traces[1]!])}\n`);
+    // In chunks of 64 KiB at most, each a buffer of its own.
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(1 << 16);
+    expect(new Set(chunks.map((c) => c.buffer)).size).toBe(chunks.length);
   });
 
   it('writes nothing for no spans', () => {
-    const lines: string[] = [];
-    new OtlpJsonLines((l) => lines.push(l.toString('utf8'))).flush();
-    expect(lines).toEqual([]);
+    const { out, chunks } = recorder();
+    out.flush();
+    expect(chunks).toEqual([]);
   });
 });

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { replay, type InputRecord, type KspanSpan } from '../core/index.ts';
 import { parseNdjsonLine } from '../input-log/ndjson-reader.ts';
 import fc from 'fast-check';
-import { encodeTraceRequest, encodeTraceRequestLine, toOtlpJson } from './otlp-json.ts';
+import { terminalSafe } from '../common/terminal-safe.ts';
+import { JsonBytes } from './json-bytes.ts';
+import { encodeTraceRequest, toOtlpJson, writeTraceRequest } from './otlp-json.ts';
 import { toReadableSpan } from './to-readable-span.ts';
 
 /** What the OpenTelemetry SDK's own serializer writes for the same spans: the reference encoding. */
@@ -21,6 +23,15 @@ const scenarioRecords = (name: string): InputRecord[] =>
 const scenarioSpans = readdirSync(SCENARIOS, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d): [string, KspanSpan[]] => [d.name, replay(scenarioRecords(d.name), { windowMs: 5000 }).spans]);
+
+/** writeTraceRequest's line, through chunks of `chunkBytes`, as text. */
+function lineOf(spans: readonly KspanSpan[], chunkBytes?: number): string {
+  const chunks: Buffer[] = [];
+  const out = new JsonBytes((b) => chunks.push(b), chunkBytes);
+  writeTraceRequest(out, spans, undefined, true);
+  out.flush();
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 const base: KspanSpan = {
   traceId: '0123456789abcdef0123456789abcdef',
@@ -89,34 +100,45 @@ describe('OTLP/JSON encoding', () => {
     expect(toOtlpJson([])).toBe('{"resourceSpans":[]}');
   });
 
-  it.each(scenarioSpans)(
-    'writes a JSON Lines line as the UTF-8 of the request and a newline for %s',
-    (_name, spans) => {
-      expect(encodeTraceRequestLine(spans)).toEqual(Buffer.from(`${encodeTraceRequest(spans)}\n`));
-    },
-  );
+  it.each(scenarioSpans)('writes a JSON Lines line as the request and a newline for %s', (_name, spans) => {
+    expect(lineOf(spans)).toBe(`${encodeTraceRequest(spans)}\n`);
+    expect(lineOf(spans, 7)).toBe(`${encodeTraceRequest(spans)}\n`);
+  });
 
-  it('writes the same line as bytes as the text encodes to, for any strings in a span', () => {
+  it('writes what the SDK serializer writes, made terminal-safe, for any strings and values in a span', () => {
     const text = fc.string({ unit: 'binary', maxLength: 12 });
-    const value = fc.oneof(text, fc.integer(), fc.double(), fc.boolean());
+    const unsafe = fc.constantFrom('"', '\\', '\n', '\u001b', '\u009b', '\u202e', '\ud800', 'é', '🚀');
+    const str = fc.oneof(
+      text,
+      fc.array(fc.oneof(unsafe, text), { maxLength: 4 }).map((p) => p.join('')),
+    );
+    const value = fc.oneof(str, fc.integer(), fc.double(), fc.boolean());
+    // kspan.component is the encoder's own last attribute (the SDK's spread would keep a clashing key in place).
+    const key = str.filter((k) => k !== 'kspan.component' && k !== '__proto__');
     const span = fc.record({
-      name: text,
-      serviceName: fc.constantFrom('kubelet', 'default-scheduler', 'x\u202e'),
+      name: str,
+      serviceName: fc.oneof(fc.constantFrom('kubelet', 'default-scheduler'), str),
       parentSpanId: fc.option(fc.constantFrom('', 'fedcba9876543210'), { nil: undefined }),
-      attributes: fc.dictionary(text, value, { maxKeys: 5 }),
+      startUs: fc.integer({ min: 1, max: 2_000_000_000_000_000 }),
+      attributes: fc.dictionary(key, value, { maxKeys: 6 }),
       events: fc.array(
-        fc.record({ name: text, timeUs: fc.nat(), attributes: fc.dictionary(text, value, { maxKeys: 2 }) }),
-        {
-          maxLength: 2,
-        },
+        fc.record({ name: str, timeUs: fc.nat(), attributes: fc.dictionary(key, value, { maxKeys: 2 }) }),
+        { maxLength: 2 },
       ),
       status: fc.constantFrom('unset' as const, 'error' as const),
-      statusMessage: fc.option(text, { nil: undefined }),
+      statusMessage: fc.option(str, { nil: undefined }),
     });
     fc.assert(
-      fc.property(fc.array(span, { maxLength: 6 }), (parts) => {
-        const spans: KspanSpan[] = parts.map((p, i) => ({ ...base, ...p, spanId: i.toString(16).padStart(16, '0') }));
-        expect(encodeTraceRequestLine(spans)).toEqual(Buffer.from(`${encodeTraceRequest(spans)}\n`));
+      fc.property(fc.array(span, { maxLength: 6 }), fc.integer({ min: 1, max: 300 }), (parts, chunkBytes) => {
+        const spans: KspanSpan[] = parts.map((p, i) => ({
+          ...base,
+          ...p,
+          endUs: p.startUs + i,
+          spanId: i.toString(16).padStart(16, '0'),
+        }));
+        const expected = terminalSafe(sdkJson(spans));
+        expect(encodeTraceRequest(spans)).toBe(expected);
+        expect(lineOf(spans, chunkBytes)).toBe(`${expected}\n`);
       }),
       { numRuns: 300 },
     );
