@@ -15,20 +15,25 @@ const ROOT = {
   operation: 'Update',
 } as const;
 
+/** An assembler with short test windows: idle 1 s, retained 10 s, forgotten after 100 s. */
+function assemblerOf(emit: (s: KspanSpan) => void, recent = new RecentSpans()): TraceAssembler {
+  return new TraceAssembler({
+    sink: { emit },
+    recent,
+    idleUs: 1_000_000,
+    retainUs: 10_000_000,
+    maxTraceUs: 60_000_000,
+    maxHeldSpans: 100,
+    forgetUs: 100_000_000,
+    diagnostics: new Diagnostics(),
+  });
+}
+
 describe('TraceAssembler', () => {
   it('lets go of an emitted span’s attributes and events, and keeps it as a candidate parent', () => {
     const emitted: KspanSpan[] = [];
     const recent = new RecentSpans();
-    const assembler = new TraceAssembler({
-      sink: { emit: (s) => emitted.push(s) },
-      recent,
-      idleUs: 1_000_000,
-      retainUs: 10_000_000,
-      maxTraceUs: 60_000_000,
-      maxHeldSpans: 100,
-      forgetUs: 100_000_000,
-      diagnostics: new Diagnostics(),
-    });
+    const assembler = assemblerOf((s) => emitted.push(s), recent);
     const { root } = assembler.openRoot(ROOT, 0);
     assembler.flushIdle(2_000_000);
     expect(emitted.map((s) => s.attributes['kspan.root'])).toEqual([true]);
@@ -48,16 +53,7 @@ describe('TraceAssembler', () => {
   });
 
   it('forgets the roots’ segment counts in the order they were last forgotten, a root forgotten again moving to the end', () => {
-    const assembler = new TraceAssembler({
-      sink: { emit: () => undefined },
-      recent: new RecentSpans(),
-      idleUs: 1_000_000,
-      retainUs: 10_000_000,
-      maxTraceUs: 60_000_000,
-      maxHeldSpans: 100,
-      forgetUs: 100_000_000,
-      diagnostics: new Diagnostics(),
-    });
+    const assembler = assemblerOf(() => undefined);
     const a = { ...ROOT, key: 'uid-a:1', uid: 'uid-a', name: 'a' };
     const b = { ...ROOT, key: 'uid-b:1', uid: 'uid-b', name: 'b' };
     const a0 = assembler.openRoot(a, 0).trace.traceId;
