@@ -86,10 +86,24 @@ function buildDepsStage(context: string, ignore: DockerIgnore, stage: DockerStag
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
     for (const step of steps) step();
-    mkdirSync(dirname(done), { recursive: true });
-    renameSync(staging, done);
+    settleCacheEntry(staging, done);
   }
   return done;
+}
+
+/**
+ * Moves a filled staging directory to its cache entry. Another test run (a second checkout sharing node_modules)
+ * may have filled the same entry first: its copy is as good, and this one's staging is removed.
+ */
+export function settleCacheEntry(staging: string, done: string): void {
+  mkdirSync(dirname(done), { recursive: true });
+  try {
+    renameSync(staging, done);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || !existsSync(done)) throw err;
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 /**
