@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventIndex, SlotRecencyList, type EventSlot } from './event-index.ts';
+import { EventIndex, type EventSlot } from './event-index.ts';
+import { SlotRecencyList } from './slot-recency-list.ts';
 import { RecencyList, type RecencyLinks } from './recency-list.ts';
 import { EventMemory } from './event-memory.ts';
 import type { NormalizedEvent } from './normalized-event.ts';

@@ -1,5 +1,6 @@
 import type { SpanState } from './span-state.ts';
 import { idOfWords, wordsOfId } from './ids.ts';
+import { NO_SLOT, type SlotLinks } from './slot-recency-list.ts';
 import { StringSlotIndex } from './string-slot-index.ts';
 
 /** Where a later occurrence of an Event continues: its first span's trace and parent. */
@@ -36,8 +37,6 @@ const TRACE_WORDS = 0;
 const SPAN_WORDS = 4;
 const PARENT_WORDS = 6;
 const ID_WORDS = 8;
-/** No slot (an end of EventMemory's list, or of the free list). */
-const NONE = -1;
 
 /**
  * The engine's Events by uid: one map that OccurrenceDedupe, RecentSpans and EventMemory share, so that an event
@@ -53,7 +52,7 @@ const NONE = -1;
  * owner only (OccurrenceDedupe: seen*, RecentSpans: span, EventMemory: occurrence and its links); the record goes
  * when no part is held.
  */
-export class EventIndex {
+export class EventIndex implements SlotLinks {
   /** Uid to slot, and each slot's uid. */
   private readonly slots = new StringSlotIndex();
   private spans: (SpanState | undefined)[] = [];
@@ -66,8 +65,8 @@ export class EventIndex {
   private readonly texts = new Map<EventSlot, OccurrenceRef>();
   private numbers = new Float64Array(NUMBERS * 64);
   private ints = new Int32Array(INTS * 64);
-  /** Released slots, linked through their OLDER column (NONE: none). */
-  private freeHead = NONE;
+  /** Released slots, linked through their OLDER column (NO_SLOT: none). */
+  private freeHead = NO_SLOT;
   private next = 0;
 
   /** The record of this Event, if any part is held. */
@@ -84,7 +83,7 @@ export class EventIndex {
   /** A new record for an Event the index holds none for (the caller has just looked it up): one lookup less. */
   create(uid: string): EventSlot {
     let slot = this.freeHead;
-    if (slot !== NONE) this.freeHead = this.ints[slot * INTS + OLDER] as number;
+    if (slot !== NO_SLOT) this.freeHead = this.ints[slot * INTS + OLDER] as number;
     else {
       slot = this.next++;
       if (slot * INTS >= this.ints.length) this.grow();
@@ -96,8 +95,8 @@ export class EventIndex {
     this.numbers[n + OCCURRENCE_LAST] = 0;
     const i = slot * INTS;
     this.ints[i + SEEN_GENERATION] = -1;
-    this.ints[i + OLDER] = NONE;
-    this.ints[i + NEWER] = NONE;
+    this.ints[i + OLDER] = NO_SLOT;
+    this.ints[i + NEWER] = NO_SLOT;
     this.ints[i + OCCURRENCE] = NO_OCCURRENCE;
     this.slots.set(uid, slot);
     return slot;
@@ -222,11 +221,6 @@ export class EventIndex {
     return this.ints[e * INTS + NEWER] as number;
   }
 
-  setLinks(e: EventSlot, older: EventSlot, newer: EventSlot): void {
-    this.ints[e * INTS + OLDER] = older;
-    this.ints[e * INTS + NEWER] = newer;
-  }
-
   setOlder(e: EventSlot, older: EventSlot): void {
     this.ints[e * INTS + OLDER] = older;
   }
@@ -248,53 +242,12 @@ export class EventIndex {
     this.ints = new Int32Array(INTS * 64);
     this.ids = new Uint32Array(ID_WORDS * 64);
     this.texts.clear();
-    this.freeHead = NONE;
+    this.freeHead = NO_SLOT;
     this.next = 0;
   }
 
   /** Records held. */
   get size(): number {
     return this.slots.size;
-  }
-}
-
-/** Records of an EventIndex in last-seen order, oldest first, as a list through their link columns. */
-export class SlotRecencyList {
-  private readonly index: EventIndex;
-  /** The oldest and newest records (-1: the list is empty). */
-  oldest: EventSlot = NONE;
-  newest: EventSlot = NONE;
-
-  constructor(index: EventIndex) {
-    this.index = index;
-  }
-
-  /** Adds a record (not in the list) at the newest end. */
-  append(e: EventSlot): void {
-    const ix = this.index;
-    ix.setLinks(e, this.newest, NONE);
-    if (this.newest === NONE) this.oldest = e;
-    else ix.setNewer(this.newest, e);
-    this.newest = e;
-  }
-
-  /** Takes a record out of the list; one that is not in it is left alone. */
-  unlink(e: EventSlot): void {
-    const ix = this.index;
-    const older = ix.olderOf(e);
-    const newer = ix.newerOf(e);
-    if (older === NONE && newer === NONE && this.oldest !== e) return;
-    if (older === NONE) this.oldest = newer;
-    else ix.setNewer(older, newer);
-    if (newer === NONE) this.newest = older;
-    else ix.setOlder(newer, older);
-    ix.setLinks(e, NONE, NONE);
-  }
-
-  /** Moves a record of the list to the newest end (just seen). */
-  bump(e: EventSlot): void {
-    if (this.newest === e) return;
-    this.unlink(e);
-    this.append(e);
   }
 }

@@ -1,5 +1,6 @@
 import type { SpanState } from './span-state.ts';
-import { EventIndex, SlotRecencyList, type EventSlot, type OccurrenceRef } from './event-index.ts';
+import { EventIndex, type EventSlot, type OccurrenceRef } from './event-index.ts';
+import { SlotRecencyList } from './slot-recency-list.ts';
 import { RecencyList } from './recency-list.ts';
 
 export type { OccurrenceRef } from './event-index.ts';

@@ -21,6 +21,7 @@ import { objectKey } from './normalized-event.ts';
 import { ReorderBuffer } from './reorder-buffer.ts';
 import { changeEvents, rootChanges } from './root-changes.ts';
 import { SlotColumns } from './slot-columns.ts';
+import { columnLinks, NO_SLOT, SlotRecencyList } from './slot-recency-list.ts';
 import { StringSlotIndex } from './string-slot-index.ts';
 
 /** Settings of a TraceAssembler (microseconds of receive time). */
@@ -50,7 +51,6 @@ const SEGMENTS = 0;
 const LAST = 1;
 const OLDER = 2;
 const NEWER = 3;
-const NO_SLOT = -1;
 
 /**
  * Holds traces, synthesizes root spans, and emits a trace's spans once it is idle, with ends settled.
@@ -67,8 +67,7 @@ export class TraceAssembler {
    */
   private readonly segments = new StringSlotIndex();
   private readonly forgotten = new SlotColumns(4);
-  private oldestForgotten = NO_SLOT;
-  private newestForgotten = NO_SLOT;
+  private readonly forgottenOrder = new SlotRecencyList(columnLinks(this.forgotten, OLDER, NEWER));
   /**
    * The LAST of the front of `segments` (+Infinity when empty, -Infinity when it may have changed): flushIdle, called
    * for nearly every event, walks the front only when it is due, instead of starting an iterator each call.
@@ -260,7 +259,7 @@ export class TraceAssembler {
     const before = nowUs - this.options.forgetUs;
     if (before <= this.segmentsFrontUs) return;
     let front = Number.POSITIVE_INFINITY;
-    for (let slot = this.oldestForgotten; slot !== NO_SLOT; slot = this.oldestForgotten) {
+    for (let slot = this.forgottenOrder.oldest; slot !== NO_SLOT; slot = this.forgottenOrder.oldest) {
       const last = this.forgotten.get(slot, LAST);
       if (last >= before) {
         front = last;
@@ -357,8 +356,8 @@ export class TraceAssembler {
       this.forgotten.set(slot, LAST, trace.lastUs);
       // The newest forgotten now.
       if (known === undefined) this.segments.set(trace.rootKey, slot);
-      else this.unlinkForgotten(slot);
-      this.appendForgotten(slot);
+      else this.forgottenOrder.unlink(slot);
+      this.forgottenOrder.append(slot);
       this.segmentsFrontUs = Number.NEGATIVE_INFINITY;
       this.forgetOldestSegments();
     }
@@ -371,33 +370,15 @@ export class TraceAssembler {
   private forgetOldestSegments(): void {
     const capacity = this.options.maxHeldSpans;
     if (this.segments.size <= capacity) return;
-    for (let n = this.segments.size - capacity + (capacity >> 3); n > 0; n--) this.forgetSegments(this.oldestForgotten);
+    for (let n = this.segments.size - capacity + (capacity >> 3); n > 0; n--)
+      this.forgetSegments(this.forgottenOrder.oldest);
   }
 
   /** Lets go of a forgotten root's count (its slot given back). */
   private forgetSegments(slot: number): void {
-    this.unlinkForgotten(slot);
+    this.forgottenOrder.unlink(slot);
     this.segments.deleteSlot(slot);
     this.forgotten.release(slot);
-  }
-
-  private appendForgotten(slot: number): void {
-    const f = this.forgotten;
-    f.set(slot, OLDER, this.newestForgotten);
-    f.set(slot, NEWER, NO_SLOT);
-    if (this.newestForgotten === NO_SLOT) this.oldestForgotten = slot;
-    else f.set(this.newestForgotten, NEWER, slot);
-    this.newestForgotten = slot;
-  }
-
-  private unlinkForgotten(slot: number): void {
-    const f = this.forgotten;
-    const older = f.get(slot, OLDER);
-    const newer = f.get(slot, NEWER);
-    if (older === NO_SLOT) this.oldestForgotten = newer;
-    else f.set(older, NEWER, newer);
-    if (newer === NO_SLOT) this.newestForgotten = older;
-    else f.set(newer, OLDER, older);
   }
 
   private emit(trace: TraceState): void {
