@@ -171,15 +171,7 @@ export function writeTraceRequest(
     }
     text = ']}]},';
   }
-  out.write(
-    byService.size === 0
-      ? newline
-        ? '{"resourceSpans":[]}\n'
-        : '{"resourceSpans":[]}'
-      : newline
-        ? ']}]}]}\n'
-        : ']}]}]}',
-  );
+  out.write((byService.size === 0 ? '{"resourceSpans":[]}' : ']}]}]}') + (newline ? '\n' : ''));
 }
 
 /** What `write` writes, as text. */
