@@ -158,6 +158,10 @@ async function runScenario(scenario: Scenario): Promise<ChaosRow> {
     if (goal !== undefined && recoverSeconds !== undefined && recoverSeconds > goal)
       failures.push(`recovery > ${goal} s`);
     const notes = [...ctx.notes];
+    // Which path the stop took (timing decides it when two replicas stop at once).
+    for (const [i, log] of logs.entries())
+      if (log.includes('leading again: flushing what it holds before stopping'))
+        notes.push(`${ctx.processes[i]?.name} led again at its stop`);
     if (failures.length > 0) notes.push(`logs in ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });
     notes.push(`row took ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -173,7 +173,48 @@ const lateEventRow = (row: {
   },
 });
 
-/** The eleven rows of issue 9, then leader failover. */
+/**
+ * Two replicas; the leader (kspan-a) is cut off from the API, kspan-b takes the Lease over and asks kspan-a for its
+ * ledger; the cut ends with the stream. `after` runs then (how the replicas stop): the old leader must send nothing
+ * the new one sent, whichever of them leads at the end.
+ */
+const leaderFailoverRow = (row: {
+  id: string;
+  stop: string;
+  after?: (ctx: ChaosContext, a: KspanProcess, b: KspanProcess) => Promise<void>;
+}): Scenario => ({
+  id: row.id,
+  title: (size) =>
+    `leader failover: 2 replicas, the leader cut off from the API, ${row.stop} (${pick(size, '100 ev/s for 60 s', '100 ev/s for 25 s')}; recovery counted from the cut)`,
+  unit: 'rollout',
+  idle: IDLE,
+  settleMs: () => 90_000,
+  timeoutMs: (size) => pick(size, 300_000, 150_000),
+  async run(ctx, size) {
+    const [perSecond, seconds, cutAt] = pick(size, [100, 60, 20], [100, 25, 5]);
+    const a = await startLeader(ctx, 'kspan-a');
+    const b = await ctx.start('kspan-b');
+    const writing = ctx.workload.write(perSecond * seconds, perSecond);
+    await ctx.sleep(cutAt * 1000);
+    const cut = () => ({ reset: true as const });
+    const rule = (r: { client: string }) => (r.client === 'kspan-a' ? cut() : undefined);
+    ctx.server.faults.push(rule);
+    ctx.server.breakWatches('kspan-a');
+    ctx.faultEnded();
+    const cutAtMs = performance.now();
+    if (await ctx.until(() => b.metric('kspan_is_leader') === 1, 60_000))
+      ctx.notes.push(`kspan-b led ${((performance.now() - cutAtMs) / 1000).toFixed(0)} s after the cut`);
+    else ctx.notes.push('kspan-b never became the leader');
+    await writing;
+    ctx.server.faults.splice(ctx.server.faults.indexOf(rule), 1);
+    ctx.notes.push(`kspan-a's requests reset: ${ctx.server.faulted.get('reset') ?? 0}`);
+    const handedOver = b.metric('kspan_leader_handovers_total', 'outcome="ledger"') ?? 0;
+    ctx.notes.push(handedOver > 0 ? 'kspan-a handed its ledger over' : 'no hand-over: the Lease checkpoint alone');
+    await row.after?.(ctx, a, b);
+  },
+});
+
+/** The eleven rows of issue 9, then leader failover (two ways of stopping). */
 export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'sigterm-after-100k',
@@ -368,34 +409,15 @@ export const SCENARIOS: readonly Scenario[] = [
       );
     },
   },
-  {
-    id: 'leader-failover',
-    title: (size) =>
-      `leader failover: 2 replicas, the leader cut off from the API (${pick(size, '100 ev/s for 60 s', '100 ev/s for 25 s')}; recovery counted from the cut)`,
-    unit: 'rollout',
-    idle: IDLE,
-    settleMs: () => 90_000,
-    timeoutMs: (size) => pick(size, 300_000, 150_000),
-    async run(ctx, size) {
-      const [perSecond, seconds, cutAt] = pick(size, [100, 60, 20], [100, 25, 5]);
-      await startLeader(ctx, 'kspan-a');
-      const b = await ctx.start('kspan-b');
-      const writing = ctx.workload.write(perSecond * seconds, perSecond);
-      await ctx.sleep(cutAt * 1000);
-      const cut = () => ({ reset: true as const });
-      const rule = (r: { client: string }) => (r.client === 'kspan-a' ? cut() : undefined);
-      ctx.server.faults.push(rule);
-      ctx.server.breakWatches('kspan-a');
-      ctx.faultEnded();
-      const cutAtMs = performance.now();
-      if (await ctx.until(() => b.metric('kspan_is_leader') === 1, 60_000))
-        ctx.notes.push(`kspan-b led ${((performance.now() - cutAtMs) / 1000).toFixed(0)} s after the cut`);
-      else ctx.notes.push('kspan-b never became the leader');
-      await writing;
-      ctx.server.faults.splice(ctx.server.faults.indexOf(rule), 1);
-      ctx.notes.push(`kspan-a's requests reset: ${ctx.server.faulted.get('reset') ?? 0}`);
-      const handedOver = b.metric('kspan_leader_handovers_total', 'outcome="ledger"') ?? 0;
-      ctx.notes.push(handedOver > 0 ? 'kspan-a handed its ledger over' : 'no hand-over: the Lease checkpoint alone');
+  leaderFailoverRow({ id: 'leader-failover', stop: 'the two replicas stopped together' }),
+  leaderFailoverRow({
+    id: 'leader-failover-release',
+    stop: 'the new leader stopped first: the old one leads again',
+    async after(ctx, a, b) {
+      await b.terminate(ctx.settings.terminationGraceMs);
+      if (await ctx.until(() => a.metric('kspan_is_leader') === 1, 30_000))
+        ctx.notes.push('kspan-a led again after kspan-b released the Lease');
+      else ctx.notes.push('kspan-a did not lead again within 30 s of kspan-b’s release');
     },
-  },
+  }),
 ];

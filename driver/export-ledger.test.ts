@@ -176,18 +176,38 @@ describe('ExportLedger: late Events (the rebuild emits a trace in another order 
     expect(names(r.forwarded)).toContain('s150'); // forgotten while held: the floor keeps it from being skipped
   });
 
-  it('counts under a writer apply only while it is the writer: another one takes over the numbering', () => {
+  it('a trace numbered here without a gap follows the next writer: its count covers the same spans', () => {
     const a = writerOfFive({ writer: 'a' });
     const b = writerOfFive({ writer: 'b' });
     const r = ledger(new VirtualClock(T / 1000 + 700_000), { writer: 'r' });
     r.l.merge(a.l.checkpoint());
     r.l.emit(span(0, 0, 1)); // skipped: a's count
     r.l.merge(b.l.checkpoint());
-    r.l.emit(span(1, 1, 2)); // numbered under a: b's count does not apply to it
-    expect(names(r.forwarded)).toEqual(['s1']);
+    // Numbers 1…4 here, as in b's numbering (b named no exception): b exported them. 5 is beyond its count.
+    for (let n = 1; n <= 5; n++) r.l.emit(span(n, n, n + 1));
+    expect(names(r.forwarded)).toEqual(['s5']);
+    expect(r.skipped()).toBe(5);
     expect(r.l.merge(r.l.checkpoint())).toBe(true); // its own, read back from the Lease: changes nothing
-    r.l.emit(span(2, 2, 3));
-    expect(names(r.forwarded)).toEqual(['s1', 's2']);
+    r.l.emit(span(6, 6, 7));
+    expect(names(r.forwarded)).toEqual(['s5', 's6']);
+  });
+
+  it('a trace with a gap in its numbering (an exception of the last writer) is not skipped by another writer’s count', () => {
+    const a = writerOfFive({ writer: 'a' });
+    a.l.late(span(9, 1.5).spanId, span(9, 1.5).startUs);
+    a.l.emit(span(9, 1.5, 6));
+    a.l.exported(a.forwarded.splice(0)); // s9: placed late there, exported, named
+    // b saw s9 in time: it numbered it among the others, and exported s0, s1, s9.
+    const b = ledger(new VirtualClock(T / 1000 + 600_000), { writer: 'b' });
+    for (const s of [span(0, 0, 1), span(1, 1, 2), span(9, 1.5, 6), span(2, 2, 3)]) b.l.emit(s);
+    b.l.exported(b.forwarded.slice(0, 3));
+    const r = ledger(new VirtualClock(T / 1000 + 700_000), { writer: 'r' });
+    r.l.merge(a.l.checkpoint());
+    for (const s of [span(0, 0, 1), span(1, 1, 2), span(9, 1.5, 6)]) r.l.emit(s); // s9 unnumbered, as at a
+    expect(r.skipped()).toBe(3);
+    r.l.merge(b.l.checkpoint());
+    r.l.emit(span(2, 2, 3)); // number 2 here, 3 in b's numbering: b's count (3) does not cover it
+    expect(names(r.forwarded)).toEqual(['s2']);
   });
 
   it('its own count stops at the first span not exported yet, skipped ones after it included only once it is', () => {

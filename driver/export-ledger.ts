@@ -37,6 +37,8 @@ interface TraceEntry {
   done: Set<number> | undefined;
   /** Spans of this trace emitted here that are not in `foreignWriter`'s exceptions: its numbering, as far as here. */
   foreignSeq: number;
+  /** Spans of this trace emitted here that a foreign list kept out of that numbering (none: it is the emission order). */
+  foreignGaps: number;
   /** The greatest span emitted here and numbered, in the order the engine sorts an emission (start, name, ID). */
   last: KspanSpan | undefined;
   /** The writer whose numbering `foreignSeq` follows: its count applies only while it is the foreign writer. */
@@ -184,8 +186,10 @@ export class ExportLedger implements SpanSink {
     const unnumbered = listed !== undefined && (!listed.occurrence || mark?.occurrence === true);
     let foreignIndex = -1;
     let covered: boolean;
-    if (listed !== undefined && unnumbered) covered = listed.exported;
-    else {
+    if (listed !== undefined && unnumbered) {
+      covered = listed.exported;
+      entry.foreignGaps++;
+    } else {
       // A later occurrence there: here the Event's one span, in its first span's place (numbered as that one was).
       foreignIndex = entry.foreignSeq++;
       covered = this.coveredByForeign(entry, foreignIndex, span) && (listed === undefined || listed.exported);
@@ -241,7 +245,11 @@ export class ExportLedger implements SpanSink {
   /**
    * Merges a checkpoint (another replica's, an earlier process's, or a hand-over); ignores one it cannot read and
    * this process's own. True if read. A checkpoint of another writer than the last replaces what that one said: its
-   * counts follow its own numbering, so a trace counted under the previous writer is no longer skipped by count.
+   * counts follow its own numbering, so a trace numbered here under the previous writer's exceptions is no longer
+   * skipped by count. One numbered without a gap (no span of it was an exception there, as with no writer before:
+   * a first leader's own traces) follows the new writer: its numbers are its emission order here, and the new
+   * writer numbers the same spans in that order less its own exceptions, so a number here is never below the new
+   * writer's for the same span, and skipping by its count sends again rather than loses.
    */
   merge(text: string | undefined): boolean {
     const parsed = parseCheckpoint(text, this.options.clock.now());
@@ -257,7 +265,7 @@ export class ExportLedger implements SpanSink {
       // What the previous writer counted no longer applies; traces not emitted here yet follow the new one.
       for (const e of this.traces.values()) {
         e.foreignCovered = 0;
-        if (e.foreignSeq === 0) e.foreignWriter = parsed.writer;
+        if (e.foreignGaps === 0) e.foreignWriter = parsed.writer;
       }
     }
     for (const { key, covered, touchedMs } of parsed.traces) {
@@ -416,6 +424,7 @@ function newEntry(touchedMs: number, foreignWriter: string): TraceEntry {
     done: undefined,
     last: undefined,
     foreignSeq: 0,
+    foreignGaps: 0,
     foreignWriter,
     foreignCovered: 0,
     touchedMs,

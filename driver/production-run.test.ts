@@ -460,4 +460,33 @@ describe('ProductionRun', () => {
     expect(exported.length - new Set(exported).size).toBe(0);
     expect(new Set(exported).size).toBe(70);
   });
+
+  it('failover, then both stop: the old leader, leading again at its stop after the new one released, sends nothing the new one sent', async () => {
+    server = new FakeKubeServer();
+    server.listen();
+    const clock = new VirtualClock(T0);
+    const { memory, ids: exported } = recordingCollector();
+    const start = leaderElected(server, clock, memory, {}, true);
+    const a = await start('a');
+    const b = await start('b');
+    const emit = ledgerSpans([a, b]);
+    emit(30);
+    await clock.advance(3000, 100);
+    expect(exported).toHaveLength(30);
+    server.cutOff.add('a');
+    emit(30); // a holds them: it cannot record them in its checkpoint (the chaos row's spans of the first seconds)
+    for (let i = 0; i < 40 && (await DriverMetrics.total(b.metrics.isLeader)) === 0; i++)
+      await clock.advance(1000, 100);
+    expect(await DriverMetrics.total(b.metrics.isLeader)).toBe(1);
+    await clock.advance(3000, 100);
+    expect(new Set(exported).size).toBe(60);
+    expect(a.queue.size).toBe(30);
+    server.cutOff.delete('a'); // a reads b's checkpoints again: b's count covers what a holds
+    await clock.advance(5000, 100);
+    await stopOnVirtualTime(b, clock); // b releases the Lease…
+    const summary = await stopOnVirtualTime(a, clock); // …and a, leading again to flush, finds nothing to send
+    expect(summary.lostSpans).toBe(0);
+    expect(exported.length - new Set(exported).size).toBe(0);
+    expect(new Set(exported).size).toBe(60);
+  });
 });
