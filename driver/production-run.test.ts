@@ -114,6 +114,31 @@ async function webDeploymentRun() {
   return { clock, ...collector, exporter, start, a, events: webEvents(server, clock) };
 }
 
+/**
+ * `a` and `b` with leader election on their own credentials (so that the server can cut `a` off), `a` leading,
+ * after `a` exported the first 30 spans both emitted (`emit` gives the next ones).
+ */
+async function twoReplicasAfter30(collector: ReturnType<typeof recordingCollector>) {
+  server = new FakeKubeServer();
+  server.listen();
+  const clock = new VirtualClock(T0);
+  const start = leaderElected(server, clock, collector.memory, {}, true);
+  const a = await start('a');
+  const b = await start('b');
+  const emit = ledgerSpans([a, b]);
+  emit(30);
+  await clock.advance(3000, 100);
+  expect(collector.ids).toHaveLength(30);
+  return { clock, a, b, emit };
+}
+
+/** Lets virtual time pass until `run` leads (at most 40 s). */
+async function untilLeads(run: ProductionRun, clock: VirtualClock): Promise<void> {
+  for (let i = 0; i < 40 && (await DriverMetrics.total(run.metrics.isLeader)) === 0; i++)
+    await clock.advance(1000, 100);
+  expect(await DriverMetrics.total(run.metrics.isLeader)).toBe(1);
+}
+
 describe('ProductionRun', () => {
   it('exports spans through the real engine, survives the OTLP endpoint going down, flushes on stop, and its --record replays to the same spans', async () => {
     server = new FakeKubeServer();
@@ -428,21 +453,13 @@ describe('ProductionRun', () => {
   );
 
   it('failover from a leader cut off from the API: it hands its ledger over, so what it exported after its last checkpoint is not sent again', async () => {
-    server = new FakeKubeServer();
-    server.listen();
-    const clock = new VirtualClock(T0);
     let cutAfterNextExport = false;
     // The collector took the batch; the API is gone before the checkpoint that records it is written.
-    const { memory, ids: exported } = recordingCollector(() => {
+    const collector = recordingCollector(() => {
       if (cutAfterNextExport) server.cutOff.add('a');
     });
-    const start = leaderElected(server, clock, memory, {}, true);
-    const a = await start('a');
-    const b = await start('b');
-    const emit = ledgerSpans([a, b]);
-    emit(30);
-    await clock.advance(3000, 100);
-    expect(exported).toHaveLength(30);
+    const exported = collector.ids;
+    const { clock, a, b, emit } = await twoReplicasAfter30(collector);
     await clock.advance(1100, 100);
     cutAfterNextExport = true;
     emit(30);
@@ -450,9 +467,7 @@ describe('ProductionRun', () => {
     expect(exported).toHaveLength(60);
     expect(a.ledger.unrecorded).toBe(30); // exported, not in the Lease: the next leader would send it again
     // a steps down at its renew deadline; b takes over once the lease expired, asks a, and sends only what is new.
-    for (let i = 0; i < 40 && (await DriverMetrics.total(b.metrics.isLeader)) === 0; i++)
-      await clock.advance(1000, 100);
-    expect(await DriverMetrics.total(b.metrics.isLeader)).toBe(1);
+    await untilLeads(b, clock);
     emit(10);
     await clock.advance(5000, 100);
     await stopOnVirtualTime(b, clock);
@@ -462,22 +477,12 @@ describe('ProductionRun', () => {
   });
 
   it('failover, then both stop: the old leader, leading again at its stop after the new one released, sends nothing the new one sent', async () => {
-    server = new FakeKubeServer();
-    server.listen();
-    const clock = new VirtualClock(T0);
-    const { memory, ids: exported } = recordingCollector();
-    const start = leaderElected(server, clock, memory, {}, true);
-    const a = await start('a');
-    const b = await start('b');
-    const emit = ledgerSpans([a, b]);
-    emit(30);
-    await clock.advance(3000, 100);
-    expect(exported).toHaveLength(30);
+    const collector = recordingCollector();
+    const exported = collector.ids;
+    const { clock, a, b, emit } = await twoReplicasAfter30(collector);
     server.cutOff.add('a');
     emit(30); // a holds them: it cannot record them in its checkpoint (the chaos row's spans of the first seconds)
-    for (let i = 0; i < 40 && (await DriverMetrics.total(b.metrics.isLeader)) === 0; i++)
-      await clock.advance(1000, 100);
-    expect(await DriverMetrics.total(b.metrics.isLeader)).toBe(1);
+    await untilLeads(b, clock);
     await clock.advance(3000, 100);
     expect(new Set(exported).size).toBe(60);
     expect(a.queue.size).toBe(30);
