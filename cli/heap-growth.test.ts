@@ -38,3 +38,35 @@ describe('limitHeapGrowth', () => {
     expect(limited).toBeLessThan(ratio('default') * 0.8);
   }, 180_000); // two children of ~10 s each on a quiet machine; 121 s was seen at load 10
 });
+
+/**
+ * A child that keeps most of what it allocates for a while (a ring of 300,000 objects, as a replay holds its spans),
+ * turning the event loop between rounds (as a replay does between reads), printing its largest young generation.
+ */
+const SURVIVORS = `
+const m = await import(${JSON.stringify(join(import.meta.dirname, 'heap-growth.ts'))});
+if (process.argv[1] === 'cap') m.capYoungGeneration(4 * 1024 * 1024, 1);
+const ring = new Array(300_000);
+let most = 0;
+for (let round = 0; round < 300; round++) {
+  for (let i = 0; i < 5_000; i++) ring[(round * 5_000 + i) % ring.length] = { id: 'z'.repeat(30) + i, round };
+  most = Math.max(most, m.youngGenerationBytes());
+  await new Promise((resolve) => setTimeout(resolve, 1));
+}
+console.log(JSON.stringify({ most }));
+`;
+
+function youngMost(mode: 'cap' | 'default'): number {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', SURVIVORS, mode], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { most: number }).most;
+}
+
+describe('capYoungGeneration', () => {
+  it('stops the young generation growing soon after the cap, where V8 alone grows it to 32 MiB', () => {
+    const MiB = 1024 * 1024;
+    expect(youngMost('default')).toBeGreaterThanOrEqual(16 * MiB);
+    // One twofold growth past the cap at most between two looks.
+    expect(youngMost('cap')).toBeLessThanOrEqual(8 * MiB);
+  }, 60_000);
+});

@@ -1,7 +1,10 @@
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /** How far past the live heap V8 may let the old space grow before its next full collection, for `kspan replay`. */
 export const REPLAY_HEAP_GROWING_PERCENT = 50;
+
+/** The young generation (both semi-spaces) at which `kspan replay` stops V8 growing it further. */
+export const REPLAY_YOUNG_GENERATION_BYTES = 8 * 1024 * 1024;
 
 /**
  * Caps how far V8 lets the heap grow between full collections: at most 1.5 times what the last one found alive
@@ -14,4 +17,28 @@ export const REPLAY_HEAP_GROWING_PERCENT = 50;
  */
 export function limitHeapGrowth(percent = REPLAY_HEAP_GROWING_PERCENT): void {
   setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
+/** Both semi-spaces of V8's young generation, as committed now. */
+export function youngGenerationBytes(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+}
+
+/**
+ * Stops V8 growing its young generation once it reaches `bytes` (or soon after: it grows twofold at a scavenge, and
+ * this looks every `everyMs` while the event loop turns). V8 grows it to 2 × 16 MiB when much survives a scavenge,
+ * as in a replay, which keeps what it holds for minutes: that space stays committed, and a smaller young generation
+ * promotes the same spans sooner. Only `--max-semi-space-size` at start-up caps it outright (deploy/ sets it for
+ * `kspan run`); `--semi-space-growth-factor`, read at each growth, can be set at run time. Returns a stop function.
+ */
+export function capYoungGeneration(bytes = REPLAY_YOUNG_GENERATION_BYTES, everyMs = 20): () => void {
+  const check = (): void => {
+    if (youngGenerationBytes() < bytes) return;
+    setFlagsFromString('--semi-space-growth-factor=1');
+    clearInterval(timer);
+  };
+  const timer = setInterval(check, everyMs);
+  timer.unref();
+  check();
+  return () => clearInterval(timer);
 }
