@@ -117,7 +117,7 @@ export class EventIndex implements SlotLinks {
   /** Lets the record go once no part of it is held (each owner calls this after clearing its part). */
   release(e: EventSlot): void {
     if (
-      this.slots.keyOf(e) === undefined ||
+      !this.slots.holds(e) ||
       (this.ints[e * INTS + SEEN_GENERATION] as number) >= 0 ||
       this.spans[e] !== undefined ||
       (this.ints[e * INTS + OCCURRENCE] as number) !== NO_OCCURRENCE

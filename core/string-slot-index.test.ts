@@ -36,6 +36,43 @@ describe('StringSlotIndex', () => {
     );
   });
 
+  it('holds UUID keys (as words) beside other keys, and finds each as a Map does', () => {
+    const uid = fc
+      .integer({ min: 0, max: 60 })
+      .map((i) => `${i.toString(16).padStart(8, '0')}-0d00-4d00-8000-000000000000`);
+    // A UUID, a root's `uid:generation`, the same in upper case (held as text), and a plain key.
+    const key = fc.oneof(
+      uid,
+      fc.tuple(uid, fc.nat({ max: 3 })).map(([u, g]) => `${u}:${g}`),
+      uid.map((u) => u.toUpperCase()),
+      fc.nat({ max: 60 }).map((i) => `k${i}`),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), key), { maxLength: 300 }), (ops) => {
+        const index = new StringSlotIndex();
+        const ref = new Map<string, number>();
+        const free: number[] = [];
+        let next = 0;
+        for (const [add, k] of ops) {
+          const slot = ref.get(k);
+          if (add && slot === undefined) {
+            const s = free.pop() ?? next++;
+            index.set(k, s);
+            ref.set(k, s);
+          } else if (!add && slot !== undefined) {
+            index.deleteSlot(slot);
+            ref.delete(k);
+            free.push(slot);
+          }
+        }
+        for (const [, k] of ops) expect(index.get(k)).toBe(ref.get(k));
+        for (const [k, s] of ref) expect([index.keyOf(s), index.holds(s)]).toEqual([k, true]);
+        for (const s of free) expect([index.keyOf(s), index.holds(s)]).toEqual([undefined, false]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('keys alike in all but a few characters find their own slots, before and after deletions', () => {
     const index = new StringSlotIndex();
     const keys = Array.from(

@@ -1,18 +1,26 @@
+import { keyOfUuidWords, sameUuidWords, UUID_WORDS, uuidWordsOf } from './uuid-words.ts';
+
 /**
  * String keys to slot numbers (small integers the caller allocates), for the engine's largest long-lived maps: an
  * open-addressing table of slot numbers (4 bytes a place, at most half full) and each slot's key and hash by slot.
  * A Map that keys are added to and deleted from all the time (the newest Events in, the oldest out) keeps between
  * two and four times as many places as entries at 28 bytes a place (its table is rebuilt twice as large whenever
  * it fills with more than half live), 56 to 112 bytes an entry: 7.3 MB for the 100,000 to 200,000 Events a flood
- * keeps; this table 8 to 16 bytes an entry, plus the key's reference and hash (12 bytes a slot).
+ * keeps; this table 8 to 16 bytes an entry, plus the key's reference and hash (12 bytes a slot). A key that is a
+ * UUID (an Event's uid, a root's `uid:generation`) is held as its words (uuid-words.ts: 20 bytes a slot), not as its
+ * string (56 or 64 bytes): most of the flood's 200,000 Event uids and 100,000 forgotten roots are held here alone.
  */
 export class StringSlotIndex {
   /** Slot + 1 at each place (0: empty); linear probing, deletion by backward shift (no tombstones). */
   private table = new Int32Array(64);
   private mask = 63;
   private count = 0;
-  private keys: (string | undefined)[] = [];
+  /** Each slot's key; null when it is held in `words` instead (a UUID), undefined when the slot holds none. */
+  private keys: (string | null | undefined)[] = [];
   private hashes = new Int32Array(64);
+  private words = new Uint32Array(UUID_WORDS * 64);
+  /** The words of the key looked up, when it is a UUID. */
+  private readonly scratch = new Uint32Array(UUID_WORDS);
 
   /** Keys held. */
   get size(): number {
@@ -24,11 +32,19 @@ export class StringSlotIndex {
     const h = hashOf(key);
     const table = this.table;
     const mask = this.mask;
+    // 0: not read yet, 1: `key` is a UUID (its words in scratch), 2: it is not. Read only when a held UUID's hash
+    // matches: a lookup that finds nothing (a new Event's uid) never reads it.
+    let uuid = 0;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const at = table[i] as number;
       if (at === 0) return undefined;
       const slot = at - 1;
-      if (this.hashes[slot] === h && this.keys[slot] === key) return slot;
+      if (this.hashes[slot] !== h) continue;
+      const held = this.keys[slot];
+      if (held === key) return slot;
+      if (held !== null) continue;
+      if (uuid === 0) uuid = uuidWordsOf(key, this.scratch, 0) ? 1 : 2;
+      if (uuid === 1 && sameUuidWords(this.words, slot * UUID_WORDS, this.scratch, 0)) return slot;
     }
   }
 
@@ -39,10 +55,13 @@ export class StringSlotIndex {
       const grown = new Int32Array(this.hashes.length * 2);
       grown.set(this.hashes);
       this.hashes = grown;
+      const words = new Uint32Array(this.words.length * 2);
+      words.set(this.words);
+      this.words = words;
     }
     while (this.keys.length <= slot) this.keys.push(undefined);
     const h = hashOf(key);
-    this.keys[slot] = key;
+    this.keys[slot] = uuidWordsOf(key, this.words, slot * UUID_WORDS) ? null : key;
     this.hashes[slot] = h;
     this.place(slot, h);
     this.count += 1;
@@ -50,7 +69,13 @@ export class StringSlotIndex {
 
   /** The key held at `slot` (undefined when none). */
   keyOf(slot: number): string | undefined {
-    return this.keys[slot];
+    const held = this.keys[slot];
+    return held === null ? keyOfUuidWords(this.words, slot * UUID_WORDS) : held;
+  }
+
+  /** Whether `slot` holds a key (keyOf without writing a UUID's text out). */
+  holds(slot: number): boolean {
+    return this.keys[slot] !== undefined;
   }
 
   /** Lets go of the key held at `slot`, if any. */
@@ -88,6 +113,7 @@ export class StringSlotIndex {
     this.count = 0;
     this.keys = [];
     this.hashes = new Int32Array(64);
+    this.words = new Uint32Array(UUID_WORDS * 64);
   }
 
   private place(slot: number, h: number): void {
