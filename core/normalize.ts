@@ -168,7 +168,8 @@ export function normalizeEvent(
       : undefined;
   const related = relatedRef !== undefined && gapOf(relatedRef) === undefined ? relatedRef : undefined;
   const series = raw.series ?? undefined;
-  const { observed, first, last } = eventTimeFields(raw, v1);
+  const times = eventTimeFields(raw, v1);
+  const { observed, first, last } = times;
   let count: number | undefined;
   let component: string | undefined;
   let instance: string | undefined;
@@ -189,7 +190,7 @@ export function normalizeEvent(
   const observedUs = observed === undefined || observed === null || observed === '' ? undefined : parseTimeUs(observed);
   let timeUs =
     observedUs ??
-    precedenceTimeUs({ observed, first, last }, (c) =>
+    precedenceTimeUs(times, (c) =>
       diagnostics.add('malformed-timestamp', `${whereOf(namespace, name)}: ${JSON.stringify(c)}`),
     );
   const precise = observedUs !== undefined && hasFraction(observed);
