@@ -3,8 +3,13 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 /** How far past the live heap V8 may let the old space grow before its next full collection, for `kspan replay`. */
 export const REPLAY_HEAP_GROWING_PERCENT = 50;
 
-/** The young generation (both semi-spaces) at which `kspan replay` stops V8 growing it further. */
-export const REPLAY_YOUNG_GENERATION_BYTES = 8 * 1024 * 1024;
+/**
+ * The young generation (both semi-spaces) at which `kspan replay` stops V8 growing it further: 2 × 8 MiB, as deploy/
+ * gives `kspan run`. Measured side by side (replay -o tree, nice -n 10, load ~8): the 300k flood's peak RSS 361 MiB
+ * uncapped, 319 at 16 MiB, 310 at 8 MiB, CPU alike; the 100k bench log's user CPU 7.2-7.5 s uncapped, 7.6-8.2 s at
+ * 16 MiB, 9.0-9.2 s at 8 MiB (its short-lived objects promoted sooner), peak RSS 184 / 167-174 / 158-161 MiB.
+ */
+export const REPLAY_YOUNG_GENERATION_BYTES = 16 * 1024 * 1024;
 
 /**
  * Caps how far V8 lets the heap grow between full collections: at most 1.5 times what the last one found alive
