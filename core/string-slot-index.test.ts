@@ -2,6 +2,31 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashOf, StringSlotIndex } from './string-slot-index.ts';
 
+/**
+ * Applies `[add, key]` operations to a StringSlotIndex and to a Map from key to slot beside it (a freed slot is
+ * reused first, as EventIndex does), checking the sizes agree after each; gives both and the free slots.
+ */
+function applied(ops: readonly (readonly [boolean, string])[]) {
+  const index = new StringSlotIndex();
+  const ref = new Map<string, number>();
+  const free: number[] = [];
+  let next = 0;
+  for (const [add, k] of ops) {
+    const slot = ref.get(k);
+    if (add && slot === undefined) {
+      const s = free.pop() ?? next++;
+      index.set(k, s);
+      ref.set(k, s);
+    } else if (!add && slot !== undefined) {
+      index.deleteSlot(slot);
+      ref.delete(k);
+      free.push(slot);
+    }
+    expect(index.size).toBe(ref.size);
+  }
+  return { index, ref, free };
+}
+
 describe('StringSlotIndex', () => {
   it('answers as a Map from key to slot does, through any sets and deletes (growing and shrinking)', () => {
     // Few distinct keys and a small table: long runs, deletions inside them, wrap-around at the table's end.
@@ -9,23 +34,7 @@ describe('StringSlotIndex', () => {
     const op = fc.tuple(fc.boolean(), key);
     fc.assert(
       fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
-        const index = new StringSlotIndex();
-        const ref = new Map<string, number>();
-        const free: number[] = [];
-        let next = 0;
-        for (const [add, k] of ops) {
-          const slot = ref.get(k);
-          if (add && slot === undefined) {
-            const s = free.pop() ?? next++;
-            index.set(k, s);
-            ref.set(k, s);
-          } else if (!add && slot !== undefined) {
-            index.deleteSlot(slot);
-            ref.delete(k);
-            free.push(slot);
-          }
-          expect(index.size).toBe(ref.size);
-        }
+        const { index, ref } = applied(ops);
         for (let i = 0; i <= 300; i++) expect(index.get(`k${i}`)).toBe(ref.get(`k${i}`));
         for (const [k, s] of ref) expect(index.keyOf(s)).toBe(k);
         const visited: number[] = [];
@@ -49,22 +58,7 @@ describe('StringSlotIndex', () => {
     );
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.boolean(), key), { maxLength: 300 }), (ops) => {
-        const index = new StringSlotIndex();
-        const ref = new Map<string, number>();
-        const free: number[] = [];
-        let next = 0;
-        for (const [add, k] of ops) {
-          const slot = ref.get(k);
-          if (add && slot === undefined) {
-            const s = free.pop() ?? next++;
-            index.set(k, s);
-            ref.set(k, s);
-          } else if (!add && slot !== undefined) {
-            index.deleteSlot(slot);
-            ref.delete(k);
-            free.push(slot);
-          }
-        }
+        const { index, ref, free } = applied(ops);
         for (const [, k] of ops) expect(index.get(k)).toBe(ref.get(k));
         for (const [k, s] of ref) expect([index.keyOf(s), index.holds(s)]).toEqual([k, true]);
         for (const s of free) expect([index.keyOf(s), index.holds(s)]).toEqual([undefined, false]);
