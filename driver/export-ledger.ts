@@ -37,8 +37,8 @@ interface TraceEntry {
   done: Set<number> | undefined;
   /** Spans of this trace emitted here that are not in `foreignWriter`'s exceptions: its numbering, as far as here. */
   foreignSeq: number;
-  /** Spans of this trace emitted here that a foreign list kept out of that numbering (none: it is the emission order). */
-  foreignGaps: number;
+  /** Whether a foreign list kept a span of this trace emitted here out of that numbering (if not, it is the emission order). */
+  foreignGap: boolean;
   /** The greatest span emitted here and numbered, in the order the engine sorts an emission (start, name, ID). */
   last: KspanSpan | undefined;
   /** The writer whose numbering `foreignSeq` follows: its count applies only while it is the foreign writer. */
@@ -188,7 +188,7 @@ export class ExportLedger implements SpanSink {
     let covered: boolean;
     if (listed !== undefined && unnumbered) {
       covered = listed.exported;
-      entry.foreignGaps++;
+      entry.foreignGap = true;
     } else {
       // A later occurrence there: here the Event's one span, in its first span's place (numbered as that one was).
       foreignIndex = entry.foreignSeq++;
@@ -262,10 +262,11 @@ export class ExportLedger implements SpanSink {
       exceptions.set(id, { exported: exported || exceptions.get(id)?.exported === true, occurrence });
     this.foreign = { writer: parsed.writer, revision: parsed.revision, floorUs: parsed.floorUs, exceptions };
     if (!sameWriter) {
-      // What the previous writer counted no longer applies; traces not emitted here yet follow the new one.
+      // What the previous writer counted no longer applies; traces numbered here without a gap (those not emitted
+      // here yet too) follow the new one.
       for (const e of this.traces.values()) {
         e.foreignCovered = 0;
-        if (e.foreignGaps === 0) e.foreignWriter = parsed.writer;
+        if (!e.foreignGap) e.foreignWriter = parsed.writer;
       }
     }
     for (const { key, covered, touchedMs } of parsed.traces) {
@@ -424,7 +425,7 @@ function newEntry(touchedMs: number, foreignWriter: string): TraceEntry {
     done: undefined,
     last: undefined,
     foreignSeq: 0,
-    foreignGaps: 0,
+    foreignGap: false,
     foreignWriter,
     foreignCovered: 0,
     touchedMs,
