@@ -34,9 +34,10 @@ export function youngGenerationBytes(): number {
  * this looks every `everyMs` while the event loop turns). V8 grows it to 2 × 16 MiB when much survives a scavenge,
  * as in a replay, which keeps what it holds for minutes: that space stays committed, and a smaller young generation
  * promotes the same spans sooner. Only `--max-semi-space-size` at start-up caps it outright (deploy/ sets it for
- * `kspan run`); `--semi-space-growth-factor`, read at each growth, can be set at run time. Returns a stop function.
+ * `kspan run`); `--semi-space-growth-factor`, read at each growth, can be set at run time. The look stops once it
+ * capped (its timer never keeps the process alive).
  */
-export function capYoungGeneration(bytes = REPLAY_YOUNG_GENERATION_BYTES, everyMs = 20): () => void {
+export function capYoungGeneration(bytes = REPLAY_YOUNG_GENERATION_BYTES, everyMs = 20): void {
   const check = (): void => {
     if (youngGenerationBytes() < bytes) return;
     setFlagsFromString('--semi-space-growth-factor=1');
@@ -45,5 +46,4 @@ export function capYoungGeneration(bytes = REPLAY_YOUNG_GENERATION_BYTES, everyM
   const timer = setInterval(check, everyMs);
   timer.unref();
   check();
-  return () => clearInterval(timer);
 }
