@@ -9,6 +9,13 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** A new cache directory, removed after the test. */
+function tempCache(): string {
+  const cache = mkdtempSync(join(tmpdir(), 'kspan-cache-'));
+  dirs.push(cache);
+  return cache;
+}
+
 function filled(parent: string, name: string, text: string): string {
   const dir = join(parent, name);
   mkdirSync(dir, { recursive: true });
@@ -18,8 +25,7 @@ function filled(parent: string, name: string, text: string): string {
 
 describe('settleCacheEntry', () => {
   it('moves the staging directory to the entry', () => {
-    const cache = mkdtempSync(join(tmpdir(), 'kspan-cache-'));
-    dirs.push(cache);
+    const cache = tempCache();
     const staging = filled(cache, 'staging-1', 'mine');
     settleCacheEntry(staging, join(cache, 'entry'));
     expect(readFileSync(join(cache, 'entry', 'file'), 'utf8')).toBe('mine');
@@ -27,8 +33,7 @@ describe('settleCacheEntry', () => {
   });
 
   it('keeps the entry another run filled first, and removes its own staging', () => {
-    const cache = mkdtempSync(join(tmpdir(), 'kspan-cache-'));
-    dirs.push(cache);
+    const cache = tempCache();
     filled(cache, 'entry', 'theirs');
     const staging = filled(cache, 'staging-2', 'mine');
     settleCacheEntry(staging, join(cache, 'entry'));
@@ -37,8 +42,7 @@ describe('settleCacheEntry', () => {
   });
 
   it('still fails when the staging directory is missing', () => {
-    const cache = mkdtempSync(join(tmpdir(), 'kspan-cache-'));
-    dirs.push(cache);
+    const cache = tempCache();
     expect(() => settleCacheEntry(join(cache, 'nothing'), join(cache, 'entry'))).toThrow(/ENOENT/);
   });
 });
