@@ -46,8 +46,8 @@ export class Engine {
   private readonly spanNames = new PairKeys('.');
   private readonly retargeter: Retargeter;
   /** What the engine holds about each Event, by uid, in one record (dedupe, open span, first span). */
-  private readonly events = new EventIndex();
-  private readonly recent = new RecentSpans(this.events);
+  private readonly events: EventIndex;
+  private readonly recent: RecentSpans;
   private readonly scales = new ScaleLedger();
   private readonly buffer = new ReorderBuffer<PendingEvent>(comparePending);
   private readonly traces: TraceAssembler;
@@ -68,22 +68,25 @@ export class Engine {
     this.retargeter = new Retargeter(options.retargetRules);
     this.sink = options.sink;
     const d = ENGINE_DEFAULTS;
+    const maxHeldSpans = options.maxHeldSpans ?? d.maxHeldSpans;
+    const dedupeCapacity = options.dedupeCapacity ?? d.dedupeCapacity;
+    const memoryCapacity = options.eventMemoryCapacity ?? d.eventMemoryCapacity;
+    // An Event's record is held while the dedupe, the memory or a held span holds it: at most all three capacities
+    // (the columns of the index and of the objects with open spans grow to their full size in one step).
+    this.events = new EventIndex(dedupeCapacity + memoryCapacity + maxHeldSpans + 1);
+    this.recent = new RecentSpans(this.events, maxHeldSpans + 1);
     this.windowUs = (options.windowMs ?? d.windowMs) * 1000;
     // The window is at least the delivery jitter + 1 s: records arrive at most that much less 1 s late.
     this.objects = new ObjectStore(Math.max(0, this.windowUs - 1_000_000));
     this.idleUs = (options.idleMs ?? d.idleMs) * 1000;
     this.maxRepeatEvents = options.maxRepeatEvents ?? d.maxRepeatEvents;
-    this.dedupe = new OccurrenceDedupe(
-      options.dedupeCapacity ?? d.dedupeCapacity,
-      (options.eventTtlMs ?? d.eventTtlMs) * 1000,
-      this.events,
-    );
+    this.dedupe = new OccurrenceDedupe(dedupeCapacity, (options.eventTtlMs ?? d.eventTtlMs) * 1000, this.events);
     // An Event listed at start-up may be as old as the Event TTL; clocks disagree by seconds, not minutes.
     this.timeLimits = { aheadUs: 15 * 60_000_000, behindUs: ((options.eventTtlMs ?? d.eventTtlMs) + 3_600_000) * 1000 };
     this.memory = new EventMemory(
       {
         ttlUs: (options.eventTtlMs ?? d.eventTtlMs) * 1000,
-        capacity: options.eventMemoryCapacity ?? d.eventMemoryCapacity,
+        capacity: memoryCapacity,
       },
       this.events,
     );
@@ -99,7 +102,7 @@ export class Engine {
       idleUs: this.idleUs,
       retainUs: Math.max(this.idleUs, (options.retainMs ?? d.retainMs) * 1000),
       maxTraceUs: (options.maxTraceMs ?? d.maxTraceMs) * 1000,
-      maxHeldSpans: options.maxHeldSpans ?? d.maxHeldSpans,
+      maxHeldSpans,
       forgetUs: this.objectRetentionUs,
       diagnostics: this.diagnostics,
       strings: this.strings,

@@ -2,6 +2,7 @@ import type { SpanState } from './span-state.ts';
 import { idOfWords, wordsOfId } from './ids.ts';
 import { NO_SLOT, type SlotLinks } from './slot-recency-list.ts';
 import { StringSlotIndex } from './string-slot-index.ts';
+import { grownLength } from './column-growth.ts';
 
 /** Where a later occurrence of an Event continues: its first span's trace and parent. */
 export interface OccurrenceRef {
@@ -54,7 +55,7 @@ const ID_WORDS = 8;
  */
 export class EventIndex implements SlotLinks {
   /** Uid to slot, and each slot's uid. */
-  private readonly slots = new StringSlotIndex();
+  private readonly slots: StringSlotIndex;
   private spans: (SpanState | undefined)[] = [];
   /**
    * The first spans' IDs as numbers (32 bytes a slot), not their strings: most of the flood's remembered first spans
@@ -68,6 +69,16 @@ export class EventIndex implements SlotLinks {
   /** Released slots, linked through their OLDER column (NO_SLOT: none). */
   private freeHead = NO_SLOT;
   private next = 0;
+  private readonly fullSlots: number;
+
+  /**
+   * `fullSlots`: the records its owners hold at most, as far as their capacities say (0: grown twofold): the columns
+   * grow to that in one step once past a heap block (column-growth.ts).
+   */
+  constructor(fullSlots = 0) {
+    this.fullSlots = fullSlots;
+    this.slots = new StringSlotIndex(fullSlots);
+  }
 
   /** The record of this Event, if any part is held. */
   get(uid: string): EventSlot | undefined {
@@ -103,13 +114,15 @@ export class EventIndex implements SlotLinks {
   }
 
   private grow(): void {
-    const numbers = new Float64Array(this.numbers.length * 2);
+    // The widest column decides when the step to fullSlots comes, so that no column frees a mapped block.
+    const slots = grownLength(this.ids.length / ID_WORDS, ID_WORDS * 4, this.fullSlots);
+    const numbers = new Float64Array(NUMBERS * slots);
     numbers.set(this.numbers);
     this.numbers = numbers;
-    const ints = new Int32Array(this.ints.length * 2);
+    const ints = new Int32Array(INTS * slots);
     ints.set(this.ints);
     this.ints = ints;
-    const ids = new Uint32Array(this.ids.length * 2);
+    const ids = new Uint32Array(ID_WORDS * slots);
     ids.set(this.ids);
     this.ids = ids;
   }

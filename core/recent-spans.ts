@@ -18,13 +18,17 @@ export interface ObjectSpans {
 /** Open spans indexed the ways the correlation rules look them up. */
 export class RecentSpans {
   /** By object key: a StringTable, for objects come and go all the time (a flood's Pods: 45,000 held at once). */
-  private readonly about = new StringTable<ObjectSpans>();
+  private readonly about: StringTable<ObjectSpans>;
   /** By Event uid: a part of the engine's EventIndex records (one lookup for all it holds about an Event). */
   private readonly byUid: EventIndex;
 
-  /** `index`: the engine's (shared with OccurrenceDedupe and EventMemory), or one of its own. */
-  constructor(index = new EventIndex()) {
+  /**
+   * `index`: the engine's (shared with OccurrenceDedupe and EventMemory), or one of its own. `maxObjects`: the
+   * objects with open spans it holds at most, as far as the engine's capacities say (the held spans' cap).
+   */
+  constructor(index = new EventIndex(), maxObjects = 0) {
     this.byUid = index;
+    this.about = new StringTable(maxObjects);
   }
 
   /**

@@ -21,6 +21,19 @@ describe('SlotColumns', () => {
     }
   });
 
+  it('keeps every slot’s numbers through the one-step growth to its full size and the doubling past it', () => {
+    // 2 columns of 8 bytes: past 64 KiB at 4,096 slots, then 5,000 slots in one step, then 10,000.
+    const c = new SlotColumns(2, 1, 5_000);
+    const slots = Array.from({ length: 9_000 }, (_, i) => {
+      const s = c.alloc();
+      c.set(s, 0, i);
+      c.set(s, 1, -i);
+      return s;
+    });
+    expect(slots).toEqual(Array.from({ length: 9_000 }, (_, i) => i));
+    for (const s of slots) expect([c.get(s, 0), c.get(s, 1)]).toEqual([s, -s]);
+  });
+
   it('holds what a Map of the same numbers holds', () => {
     const op = fc.oneof(
       fc.record({ alloc: fc.constant(true), v: fc.tuple(fc.double(), fc.double(), fc.double()) }),

@@ -6,8 +6,8 @@ import { hashOf, StringSlotIndex } from './string-slot-index.ts';
  * Applies `[add, key]` operations to a StringSlotIndex and to a Map from key to slot beside it (a freed slot is
  * reused first, as EventIndex does), checking the sizes agree after each; gives both and the free slots.
  */
-function applied(ops: readonly (readonly [boolean, string])[]) {
-  const index = new StringSlotIndex();
+function applied(ops: readonly (readonly [boolean, string])[], fullSlots = 0) {
+  const index = new StringSlotIndex(fullSlots);
   const ref = new Map<string, number>();
   const free: number[] = [];
   let next = 0;
@@ -65,6 +65,21 @@ describe('StringSlotIndex', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('with a full size, answers as a Map does across the one-step growth, beyond it, and as it empties', () => {
+    // 20 bytes of words a slot: past 64 KiB at 4,096 slots, so 5,000 slots are reached in one step, then doubled.
+    const uuid = (i: number): string => `${i.toString(16).padStart(8, '0')}-0d00-4d00-8000-000000000000`;
+    const keys = Array.from({ length: 7_000 }, (_, i) => (i % 3 === 0 ? `k${i}` : uuid(i)));
+    const ops: [boolean, string][] = [
+      ...keys.map((k): [boolean, string] => [true, k]),
+      ...keys.slice(0, 6_900).map((k): [boolean, string] => [false, k]),
+      ...keys.slice(0, 3_000).map((k): [boolean, string] => [true, k]),
+    ];
+    const { index, ref } = applied(ops, 5_000);
+    expect(index.size).toBe(3_100);
+    for (const k of keys) expect(index.get(k)).toBe(ref.get(k));
+    for (const [k, s] of ref) expect(index.keyOf(s)).toBe(k);
   });
 
   it('keys alike in all but a few characters find their own slots, before and after deletions', () => {

@@ -1,3 +1,4 @@
+import { grownLength, powerOfTwoAtLeast } from './column-growth.ts';
 import { keyOfUuidWords, sameUuidWords, UUID_WORDS, uuidWordsOf } from './uuid-words.ts';
 
 /**
@@ -21,6 +22,18 @@ export class StringSlotIndex {
   private words = new Uint32Array(UUID_WORDS * 64);
   /** The words of the key looked up, when it is a UUID. */
   private readonly scratch = new Uint32Array(UUID_WORDS);
+  /** The slots its owner's capacity needs, and the table's places for them (column-growth.ts; 0: grown twofold). */
+  private readonly fullSlots: number;
+  private readonly fullPlaces: number;
+
+  /**
+   * `fullSlots`: the slots its owner holds at most, as far as its capacities say (0 when they do not): the columns
+   * and the table grow to that in one step once past a heap block, and the table never shrinks below it again.
+   */
+  constructor(fullSlots = 0) {
+    this.fullSlots = fullSlots;
+    this.fullPlaces = fullSlots === 0 ? 0 : powerOfTwoAtLeast(fullSlots * 2);
+  }
 
   /** Keys held. */
   get size(): number {
@@ -50,12 +63,13 @@ export class StringSlotIndex {
 
   /** Holds `key` at `slot` (the key is not held, the slot holds no key). */
   set(key: string, slot: number): void {
-    if ((this.count + 1) * 2 > this.table.length) this.resize(this.table.length * 2);
+    if ((this.count + 1) * 2 > this.table.length) this.resize(grownLength(this.table.length, 4, this.fullPlaces));
     while (slot >= this.hashes.length) {
-      const grown = new Int32Array(this.hashes.length * 2);
+      const slots = grownLength(this.hashes.length, UUID_WORDS * 4, this.fullSlots);
+      const grown = new Int32Array(slots);
       grown.set(this.hashes);
       this.hashes = grown;
-      const words = new Uint32Array(this.words.length * 2);
+      const words = new Uint32Array(UUID_WORDS * slots);
       words.set(this.words);
       this.words = words;
     }
@@ -98,7 +112,8 @@ export class StringSlotIndex {
     table[i] = 0;
     this.keys[slot] = undefined;
     this.count -= 1;
-    if (this.table.length > 64 && this.count * 8 < this.table.length) this.resize(this.table.length / 2);
+    if (this.table.length > Math.max(64, this.fullPlaces) && this.count * 8 < this.table.length)
+      this.resize(this.table.length / 2);
   }
 
   /** Every slot holding a key, in slot order. */

@@ -6,9 +6,14 @@ import { StringSlotIndex } from './string-slot-index.ts';
  * bytes an entry, where such a Map keeps 56 to 112). No iteration: what it is used for never needs one.
  */
 export class StringTable<T> {
-  private readonly index = new StringSlotIndex();
+  private readonly index: StringSlotIndex;
   private values: (T | undefined)[] = [];
   private readonly free: number[] = [];
+
+  /** `fullSlots`: the keys it holds at most, as far as its owner's capacities say (StringSlotIndex). */
+  constructor(fullSlots = 0) {
+    this.index = new StringSlotIndex(fullSlots);
+  }
 
   get size(): number {
     return this.index.size;

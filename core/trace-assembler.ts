@@ -65,9 +65,9 @@ export class TraceAssembler {
    * order, oldest first), found by its root key in `segments` (up to 100,000 of them, forgotten and added all the
    * time: a Map would keep two to four times as many places, 28 bytes each).
    */
-  private readonly segments = new StringSlotIndex();
-  private readonly forgotten = new SlotColumns(4);
-  private readonly forgottenOrder = new SlotRecencyList(columnLinks(this.forgotten, OLDER, NEWER));
+  private readonly segments: StringSlotIndex;
+  private readonly forgotten: SlotColumns;
+  private readonly forgottenOrder: SlotRecencyList;
   /**
    * The LAST of the front of `segments` (+Infinity when empty, -Infinity when it may have changed): flushIdle, called
    * for nearly every event, walks the front only when it is due, instead of starting an iterator each call.
@@ -88,6 +88,11 @@ export class TraceAssembler {
 
   constructor(options: TraceAssemblerOptions) {
     this.options = options;
+    // At most maxHeldSpans forgotten roots, and the one added before the oldest goes: their columns grow to that in
+    // one step (column-growth.ts).
+    this.segments = new StringSlotIndex(options.maxHeldSpans + 1);
+    this.forgotten = new SlotColumns(4, 64, options.maxHeldSpans + 1);
+    this.forgottenOrder = new SlotRecencyList(columnLinks(this.forgotten, OLDER, NEWER));
   }
 
   /** Number of traces held (open or retained). */
