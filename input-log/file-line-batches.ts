@@ -23,12 +23,26 @@ export async function* lineBatches(chunks: AsyncIterable<Buffer | string>): Asyn
 }
 
 /**
- * A file's lines, a batch per read of up to `chunkBytes` (1 MiB), as lineBatches cuts them. Reads into one
- * buffer, the part after the last newline moved to its front for the next read (the buffer doubles for a longer
- * line): a stream would allocate a new buffer per chunk, and a copy to join it to the carried part, and those
- * external buffers are only freed by the collector (tens of MiB of them at once in a replay's peak).
+ * The most bytes of a file decoded into one batch text: whole lines, well below V8's large-object size (128 KiB,
+ * which 64K characters outside Latin-1 reach). The text of a whole 1 MiB read is a large object (or, past Node's
+ * 1 MB, an external string): it is alive while its lines are parsed, so it outlives a scavenge or two, and it is then
+ * freed only by a full collection, with every other read's (the 300k flood's large-object space grew 6 → 27 MiB
+ * between two of them). A piece dies young. The reads stay 1 MiB: a read is a round trip through libuv's threads.
  */
-export async function* fileLineBatches(path: string, chunkBytes = 1 << 20): AsyncGenerator<string> {
+export const PIECE_BYTES = 32 * 1024;
+
+/**
+ * A file's lines, read `chunkBytes` (1 MiB) at a time, as lineBatches cuts them, in batches of up to `pieceBytes`
+ * (PIECE_BYTES; a longer line is a batch of its own). Reads into one buffer, the part after the last newline moved
+ * to its front for the next read (the buffer doubles for a longer line): a stream would allocate a new buffer per
+ * chunk, and a copy to join it to the carried part, and those external buffers are only freed by the collector
+ * (tens of MiB of them at once in a replay's peak).
+ */
+export async function* fileLineBatches(
+  path: string,
+  chunkBytes = 1 << 20,
+  pieceBytes = PIECE_BYTES,
+): AsyncGenerator<string> {
   const handle = await open(path, 'r');
   try {
     let buf = Buffer.allocUnsafe(chunkBytes);
@@ -48,10 +62,16 @@ export async function* fileLineBatches(path: string, chunkBytes = 1 << 20): Asyn
         kept = end;
         continue;
       }
-      const lines = buf.toString('utf8', 0, cut);
+      for (let from = 0; ;) {
+        let to = cut - from <= pieceBytes ? cut : buf.lastIndexOf(10, from + pieceBytes);
+        // No newline in the piece's span: the line runs on to the next one (there is one at `cut`).
+        if (to < from) to = buf.indexOf(10, from + pieceBytes);
+        yield buf.toString('utf8', from, to);
+        if (to >= cut) break;
+        from = to + 1;
+      }
       buf.copy(buf, 0, cut + 1, end);
       kept = end - cut - 1;
-      yield lines;
     }
     if (kept > 0) yield buf.toString('utf8', 0, kept);
   } finally {
