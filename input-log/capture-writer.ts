@@ -17,8 +17,13 @@ function goTime(at: string): string {
  * the events); so every object is `initial`, and a deletion is marked with `"deleted":true` in the header,
  * a field Go's decoder ignores and kspan's reader honours. A watch type rides along the same way.
  */
-/** As Go writes YAML (through JSON: sigs.k8s.io/yaml): an object met twice is written twice, never as an alias. */
-const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+/**
+ * As Go writes YAML (through JSON: sigs.k8s.io/yaml): an object met twice is written twice, never as an alias; a
+ * sequence at its key's indentation; a long string folded onto more lines near column 80 (go-yaml breaks at the
+ * first space past it: an Event's long message spans two or three lines), one with line breaks as a `|` block,
+ * never a folded `>` one.
+ */
+const YAML_OPTIONS = { lineWidth: 80, blockQuote: 'literal', indentSeq: false, aliasDuplicateObjects: false } as const;
 
 export function captureDocument(record: Exclude<InputRecord, { type: 'tick' }>): string {
   if (record.type === 'event') {

@@ -49,6 +49,66 @@ describe('parseMachineYaml', () => {
     for (const d of docs) expect(agrees(d)).toBe(true);
   });
 
+  it('parses the long strings Go folds onto more lines, in each of its styles, on the fast path', () => {
+    // Written by scripts/go-yaml-writer (sigs.k8s.io/yaml, as the Go kspan's --capture-to): plain, single-quoted
+    // with '', double-quoted with \x escapes and a `\` before a kept space, and a | block.
+    const text = readFileSync(join(import.meta.dirname, 'testdata', 'go-folded.yaml'), 'utf8');
+    const docs = text.split(/^---\n/m).filter((d) => d.trim() !== '');
+    expect(docs).toHaveLength(16);
+    for (const d of docs) expect(agrees(d)).toBe(true);
+    const folded = docs.filter((d) => /^message: .*\n {2}\S/m.test(d));
+    expect(folded.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('agrees with the yaml package or steps aside on long strings it folds (plain, quoted, escaped)', () => {
+    const word = fc.oneof(
+      fc.constantFrom(
+        "it's",
+        '"q"',
+        '#c',
+        'a#b',
+        'k:',
+        ':x',
+        '-',
+        '- ',
+        '?',
+        '\\',
+        '\\ ',
+        'ü',
+        '\t',
+        '  ',
+        '',
+        '\n',
+        '\u2028',
+      ),
+      fc.string({ maxLength: 9 }),
+    );
+    const long = fc.array(word, { minLength: 4, maxLength: 30 }).map((w) => w.join(' '));
+    let folded = 0;
+    fc.assert(
+      fc.property(
+        fc.dictionary(keys, fc.oneof(long, fc.array(long, { maxLength: 2 })), { minKeys: 1, maxKeys: 3 }),
+        fc.integer({ min: 20, max: 80 }),
+        fc.constantFrom<('PLAIN' | 'QUOTE_SINGLE' | 'QUOTE_DOUBLE')[]>('PLAIN', 'QUOTE_SINGLE', 'QUOTE_DOUBLE'),
+        fc.boolean(),
+        (obj, lineWidth, defaultStringType, indentSeq) => {
+          const text = stringify(obj, {
+            lineWidth,
+            minContentWidth: 0,
+            defaultStringType,
+            indentSeq,
+            blockQuote: 'literal',
+          });
+          if (agrees(text) && /^\s*(?:- |[^\s|][^|]*: )[^|].*\n\s+[^\s-]/m.test(text)) folded++;
+        },
+      ),
+      { numRuns: Number(process.env.YAML_RUNS ?? 1500) },
+    );
+    // Many folded ones on the fast path (about two thirds of them: the rest hold what it leaves to the full parser
+    // by design, a tab, U+2028 or a block with an indentation indicator).
+    expect(folded).toBeGreaterThan(Number(process.env.YAML_RUNS ?? 1500) / 6);
+  });
+
   it('agrees with the yaml package or steps aside, for anything the yaml package writes (both sequence styles)', () => {
     fc.assert(
       fc.property(fc.dictionary(keys, values.node, { minKeys: 1, maxKeys: 5 }), fc.boolean(), (obj, indentSeq) => {
@@ -94,7 +154,6 @@ describe('parseMachineYaml', () => {
   it.each([
     ['a folded block scalar', 'm: >-\n  one\n  two'],
     ['a kept block scalar', 'm: |+\n  one\n'],
-    ['a folded plain scalar', 'm: a long\n  message'],
     ['a flow mapping', 'm: {a: 1}'],
     ['an alias to no anchor', 'm: *x'],
     ['an anchored alias', 'a: &x 1\nm: &y *x'],
@@ -108,6 +167,12 @@ describe('parseMachineYaml', () => {
     ['a bare scalar document', 'hello'],
     ['an unclosed quote', 'm: "open'],
     ['a key with a trailing space', 'm : 1'],
+    ['a folded plain scalar with a blank line', 'm: a long\n\n  message'],
+    ['a folded plain scalar with a comment line', 'm: a long\n# c\n  message'],
+    ['a folded plain scalar continued by an indicator', 'm: a long\n  - message'],
+    ['a folded scalar not indented past its key', 's:\n  m: "a long\n  message"'],
+    ['more after a folded quote closes', "m: 'a\n  b' c"],
+    ['an unknown escape', 'm: "\\q"'],
   ])('steps aside for %s', (_name, text) => {
     expect(parseMachineYaml(text)).toBe(UNSUPPORTED);
   });
@@ -117,6 +182,12 @@ describe('parseMachineYaml', () => {
     ['quoted keys and escapes', '"k: v": \'it\'\'s\'\n"\\u00e9\\n": "tab\\there"'],
     ['CRLF line ends and comment lines', 'a: 1\r\n# note\r\nb: x\r\n'],
     ['a sequence of sequences', 's:\n-\n  - 1\n  - 2'],
+    [
+      'folded plain and quoted scalars',
+      "a: a long\n  message\n  here\nb: 'it''s\n  folded\n\n  twice'\nc:\n- \"x\\\n  y \\\n  \\ z\"\n- 12\n  34\nd: 1",
+    ],
+    ['an escaped space before a folded line break', 'm: "a \\ \n  b"'],
+    ['YAML escapes', 'a: "\\x41\\u00e9\\U0001F600\\e\\N\\_\\L\\P\\0\\a\\v\\ \\/"'],
     ['anchors and aliases', 'a: &m\n  k: v\nb: *m\ns:\n- &q\n  - 1\n- *q\n- &n 7\n- *n\nc: &t |\n  text\nd: *t'],
     [
       'literal blocks',
@@ -142,7 +213,7 @@ describe('parseMachineYaml memory', () => {
     const before = used();
     // 64 batches of 1 MiB, as the file reader splits them; one small document from each is kept.
     for (let b = 0; b < 64; b++) {
-      const doc = `kind: Pod\nmetadata:\n  name: web-5d5f8c9b4-${String(b).padStart(5, '0')}\n  uid: "0756f569-497c-4353-9e23-${String(b).padStart(12, '0')}"\n`;
+      const doc = `kind: Pod\nmetadata:\n  name: web-5d5f8c9b4-${String(b).padStart(5, '0')}\n  uid: "0756f569-497c-4353-9e23-${String(b).padStart(12, '0')}"\nnote: 'folded ${b}\n  onto a line'\nplain: folded ${b}\n  onto a line\n`;
       const batch = `${doc}${'#'.padEnd(1 << 20, 'x')}`;
       kept.push(parseMachineYaml(batch, 0, doc.length - 1));
     }

@@ -1,4 +1,13 @@
-import { bail, ownCopy, plain, quoted, scalar, Unsupported } from './yaml-scalar.ts';
+import {
+  bail,
+  closingQuote,
+  ownCopy,
+  plain,
+  quoted,
+  scalar,
+  unescapeDoubleQuoted,
+  Unsupported,
+} from './yaml-scalar.ts';
 
 /** Returned when a document uses YAML beyond the machine-written subset: the caller parses it in full. */
 export const UNSUPPORTED: unique symbol = Symbol('unsupported YAML');
@@ -156,9 +165,77 @@ class Parser {
       this.next();
       return value;
     }
-    const value = scalar(s.slice(at, this.end));
+    if ((c === 34 || c === 39) && closingQuote(s, at + 1, this.end, c === 34) < 0) return this.quotedLines(at, indent);
+    const end = this.end;
+    let nl = this.nl;
     this.next();
+    if (this.ind <= indent) return scalar(s.slice(at, end));
+    // A plain scalar continued on the lines after (Go's yaml folds a long one at a space past column 80): its
+    // lines joined by spaces, resolved as one (plain() bails on what a continued line must not hold: `: `, ` #`).
+    // A blank or comment line among them (their count of newlines, or the end): the full parser.
+    if (c === 34 || c === 39) bail();
+    const lines = [s.slice(at, end)];
+    while (this.ind > indent) {
+      if (this.ls !== nl + 1 || continuesOddly(s, this.col, this.end)) bail();
+      lines.push(s.slice(this.col, this.end));
+      nl = this.nl;
+      this.next();
+    }
+    const value = plain(lines.join(' '));
+    if (typeof value !== 'string') bail();
     return value;
+  }
+
+  /**
+   * A quoted scalar that goes on past the line in hand (Go's yaml folds a long one at a space past column 80),
+   * folded as YAML folds a flow scalar: a line break between two lines is a space, each blank line between them
+   * a newline instead, the spaces around a break are dropped, and in a double-quoted one a `\` ending a line
+   * joins it to the next with nothing. Its lines must be indented past `indent` (its key's or its dash's); it must
+   * end its last line. Moves past it.
+   */
+  private quotedLines(at: number, indent: number): string {
+    const s = this.s;
+    const double = s.charCodeAt(at) === 34;
+    // A `\` before the spaces dropped at a line's end escapes the first of them (`\ `, a space kept).
+    const first = s.slice(at + 1, this.end);
+    const parts = [double && s.charCodeAt(this.end) === 32 && endsInEscape(first) ? `${first} ` : first];
+    let blanks = 0;
+    for (let ls = this.nl + 1; ls <= this.to;) {
+      const nl = this.lineEnd(ls);
+      let end = nl;
+      if (s.charCodeAt(end - 1) === 13 && end > ls) end--;
+      let col = ls;
+      while (col < end && s.charCodeAt(col) === 32) col++;
+      const ind = col - ls;
+      ls = nl + 1;
+      if (col === end) {
+        blanks++;
+        continue;
+      }
+      const c = s.charCodeAt(col);
+      if (ind <= indent || c === 9 || (this.oddBreaks && ODD_BREAKS.test(s.slice(col, nl)))) bail();
+      let e = end;
+      while (s.charCodeAt(e - 1) === 32) e--;
+      if (s.charCodeAt(e - 1) === 9) bail();
+      const previous = parts[parts.length - 1] as string;
+      if (double && endsInEscape(previous)) {
+        if (blanks > 0) bail();
+        parts[parts.length - 1] = previous.slice(0, -1);
+      } else parts.push(blanks === 0 ? ' ' : '\n'.repeat(blanks));
+      blanks = 0;
+      const q = closingQuote(s, col, e, double);
+      if (q < 0) {
+        parts.push(s.slice(col, double && e < end && endsInEscape(s.slice(col, e)) ? e + 1 : e));
+        continue;
+      }
+      if (q + 1 !== e) bail(); // more after the closing quote
+      parts.push(s.slice(col, q));
+      this.nl = nl;
+      this.next();
+      const text = parts.join('');
+      return double ? unescapeDoubleQuoted(text) : text.replaceAll("''", "'");
+    }
+    return bail();
   }
 
   /**
@@ -295,6 +372,23 @@ class Parser {
   }
 }
 
+/**
+ * Whether the continued line of a plain scalar at `s[col, end)` starts with what some YAML parsers read otherwise
+ * (`:`, or `-`/`?` followed by a space: an indicator); `#` never gets here, it is a comment line.
+ */
+function continuesOddly(s: string, col: number, end: number): boolean {
+  const c = s.charCodeAt(col);
+  if (c === 58) return true;
+  return (c === 45 || c === 63) && (col + 1 === end || s.charCodeAt(col + 1) === 32);
+}
+
+/** Whether `text` ends in a backslash that escapes what follows (an odd number of them). */
+function endsInEscape(text: string): boolean {
+  let n = 0;
+  for (let i = text.length - 1; i >= 0 && text.charCodeAt(i) === 92; i--) n++;
+  return n % 2 === 1;
+}
+
 /** A parsed plain or quoted key, if the fast path takes it: a string, neither `__proto__` nor a merge key. */
 function checkedKey(key: unknown): string {
   if (typeof key !== 'string' || key === '__proto__' || key === '<<') bail();
@@ -303,10 +397,11 @@ function checkedKey(key: unknown): string {
 
 /**
  * Parses one YAML document as machines write it (Kubernetes objects through Go's yaml or the `yaml` package):
- * block mappings and sequences, one-line plain and quoted scalars, `|`/`|-` literal blocks, `{}` and `[]`,
- * anchors and aliases. Gives the same value as the `yaml` package's parse() (machine-yaml.test.ts compares the
- * two), or UNSUPPORTED for anything else (folded and `|+` blocks, multi-line or folded scalars, flow
- * collections, merge keys, tags, floats, odd keys, duplicate keys), which the caller hands to the full parser.
+ * block mappings and sequences, plain and quoted scalars (a long one folded onto more lines, as Go's yaml writes
+ * it past column 80), `|`/`|-` literal blocks, `{}` and `[]`, anchors and aliases. Gives the same value as the
+ * `yaml` package's parse() (machine-yaml.test.ts compares the two), or UNSUPPORTED for anything else (folded `>`
+ * and `|+` blocks, flow collections, merge keys, tags, floats, odd keys, duplicate keys, a tab or U+2028 in a
+ * scalar), which the caller hands to the full parser.
  * The document is `text[from, to)`, lines split at `\n` (`to` at a line's end): read in place, never split.
  */
 export function parseMachineYaml(text: string, from = 0, to = text.length, options: MachineYamlOptions = {}): unknown {

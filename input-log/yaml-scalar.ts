@@ -52,31 +52,86 @@ export function plain(s: string): unknown {
   return s;
 }
 
-/** JSON's escapes are a subset of YAML's double-quoted ones; anything else goes to the full parser. */
-const JSON_ESCAPES = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/g;
+/** YAML's one-character escapes in a double-quoted scalar (`\x`, `\u`, `\U` take hex digits). */
+const ESCAPES: Readonly<Record<string, string>> = {
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  '\t': '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  N: '\x85',
+  _: '\xa0',
+  L: '\u2028',
+  P: '\u2029',
+};
+const HEX_DIGITS: Readonly<Record<string, number>> = { x: 2, u: 4, U: 8 };
+const HEX = /^[0-9a-fA-F]+$/;
+
+/**
+ * The value of a double-quoted scalar's text between its quotes (already folded, when it took several lines):
+ * its escapes resolved. A raw control character (a tab too), an unknown escape or a code point past Unicode: the
+ * full parser.
+ */
+export function unescapeDoubleQuoted(body: string): string {
+  // A line break here is one folding made of a blank line: the text itself has none.
+  for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) < 32 && body.charCodeAt(i) !== 10) bail();
+  let at = body.indexOf('\\');
+  if (at < 0) return body;
+  const out: string[] = [];
+  let from = 0;
+  while (at >= 0) {
+    out.push(body.slice(from, at));
+    const c = body[at + 1] ?? bail();
+    const one = ESCAPES[c];
+    const digits = HEX_DIGITS[c];
+    if (one !== undefined) {
+      out.push(one);
+      from = at + 2;
+    } else if (digits !== undefined) {
+      const hex = body.slice(at + 2, at + 2 + digits);
+      if (hex.length !== digits || !HEX.test(hex)) bail();
+      const code = Number.parseInt(hex, 16);
+      if (code > 0x10ffff) bail();
+      out.push(String.fromCodePoint(code));
+      from = at + 2 + digits;
+    } else bail();
+    at = body.indexOf('\\', from);
+  }
+  out.push(body.slice(from));
+  return out.join('');
+}
+
+/**
+ * Where the quoted scalar that opened before `from` closes in `s[from, to)`: the index of its closing quote, or -1
+ * when it goes on past `to` (`"`: a quote after an even number of backslashes; `'`: a quote not doubled).
+ */
+export function closingQuote(s: string, from: number, to: number, double: boolean): number {
+  const quote = double ? 34 : 39;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (double && c === 92) i++;
+    else if (c === quote) {
+      if (double || s.charCodeAt(i + 1) !== 39 || i + 1 >= to) return i;
+      i++;
+    }
+  }
+  return -1;
+}
 
 /** A double-quoted scalar starting at `s[0]`; returns its value and the index after the closing quote. */
 export function doubleQuoted(s: string): [string, number] {
-  let i = 1;
-  let escaped = false;
-  for (;;) {
-    const q = s.indexOf('"', i);
-    if (q < 0) bail(); // continues on the next line
-    let backslashes = 0;
-    for (let j = q - 1; j > 0 && s.charCodeAt(j) === 92; j--) backslashes++;
-    if (backslashes > 0) escaped = true;
-    if (backslashes % 2 === 0) {
-      const body = s.slice(1, q);
-      if (!escaped && !body.includes('\\')) return [body, q + 1];
-      if (body.replace(JSON_ESCAPES, '').includes('\\')) bail();
-      try {
-        return [JSON.parse(s.slice(0, q + 1)) as string, q + 1];
-      } catch {
-        return bail(); // a raw control character, say
-      }
-    }
-    i = q + 1;
-  }
+  const q = closingQuote(s, 1, s.length, true);
+  if (q < 0) bail(); // continues on the next line
+  return [unescapeDoubleQuoted(s.slice(1, q)), q + 1];
 }
 
 /** A single-quoted scalar starting at `s[0]` ('' is a quote). */
