@@ -75,6 +75,9 @@ const ESCAPES: Readonly<Record<string, string>> = {
 };
 const HEX_DIGITS: Readonly<Record<string, number>> = { x: 2, u: 4, U: 8 };
 const HEX = /^[0-9a-fA-F]+$/;
+/** Control characters but the line break (one that folding made of a blank line: the text itself has none). */
+// eslint-disable-next-line no-control-regex
+const RAW_CONTROL = /[\x00-\x09\x0b-\x1f]/;
 
 /**
  * The value of a double-quoted scalar's text between its quotes (already folded, when it took several lines):
@@ -82,8 +85,7 @@ const HEX = /^[0-9a-fA-F]+$/;
  * full parser.
  */
 export function unescapeDoubleQuoted(body: string): string {
-  // A line break here is one folding made of a blank line: the text itself has none.
-  for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) < 32 && body.charCodeAt(i) !== 10) bail();
+  if (RAW_CONTROL.test(body)) bail();
   let at = body.indexOf('\\');
   if (at < 0) return body;
   const out: string[] = [];
