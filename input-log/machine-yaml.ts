@@ -337,7 +337,7 @@ class Parser {
         if (this.isDash(col)) bail();
         colon = s.indexOf(': ', col);
         if (colon < 0 || colon >= end) colon = s.charCodeAt(end - 1) === 58 ? end - 1 : bail();
-        key = checkedKey(plain(s.slice(col, colon)));
+        key = heldKey(s, col, colon) ?? plainKey(s.slice(col, colon));
       }
       let at = colon + 1;
       if (at < end && s.charCodeAt(at) !== 32) bail();
@@ -387,6 +387,51 @@ function endsInEscape(text: string): boolean {
   let n = 0;
   for (let i = text.length - 1; i >= 0 && text.charCodeAt(i) === 92; i--) n++;
   return n % 2 === 1;
+}
+
+/**
+ * The plain keys met so far, each as its own string, found by the text's characters in place (no string cut for
+ * a key met before): the few hundred keys Kubernetes objects use come back in every document. A key cut from the
+ * line was a new string each time, which V8 looked up in its table of all property names (about a fifth of
+ * reading a capture, at the duplicate-key check). An open-addressing table of KEY_PLACES places, at most half
+ * full: odd keys past that are not held.
+ */
+const KEY_PLACES = 4096;
+const keyHashes = new Int32Array(KEY_PLACES);
+const heldKeys: (string | undefined)[] = new Array<string | undefined>(KEY_PLACES).fill(undefined);
+let keysHeld = 0;
+
+function keyHash(s: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 1;
+}
+
+/** The held key whose text is `s[from, to)`, if any. */
+function heldKey(s: string, from: number, to: number): string | undefined {
+  const h = keyHash(s, from, to);
+  const n = to - from;
+  for (let i = h & (KEY_PLACES - 1); ; i = (i + 1) & (KEY_PLACES - 1)) {
+    const at = keyHashes[i] as number;
+    if (at === 0) return undefined;
+    if (at !== h) continue;
+    const key = heldKeys[i] as string;
+    if (key.length === n && s.startsWith(key, from)) return key;
+  }
+}
+
+/** A plain key met for the first time: parsed, checked, and held as a copy of its own. */
+function plainKey(text: string): string {
+  const key = ownCopy(checkedKey(plain(text)));
+  if (keysHeld < KEY_PLACES / 2) {
+    const h = keyHash(key, 0, key.length);
+    let i = h & (KEY_PLACES - 1);
+    while ((keyHashes[i] as number) !== 0) i = (i + 1) & (KEY_PLACES - 1);
+    keyHashes[i] = h;
+    heldKeys[i] = key;
+    keysHeld++;
+  }
+  return key;
 }
 
 /** A parsed plain or quoted key, if the fast path takes it: a string, neither `__proto__` nor a merge key. */
