@@ -18,7 +18,7 @@ import {
   type TraceState,
 } from './span-state.ts';
 import { objectKey } from './normalized-event.ts';
-import { ReorderBuffer } from './reorder-buffer.ts';
+import { DueQueue } from './due-queue.ts';
 import { changeEvents, rootChanges } from './root-changes.ts';
 import { SlotColumns } from './slot-columns.ts';
 import { columnLinks, NO_SLOT, SlotRecencyList } from './slot-recency-list.ts';
@@ -77,14 +77,11 @@ export class TraceAssembler {
   private pendingSpans = 0;
   private retainedSpans = 0;
   /**
-   * When each trace may next need emitting or forgetting. Entries go stale when a trace gets a newer entry
-   * (its token changes) or moves on; a popped entry is checked against the trace and re-queued if early.
+   * When each trace may next need emitting or forgetting, with the trace's dueToken then. Entries go stale when a
+   * trace gets a newer entry (its token changes) or moves on; a popped entry is checked against the trace and
+   * re-queued if early.
    */
-  private readonly due = new ReorderBuffer<{
-    readonly atUs: number;
-    readonly trace: TraceState;
-    readonly token: number;
-  }>((a, b) => a.atUs - b.atUs);
+  private readonly due: DueQueue<TraceState>;
 
   constructor(options: TraceAssemblerOptions) {
     this.options = options;
@@ -93,6 +90,8 @@ export class TraceAssembler {
     this.segments = new StringSlotIndex(options.maxHeldSpans + 1);
     this.forgotten = new SlotColumns(4, 64, options.maxHeldSpans + 1);
     this.forgottenOrder = new SlotRecencyList(columnLinks(this.forgotten, OLDER, NEWER));
+    // Each held trace has a span at least, and one current entry (stale ones go at each shed).
+    this.due = new DueQueue(options.maxHeldSpans + 1);
   }
 
   /** Number of traces held (open or retained). */
@@ -134,7 +133,7 @@ export class TraceAssembler {
     // The entry this replaces stays until its time and is skipped then. A trace is rescheduled here only when
     // it opens or reopens after an emission (an idle time at least), so it has a few such entries at most; a
     // trace forgotten early (shed) takes its entries with it.
-    this.due.push({ atUs: this.dueAt(trace), trace, token: trace.dueToken });
+    this.due.push(this.dueAt(trace), trace, trace.dueToken);
   }
 
   /**
@@ -259,8 +258,7 @@ export class TraceAssembler {
    */
   flushIdle(nowUs: number): void {
     // Called whenever the event clock moves (nearly every event): most calls find nothing due.
-    const head = this.due.peek();
-    if (head !== undefined && head.atUs <= nowUs) this.flushDue(nowUs);
+    if (this.due.size > 0 && this.due.headUs <= nowUs) this.flushDue(nowUs);
     const before = nowUs - this.options.forgetUs;
     if (before <= this.segmentsFrontUs) return;
     let front = Number.POSITIVE_INFINITY;
@@ -280,10 +278,11 @@ export class TraceAssembler {
     const due: TraceState[] = [];
     const expired: TraceState[] = [];
     const { idleUs, retainUs, maxTraceUs } = this.options;
-    for (let head = this.due.peek(); head !== undefined && head.atUs <= nowUs; head = this.due.peek()) {
+    while (this.due.size > 0 && this.due.headUs <= nowUs) {
+      const trace = this.due.headItem as TraceState;
+      const token = this.due.headToken;
       this.due.pop();
-      const trace = head.trace;
-      if (trace.expired || trace.dueToken !== head.token) continue;
+      if (trace.expired || trace.dueToken !== token) continue;
       const tooOld = nowUs - trace.openedUs >= maxTraceUs;
       if (tooOld || nowUs - trace.lastUs >= retainUs) expired.push(trace);
       else if (trace.pending.length > 0 && nowUs - trace.lastUs >= idleUs) due.push(trace);
@@ -315,7 +314,7 @@ export class TraceAssembler {
       this.expire(t, true);
     }
     // The victims' due entries would hold them (and in a flood, most of the queue) until their idle time.
-    this.due.retain((e) => !e.trace.expired && e.token === e.trace.dueToken);
+    this.due.retain((trace, token) => !trace.expired && token === trace.dueToken);
   }
 
   /** Emits every pending span and forgets every trace (the end of the input: nothing is remembered). */
@@ -323,7 +322,7 @@ export class TraceAssembler {
     const all = [...this.traces.values()];
     // Everything goes: the index and the queue at once rather than span by span.
     this.options.recent.clear();
-    this.due.retain(() => false);
+    this.due.clear();
     this.traces.clear();
     for (const t of all) {
       t.expired = true;
