@@ -1,19 +1,61 @@
-// Writes input-log/testdata/go-folded.yaml: Event documents whose long strings Go's YAML (sigs.k8s.io/yaml, as the
-// Go kspan's --capture-to writes them) folds onto more lines, in each of its styles: plain, single-quoted (with ''),
-// double-quoted (with \x escapes and a \ before a kept space), and | blocks for line breaks.
+// Writes YAML as Go writes it (sigs.k8s.io/yaml, as the Go kspan's --capture-to does), for the tests of kspan's
+// capture reader:
 //
-//	cd scripts/go-yaml-writer && go run . > ../../input-log/testdata/go-folded.yaml
+//	cd scripts/go-yaml-writer
+//	go run . > ../../input-log/testdata/go-folded.yaml
+//	go run . random 300 > ../../input-log/testdata/go-random-strings.yaml
+//
+// go-folded.yaml: Event documents whose long strings Go folds onto more lines, in each of its styles: plain,
+// single-quoted (with ”), double-quoted (with \x escapes and a \ before a kept space), and | blocks for line
+// breaks. go-random-strings.yaml: documents of seeded random strings of YAML's indicators, quotes, escapes, line
+// breaks, tabs and non-ASCII text, each as a value, a sequence item and a nested value.
 package main
 
 import (
 	"fmt"
+	"math/rand"
 	"os"
+	"strconv"
 	"strings"
 
 	"sigs.k8s.io/yaml"
 )
 
+// randomStrings writes n documents of seeded random strings (the same every run).
+func randomStrings(n int) {
+	pieces := []string{" ", "  ", "'", "\"", "\\", ":", ": ", "#", " #", "-", "- ", "?", "{", "}", "[", "]", ",", "&",
+		"*", "!", "|", ">", "%", "@", "`", "\t", "\n", "\r", "ü", "é", "中", "😀", "\u00a0", "x", "0", "9"}
+	r := rand.New(rand.NewSource(11))
+	lengths := []int{5, 20, 60, 90, 150, 300}
+	for i := 0; i < n; i++ {
+		var b strings.Builder
+		for k := lengths[r.Intn(len(lengths))]; k > 0; k-- {
+			if r.Float64() < 0.3 {
+				b.WriteString(pieces[r.Intn(len(pieces))])
+			} else {
+				b.WriteByte("abcdefgh "[r.Intn(9)])
+			}
+		}
+		v := b.String()
+		out, err := yaml.Marshal(map[string]interface{}{"message": v, "list": []string{v, "x"}, "nested": map[string]string{"note": v}})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		fmt.Printf("---\n%s", out)
+	}
+}
+
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "random" {
+		n, err := strconv.Atoi(os.Args[2])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		randomStrings(n)
+		return
+	}
 	messages := []string{
 		`Successfully pulled image "nginx:1.25" in 960ms (960ms including waiting). Image size: 76663912 bytes.`,
 		"0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.",
