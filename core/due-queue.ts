@@ -6,7 +6,8 @@ import { grownLength } from './column-growth.ts';
  * trace has an entry or two, and an entry object was 48 bytes and its boxed time 16 more (a time in microseconds is
  * no small integer): in a unique-UID flood about 50,000 of them, all surviving to the old space. Entries move as
  * ReorderBuffer moves its items (the same heap, through a hole), so that the same pushes and pops give the same
- * order, ties included.
+ * order, ties included. A token is a trace's dueToken, the count of its reschedules: a few, never near 2^31 (a
+ * trace lives an hour at most).
  */
 export class DueQueue<T> {
   private times = new Float64Array(64);
