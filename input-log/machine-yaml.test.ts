@@ -51,10 +51,11 @@ describe('parseMachineYaml', () => {
 
   it('parses the long strings Go folds onto more lines, in each of its styles, on the fast path', () => {
     // Written by scripts/go-yaml-writer (sigs.k8s.io/yaml, as the Go kspan's --capture-to): plain, single-quoted
-    // with '', double-quoted with \x escapes and a `\` before a kept space, and a | block.
+    // with '', double-quoted with \x escapes and a `\` before a kept space, and a | block; and a Deployment as kubectl
+    // applies it (its last-applied-configuration, a command's `- -c` and `- --port=8080`, a folded condition).
     const text = readFileSync(join(import.meta.dirname, 'testdata', 'go-folded.yaml'), 'utf8');
     const docs = text.split(/^---\n/m).filter((d) => d.trim() !== '');
-    expect(docs).toHaveLength(16);
+    expect(docs).toHaveLength(17);
     for (const d of docs) expect(agrees(d)).toBe(true);
     const folded = docs.filter((d) => /^message: .*\n {2}\S/m.test(d));
     expect(folded.length).toBeGreaterThanOrEqual(12);
@@ -63,7 +64,7 @@ describe('parseMachineYaml', () => {
   it('agrees with the yaml package on random strings as Go writes them, nearly all on the fast path', () => {
     // scripts/go-yaml-writer: 300 seeded random strings of indicators, quotes, escapes, tabs, CR, LF and non-ASCII
     // text, each as a value, a sequence item and a nested value (20,000 of them, checked once: none disagreed,
-    // 93.6 % on the fast path, the rest holding U+2028 or a block with an indentation indicator).
+    // 93.8 % on the fast path, the rest holding U+2028 or a block with an indentation indicator).
     const text = readFileSync(join(import.meta.dirname, 'testdata', 'go-random-strings.yaml'), 'utf8');
     const docs = text.split(/^---\n/m).filter((d) => d.trim() !== '');
     expect(docs).toHaveLength(300);
@@ -178,6 +179,8 @@ describe('parseMachineYaml', () => {
     ['a bare scalar document', 'hello'],
     ['an unclosed quote', 'm: "open'],
     ['a key with a trailing space', 'm : 1'],
+    ['a lone dash as a value', 'm: -'],
+    ['a lone question mark in a sequence', 's:\n- ?'],
     ['a folded plain scalar with a blank line', 'm: a long\n\n  message'],
     ['a folded plain scalar with a comment line', 'm: a long\n# c\n  message'],
     ['a folded plain scalar continued by an indicator', 'm: a long\n  - message'],
@@ -198,6 +201,10 @@ describe('parseMachineYaml', () => {
       "a: a long\n  message\n  here\nb: 'it''s\n  folded\n\n  twice'\nc:\n- \"x\\\n  y \\\n  \\ z\"\n- 12\n  34\nd: 1",
     ],
     ['an escaped space before a folded line break', 'm: "a \\ \n  b"'],
+    [
+      'plain scalars starting with -, ? or : (a container command)',
+      'command:\n- /bin/sh\n- -c\n- --port=8080\n- ?x\n- ::1\n- -1\n- -inf\nflag: -v\n-k: 1',
+    ],
     ['YAML escapes', 'a: "\\x41\\u00e9\\U0001F600\\e\\N\\_\\L\\P\\0\\a\\v\\ \\/"'],
     ['anchors and aliases', 'a: &m\n  k: v\nb: *m\ns:\n- &q\n  - 1\n- *q\n- &n 7\n- *n\nc: &t |\n  text\nd: *t'],
     [

@@ -28,6 +28,11 @@ const INDICATORS = new Set(INDICATORS_TEXT);
 const CLOSER_LOOK = new Uint8Array(128);
 for (const c of '0123456789+-.~' + INDICATORS_TEXT) CLOSER_LOOK[c.charCodeAt(0)] = 1;
 
+/** The indicators a plain scalar may start with when a non-space follows (YAML's ns-plain-first): `-`, `?`, `:`. */
+const SAFE_FIRST = new Uint8Array(128);
+for (const c of '-?:') SAFE_FIRST[c.charCodeAt(0)] = 1;
+const isSpace = (c: number): boolean => c === 32 || c === 9;
+
 /** A plain (unquoted) scalar's value: a string, a number, a boolean or null; bails on what needs the full parser. */
 export function plain(s: string): unknown {
   const n = s.length;
@@ -37,8 +42,9 @@ export function plain(s: string): unknown {
     if (NULLS.has(s)) return null;
     if (INT.test(s)) return Number(s);
     if (OTHER_NUMBER.test(s)) bail();
-    // A lone '-', '?' or ':' followed by a non-space may start a plain scalar; leave those to the full parser.
-    if (INDICATORS.has(s[0] as string)) bail();
+    // An indicator cannot start a plain scalar, except `-`, `?` or `:` before a character that is not a space:
+    // a container's arguments (`- -c`, `- --port=8080`), as Go writes them plain. A lone one: the full parser.
+    if (INDICATORS.has(s[0] as string) && !(n > 1 && SAFE_FIRST[c] === 1 && !isSpace(s.charCodeAt(1)))) bail();
   } else if (n <= 5) {
     if (NULLS.has(s)) return null;
     const b = BOOLS.get(s);

@@ -7,7 +7,7 @@
 //
 // go-folded.yaml: Event documents whose long strings Go folds onto more lines, in each of its styles: plain,
 // single-quoted (with ”), double-quoted (with \x escapes and a \ before a kept space), and | blocks for line
-// breaks. go-random-strings.yaml: documents of seeded random strings of YAML's indicators, quotes, escapes, line
+// breaks, and a Deployment as kubectl applies it. go-random-strings.yaml: documents of seeded random strings of YAML's indicators, quotes, escapes, line
 // breaks, tabs and non-ASCII text, each as a value, a sequence item and a nested value.
 package main
 
@@ -103,4 +103,53 @@ func main() {
 		}
 		fmt.Printf("---\n# {\"time\":\"2024-05-05T00:00:%02d.344602Z\",\"style\":\"event\",\"kind\":\"Event\"}\n%s", i, out)
 	}
+	deployment()
+}
+
+// deployment writes a Deployment as kubectl applies it and Go writes it: its last-applied-configuration (one long
+// line of JSON), managedFields, a container command with arguments starting with "-", an env value holding ": "
+// and " #", and a condition message folded onto three lines.
+func deployment() {
+	applied := `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{},"labels":{"app":"web"},` +
+		`"name":"web","namespace":"default"},"spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},` +
+		`"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"image":"nginx:1.25","name":"app"}]}}}}` + "\n"
+	d := map[string]interface{}{
+		"apiVersion": "apps/v1",
+		"kind":       "Deployment",
+		"metadata": map[string]interface{}{
+			"name": "web", "namespace": "default", "uid": "5f0c1f4e-0000-4000-8000-000000000001", "generation": 3,
+			"resourceVersion": "123", "creationTimestamp": "2024-05-05T00:00:00Z",
+			"annotations": map[string]string{
+				"deployment.kubernetes.io/revision":                "3",
+				"kubectl.kubernetes.io/last-applied-configuration": applied,
+			},
+			"managedFields": []interface{}{map[string]interface{}{
+				"apiVersion": "apps/v1", "fieldsType": "FieldsV1", "manager": "kubectl-client-side-apply",
+				"operation": "Update", "time": "2024-05-05T00:00:00Z",
+				"fieldsV1": map[string]interface{}{"f:spec": map[string]interface{}{"f:template": map[string]interface{}{
+					"f:spec": map[string]interface{}{"f:containers": map[string]interface{}{
+						`k:{"name":"app"}`: map[string]interface{}{".": map[string]interface{}{}, "f:image": map[string]interface{}{}},
+					}}}}},
+			}},
+		},
+		"spec": map[string]interface{}{
+			"replicas": 3,
+			"template": map[string]interface{}{"spec": map[string]interface{}{"containers": []interface{}{map[string]interface{}{
+				"name": "app", "image": "nginx:1.25",
+				"command": []string{"/bin/sh", "-c", "echo starting the web server with a long command line that goes past eighty columns && exec nginx -g 'daemon off;'"},
+				"args":    []string{"--port=8080", "-v", "?x", "::1"},
+				"env":     []interface{}{map[string]string{"name": "GREETING", "value": "hello: world # not a comment"}},
+			}}}},
+		},
+		"status": map[string]interface{}{"conditions": []interface{}{map[string]string{
+			"type": "Available", "status": "False", "reason": "MinimumReplicasUnavailable",
+			"message": "Deployment does not have minimum availability. 0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.",
+		}}},
+	}
+	out, err := yaml.Marshal(d)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Printf("---\n# {\"time\":\"2024-05-05T00:00:20Z\",\"style\":\"initial\",\"kind\":\"Deployment\"}\n%s", out)
 }
