@@ -52,10 +52,11 @@ describe('parseMachineYaml', () => {
   it('parses the long strings Go folds onto more lines, in each of its styles, on the fast path', () => {
     // Written by scripts/go-yaml-writer (sigs.k8s.io/yaml, as the Go kspan's --capture-to): plain, single-quoted
     // with '', double-quoted with \x escapes and a `\` before a kept space, and a | block; and a Deployment as kubectl
-    // applies it (its last-applied-configuration, a command's `- -c` and `- --port=8080`, a folded condition).
+    // applies it (its last-applied-configuration, a command's `- -c` and `- --port=8080`, a folded condition), and a
+    // ConfigMap's `|+` and `|2` blocks.
     const text = readFileSync(join(import.meta.dirname, 'testdata', 'go-folded.yaml'), 'utf8');
     const docs = text.split(/^---\n/m).filter((d) => d.trim() !== '');
-    expect(docs).toHaveLength(17);
+    expect(docs).toHaveLength(18);
     for (const d of docs) expect(agrees(d)).toBe(true);
     const folded = docs.filter((d) => /^message: .*\n {2}\S/m.test(d));
     expect(folded.length).toBeGreaterThanOrEqual(12);
@@ -165,7 +166,8 @@ describe('parseMachineYaml', () => {
 
   it.each([
     ['a folded block scalar', 'm: >-\n  one\n  two'],
-    ['a kept block scalar', 'm: |+\n  one\n'],
+    ['a kept block scalar at the end of the document', 'm: |+\n  one\n'],
+    ['an indentation indicator in a sequence item', 's:\n- |2\n   one'],
     ['a flow mapping', 'm: {a: 1}'],
     ['an alias to no anchor', 'm: *x'],
     ['an anchored alias', 'a: &x 1\nm: &y *x'],
@@ -201,6 +203,10 @@ describe('parseMachineYaml', () => {
       "a: a long\n  message\n  here\nb: 'it''s\n  folded\n\n  twice'\nc:\n- \"x\\\n  y \\\n  \\ z\"\n- 12\n  34\nd: 1",
     ],
     ['an escaped space before a folded line break', 'm: "a \\ \n  b"'],
+    [
+      'kept blocks and indentation indicators (as Go writes a ConfigMap)',
+      'a: |+\n  x\n\n\nb: |2\n    lead\n  two\nc: |2-\n     x\nd: |-2\n    y\ne: |+\n  z\n  \nf: 1',
+    ],
     [
       'plain scalars starting with -, ? or : (a container command)',
       'command:\n- /bin/sh\n- -c\n- --port=8080\n- ?x\n- ::1\n- -1\n- -inf\nflag: -v\n-k: 1',

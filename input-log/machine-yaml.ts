@@ -15,6 +15,13 @@ export const UNSUPPORTED: unique symbol = Symbol('unsupported YAML');
 /** Characters some YAML parsers treat as line breaks or strip: left to the full parser. */
 export const ODD_BREAKS = /[\u0085\u2028\u2029\ufeff]/;
 
+/**
+ * A literal block scalar's header after its `|`: an indentation indicator (1–9) and a chomping one (`-`, `+`), in
+ * either order, each optional. EMPTY_HEADER: a bare `|`'s.
+ */
+const BLOCK_HEADER = /^(?:([1-9])([-+]?)|([-+]?)([1-9]?))$/;
+const EMPTY_HEADER = BLOCK_HEADER.exec('') as RegExpExecArray;
+
 /** An anchor or alias name as writers spell them (`&a1`, `*a1`); others go to the full parser. */
 const ANCHOR_NAME = /^[A-Za-z0-9_-]+$/;
 
@@ -153,12 +160,18 @@ class Parser {
    * The value at `s[at, end)` of the line in hand (a scalar, an alias, or a `|`/`|-` literal block on the next
    * lines); moves past it.
    */
-  private inline(at: number, indent: number): unknown {
+  private inline(at: number, indent: number, inSequence = false): unknown {
     const s = this.s;
     const length = this.end - at;
     const c = s.charCodeAt(at);
-    if (c === 124 /* | */ && (length === 1 || (length === 2 && s.charCodeAt(at + 1) === 45))) {
-      return this.literal(indent, length === 2);
+    if (c === 124 /* | */) {
+      const header = length === 1 ? EMPTY_HEADER : BLOCK_HEADER.exec(s.slice(at + 1, this.end));
+      if (header !== null) {
+        const digit = header[1] ?? header[4] ?? '';
+        // An indentation indicator in a sequence's item: the full parser (its parent's indentation is subtler).
+        if (digit !== '' && inSequence) bail();
+        return this.literal(indent, header[2] ?? header[3] ?? '', digit === '' ? 0 : Number(digit));
+      }
     }
     if (c === 42 /* * */) {
       const value = this.alias(s.slice(at + 1, this.end));
@@ -248,13 +261,15 @@ class Parser {
   }
 
   /**
-   * A literal block scalar (`|` keeps one final newline, `|-` none) on the lines after the one in hand, its
-   * indentation that of its first non-empty line: blank and `#` lines inside it are content.
+   * A literal block scalar on the lines after the one in hand: `|` keeps one final newline, `|-` none, `|+` all
+   * (`chomp`). Its indentation is that of its first non-empty line, or its parent's plus `explicit` (`|2`: Go
+   * writes one when the text starts with a space). Blank and `#` lines inside it are content.
    */
-  private literal(parentIndent: number, strip: boolean): string {
+  private literal(parentIndent: number, chomp: string, explicit: number): string {
     const s = this.s;
     const content: string[] = [];
-    let blockIndent = -1;
+    let blockIndent = explicit > 0 ? parentIndent + explicit : -1;
+    let ended = false;
     let ls = this.nl + 1;
     for (; ls <= this.to;) {
       const nl = this.lineEnd(ls);
@@ -271,17 +286,25 @@ class Parser {
       }
       this.checked(ls, col, end, nl);
       if (blockIndent < 0) {
-        if (ind <= parentIndent) break;
+        if (ind <= parentIndent) {
+          ended = true;
+          break;
+        }
         blockIndent = ind;
       }
-      if (ind < blockIndent) break;
+      if (ind < blockIndent) {
+        ended = true;
+        break;
+      }
       content.push(s.slice(ls + blockIndent, end));
       ls = nl + 1;
     }
-    while (content.length > 0 && content[content.length - 1] === '') content.pop();
+    // Kept trailing lines at the document's end: how many there are depends on where the reader ends it.
+    if (chomp === '+' && !ended) bail();
+    if (chomp !== '+') while (content.length > 0 && content[content.length - 1] === '') content.pop();
     this.nl = ls - 1;
     this.next();
-    return content.length === 0 ? '' : ownCopy(strip ? content.join('\n') : `${content.join('\n')}\n`);
+    return content.length === 0 ? '' : ownCopy(chomp === '-' ? content.join('\n') : `${content.join('\n')}\n`);
   }
 
   private sequence(indent: number): unknown[] {
@@ -311,7 +334,7 @@ class Parser {
         this.ind = at - this.ls;
         out.push(this.mapping(this.ind));
       } else {
-        out.push(this.inline(at, indent));
+        out.push(this.inline(at, indent, true));
       }
       if (anchor !== undefined) this.anchors.set(anchor, out[out.length - 1]);
       if (this.ind > indent) bail();
@@ -443,10 +466,11 @@ function checkedKey(key: unknown): string {
 /**
  * Parses one YAML document as machines write it (Kubernetes objects through Go's yaml or the `yaml` package):
  * block mappings and sequences, plain and quoted scalars (a long one folded onto more lines, as Go's yaml writes
- * it past column 80), `|`/`|-` literal blocks, `{}` and `[]`, anchors and aliases. Gives the same value as the
- * `yaml` package's parse() (machine-yaml.test.ts compares the two), or UNSUPPORTED for anything else (folded `>`
- * and `|+` blocks, flow collections, merge keys, tags, floats, odd keys, duplicate keys, a tab or U+2028 in a
- * scalar), which the caller hands to the full parser.
+ * it past column 80), `|` literal blocks (`|-`, `|+`, `|2`: their chomping and indentation indicators), `{}` and
+ * `[]`, anchors and aliases. Gives the same value as the `yaml` package's parse() (machine-yaml.test.ts compares the
+ * two), or UNSUPPORTED for anything else (folded `>` blocks, a `|+` block ending the document, flow collections,
+ * merge keys, tags, floats, odd keys, duplicate keys, a tab or U+2028 in a scalar), which the caller hands to the
+ * full parser.
  * The document is `text[from, to)`, lines split at `\n` (`to` at a line's end): read in place, never split.
  */
 export function parseMachineYaml(text: string, from = 0, to = text.length, options: MachineYamlOptions = {}): unknown {

@@ -6,9 +6,11 @@
 //	go run . random 300 > ../../input-log/testdata/go-random-strings.yaml
 //
 // go-folded.yaml: Event documents whose long strings Go folds onto more lines, in each of its styles: plain,
-// single-quoted (with ”), double-quoted (with \x escapes and a \ before a kept space), and | blocks for line
-// breaks, and a Deployment as kubectl applies it. go-random-strings.yaml: documents of seeded random strings of YAML's indicators, quotes, escapes, line
-// breaks, tabs and non-ASCII text, each as a value, a sequence item and a nested value.
+// single-quoted (a quote in them doubled), double-quoted (with \x escapes and a \ before a kept space), and | blocks
+// for line breaks; a Deployment as kubectl applies it; and a ConfigMap's |+ and |2 blocks.
+//
+// go-random-strings.yaml: documents of seeded random strings of YAML's indicators, quotes, escapes, line breaks,
+// tabs and non-ASCII text, each as a value, a sequence item and a nested value.
 package main
 
 import (
@@ -104,6 +106,29 @@ func main() {
 		fmt.Printf("---\n# {\"time\":\"2024-05-05T00:00:%02d.344602Z\",\"style\":\"event\",\"kind\":\"Event\"}\n%s", i, out)
 	}
 	deployment()
+	configMap()
+}
+
+// configMap writes a ConfigMap whose texts Go writes as | blocks with a chomping indicator (|+: more than one
+// final newline) or an indentation indicator (|2: a first line starting with a space).
+func configMap() {
+	out, err := yaml.Marshal(map[string]interface{}{
+		"apiVersion": "v1",
+		"kind":       "ConfigMap",
+		"metadata":   map[string]string{"name": "cfg", "namespace": "default"},
+		"data": map[string]string{
+			"nginx.conf": "server {\n  listen 80;\n}\n",
+			"script.sh":  "#!/bin/sh\necho hi\n\n\n",
+			"leading":    "  indented first line\nsecond\n",
+			"stripped":   "  indented\nno final newline",
+			"json":       `{"a": 1}`,
+		},
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Printf("---\n# {\"time\":\"2024-05-05T00:00:21Z\",\"style\":\"initial\",\"kind\":\"ConfigMap\"}\n%s", out)
 }
 
 // deployment writes a Deployment as kubectl applies it and Go writes it: its last-applied-configuration (one long
