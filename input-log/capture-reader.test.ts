@@ -44,10 +44,27 @@ describe('readCapture', () => {
     ]);
   });
 
-  it('names the file and line of a malformed document', async () => {
+  it('names the file and the line of the mistake in a malformed document', async () => {
     const lines = ['---', '# {"time":"2024-05-05T16:22:15Z","style":"event"}', 'kind: Event', 'metadata: [unclosed'];
     await expect(collect(readCapture(lines, 'bad.yaml'))).rejects.toThrow(InputLogError);
-    await expect(collect(readCapture(lines, 'bad.yaml'))).rejects.toThrow(/^bad\.yaml:2: not valid YAML/);
+    await expect(collect(readCapture(lines, 'bad.yaml'))).rejects.toThrow(
+      /^bad\.yaml:4: not valid YAML \(Flow sequence .*, column \d+\)$/,
+    );
+  });
+
+  it('counts the line of a mistake from the start of the file, past earlier documents', async () => {
+    const event = (second: number): string[] => [
+      '---',
+      `# {"time":"2024-05-05T16:22:${second}Z","style":"event"}`,
+      'kind: Event',
+      'metadata:',
+      '  name: a',
+    ];
+    // Line 12: a duplicate key in the second document (the parser's line 4 of its text, after the header).
+    const lines = [...event(15), 'reason: x', ...event(16), '  name: b'];
+    await expect(collect(readCapture(lines, 'dup.yaml'))).rejects.toThrow(
+      /^dup\.yaml:12: not valid YAML \(Map keys must be unique, column 3\)$/,
+    );
   });
 
   it('rejects a document with no time', async () => {

@@ -161,11 +161,13 @@ export class CaptureDocuments {
       try {
         doc = parseYaml(s.slice(from, to));
       } catch (err) {
-        throw new InputLogError(
-          this.source,
-          this.startLine,
-          `not valid YAML (${(err as Error).message.split('\n')[0]})`,
-        );
+        const said = (err as Error).message.split('\n')[0] ?? '';
+        const at = (err as { linePos?: readonly { readonly line: number; readonly col: number }[] }).linePos?.[0];
+        if (at === undefined) throw new InputLogError(this.source, this.startLine, `not valid YAML (${said})`);
+        // The parser counts lines within the document's text, which starts after its header: the file's line instead.
+        const first = this.header !== undefined ? this.startLine + 1 : this.startLine;
+        const what = said.replace(/ at line \d+, column \d+:?$/, '');
+        throw new InputLogError(this.source, first + at.line - 1, `not valid YAML (${what}, column ${at.col})`);
       }
     }
     const record = captureDocumentToRecord(this.header, doc, this.lastAt, this.source, this.startLine);
