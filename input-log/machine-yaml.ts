@@ -1,13 +1,4 @@
-import {
-  bail,
-  closingQuote,
-  ownCopy,
-  plain,
-  quoted,
-  scalar,
-  unescapeDoubleQuoted,
-  Unsupported,
-} from './yaml-scalar.ts';
+import { bail, closingQuote, ownCopy, plain, quoted, quotedText, scalar, Unsupported } from './yaml-scalar.ts';
 
 /** Returned when a document uses YAML beyond the machine-written subset: the caller parses it in full. */
 export const UNSUPPORTED: unique symbol = Symbol('unsupported YAML');
@@ -178,7 +169,15 @@ class Parser {
       this.next();
       return value;
     }
-    if ((c === 34 || c === 39) && closingQuote(s, at + 1, this.end, c === 34) < 0) return this.quotedLines(at, indent);
+    if (c === 34 || c === 39) {
+      const q = closingQuote(s, at + 1, this.end, c === 34);
+      if (q < 0) return this.quotedLines(at, indent);
+      if (q + 1 !== this.end) bail(); // a comment or junk after the closing quote
+      const value = ownCopy(quotedText(s.slice(at + 1, q), c === 34));
+      // A more-indented line after it is its caller's to refuse.
+      this.next();
+      return value;
+    }
     const end = this.end;
     let nl = this.nl;
     this.next();
@@ -186,7 +185,6 @@ class Parser {
     // A plain scalar continued on the lines after (Go's yaml folds a long one at a space past column 80): its
     // lines joined by spaces, resolved as one (plain() bails on what a continued line must not hold: `: `, ` #`).
     // A blank or comment line among them (their count of newlines, or the end): the full parser.
-    if (c === 34 || c === 39) bail();
     const lines = [s.slice(at, end)];
     while (this.ind > indent) {
       if (this.ls !== nl + 1 || continuesOddly(s, this.col, this.end)) bail();
@@ -245,8 +243,7 @@ class Parser {
       parts.push(s.slice(col, q));
       this.nl = nl;
       this.next();
-      const text = parts.join('');
-      return double ? unescapeDoubleQuoted(text) : text.replaceAll("''", "'");
+      return quotedText(parts.join(''), double);
     }
     return bail();
   }

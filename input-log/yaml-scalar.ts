@@ -123,42 +123,31 @@ export function unescapeDoubleQuoted(body: string): string {
  * when it goes on past `to` (`"`: a quote after an even number of backslashes; `'`: a quote not doubled).
  */
 export function closingQuote(s: string, from: number, to: number, double: boolean): number {
-  const quote = double ? 34 : 39;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (double && c === 92) i++;
-    else if (c === quote) {
-      if (double || s.charCodeAt(i + 1) !== 39 || i + 1 >= to) return i;
-      i++;
-    }
+  const quote = double ? '"' : "'";
+  for (let i = from; ;) {
+    const q = s.indexOf(quote, i);
+    if (q < 0 || q >= to) return -1;
+    if (double) {
+      let backslashes = 0;
+      for (let j = q - 1; j >= from && s.charCodeAt(j) === 92; j--) backslashes++;
+      if (backslashes % 2 === 0) return q;
+      i = q + 1;
+    } else if (q + 1 >= to || s.charCodeAt(q + 1) !== 39) return q;
+    else i = q + 2;
   }
-  return -1;
 }
 
-/** A double-quoted scalar starting at `s[0]`; returns its value and the index after the closing quote. */
-export function doubleQuoted(s: string): [string, number] {
-  const q = closingQuote(s, 1, s.length, true);
-  if (q < 0) bail(); // continues on the next line
-  return [unescapeDoubleQuoted(s.slice(1, q)), q + 1];
-}
-
-/** A single-quoted scalar starting at `s[0]` ('' is a quote). */
-export function singleQuoted(s: string): [string, number] {
-  let i = 1;
-  for (;;) {
-    const q = s.indexOf("'", i);
-    if (q < 0) bail();
-    if (s.charCodeAt(q + 1) === 39) {
-      i = q + 2;
-      continue;
-    }
-    return [s.slice(1, q).replaceAll("''", "'"), q + 1];
-  }
+/** A quoted scalar's value from its text between the quotes (folded already when it took several lines). */
+export function quotedText(body: string, double: boolean): string {
+  return double ? unescapeDoubleQuoted(body) : body.replaceAll("''", "'");
 }
 
 /** A quoted scalar (`"…"` or `'…'`) starting at `s[0]`: its value and the index after the closing quote. */
 export function quoted(s: string): [string, number] {
-  return s.charCodeAt(0) === 34 ? doubleQuoted(s) : singleQuoted(s);
+  const double = s.charCodeAt(0) === 34;
+  const q = closingQuote(s, 1, s.length, double);
+  if (q < 0) bail(); // continues on the next line
+  return [quotedText(s.slice(1, q), double), q + 1];
 }
 
 /** Below this length V8 copies what slice() cuts (SlicedString::kMinLength): such a value is its own already. */
@@ -174,14 +163,8 @@ export function ownCopy(value: string): string {
   return value.length < MIN_SLICED_LENGTH ? value : ` ${value}`.slice(1);
 }
 
-/** A value on the same line as its key or dash, as a value of its own (strings copied: see ownCopy). */
+/** A plain value on the same line as its key or dash, as a value of its own (strings copied: see ownCopy). */
 export function scalar(s: string): unknown {
-  const c = s.charCodeAt(0);
-  if (c === 34 || c === 39) {
-    const [value, end] = quoted(s);
-    if (end !== s.length) bail(); // a comment or junk after the closing quote
-    return ownCopy(value);
-  }
   if (s === '{}') return {};
   if (s === '[]') return [];
   const value = plain(s);
