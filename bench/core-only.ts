@@ -1,5 +1,5 @@
 import { Engine, ENGINE_DEFAULTS, type InputRecord } from '../core/index.ts';
-import { fileLineBatches } from '../input-log/file-line-batches.ts';
+import { eachLine } from './each-line.ts';
 
 /**
  * The core's own rate: the log is read and parsed as in parse-only (as `kspan replay` reads it: its garbage is the
@@ -13,16 +13,14 @@ let events = 0;
 let inEngine = 0;
 const engine = new Engine({ windowMs: ENGINE_DEFAULTS.windowMs, sink: { emit: () => void spans++ } });
 const started = performance.now();
-for await (const text of fileLineBatches(path)) {
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const r = JSON.parse(line) as InputRecord;
-    if (r.type === 'event') events++;
-    const t0 = performance.now();
-    engine.push(r);
-    inEngine += performance.now() - t0;
-  }
-}
+await eachLine(path, (line) => {
+  if (line === '') return;
+  const r = JSON.parse(line) as InputRecord;
+  if (r.type === 'event') events++;
+  const t0 = performance.now();
+  engine.push(r);
+  inEngine += performance.now() - t0;
+});
 const t0 = performance.now();
 engine.close();
 inEngine += performance.now() - t0;

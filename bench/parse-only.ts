@@ -1,4 +1,4 @@
-import { fileLineBatches } from '../input-log/file-line-batches.ts';
+import { eachLine } from './each-line.ts';
 
 /**
  * The physical limit a replay is compared with: read the file, split it, parse every record with the
@@ -6,15 +6,6 @@ import { fileLineBatches } from '../input-log/file-line-batches.ts';
  * For a capture the parser is the `yaml` package (a general YAML parser), one document at a time.
  */
 const [path, format] = process.argv.slice(2) as [string, string];
-
-/**
- * The file's lines, read as `kspan replay` reads them (input-log/file-line-batches.ts: 1 MiB reads, each decoded in
- * pieces of whole lines that die young), so that the limit is the cheapest plain read, not one the replay beats by
- * reading better.
- */
-async function eachLine(file: string, visit: (line: string) => void): Promise<void> {
-  for await (const text of fileLineBatches(file)) for (const line of text.split('\n')) visit(line);
-}
 
 const started = performance.now();
 let records = 0;
