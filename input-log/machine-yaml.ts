@@ -135,13 +135,9 @@ class Parser {
     const s = this.s;
     const c = s.charCodeAt(at);
     if (c === 34 || c === 39) {
-      try {
-        const [, after] = quoted(s.slice(at, this.end));
-        return s.charCodeAt(at + after) === 58;
-      } catch (err) {
-        if (err instanceof Unsupported) return false;
-        throw err;
-      }
+      // Only where the quote closes matters here: its text is the mapping's to read (or refuse), not this test's.
+      const q = closingQuote(s, at + 1, this.end, c === 34);
+      return q >= 0 && s.charCodeAt(q + 1) === 58;
     }
     const sep = s.indexOf(': ', at);
     return (sep >= 0 && sep < this.end) || s.charCodeAt(this.end - 1) === 58;
