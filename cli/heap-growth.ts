@@ -1,3 +1,4 @@
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /** How far past the live heap V8 may let the old space grow before its next full collection, for `kspan replay`. */
@@ -22,6 +23,53 @@ export const REPLAY_YOUNG_GENERATION_BYTES = 16 * 1024 * 1024;
  */
 export function limitHeapGrowth(percent = REPLAY_HEAP_GROWING_PERCENT): void {
   setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
+/**
+ * The garbage `kspan replay` lets its old space hold between two full collections, whatever it keeps alive: 16 MiB.
+ * A growth in proportion to the live heap (limitHeapGrowth) costs memory in proportion to it: the 1M unique-UID
+ * flood keeps ~100 MiB alive and peaked at 280-287 MiB with 50%, 244-250 MiB with 15% (one run each, replay -o
+ * tree, quiet machine), where the bench log's ~40-70 MiB alive is in the budget at 50% already.
+ */
+export const REPLAY_HEAP_SLACK_BYTES = 16 * 1024 * 1024;
+
+/** The heap growth between full collections that keeps it within `slackBytes` of `liveBytes`, within [min, max] %. */
+export function growingPercentFor(liveBytes: number, slackBytes: number, min = 15, max = 50): number {
+  if (!(liveBytes > 0)) return max;
+  return Math.min(max, Math.max(min, Math.floor((100 * slackBytes) / liveBytes)));
+}
+
+/** What the old generation holds now, the young generation left out (after a full collection: what is alive). */
+function oldGenerationBytes(): number {
+  let used = 0;
+  for (const s of getHeapSpaceStatistics()) if (s.space_name !== 'new_space') used += s.space_used_size;
+  return used;
+}
+
+/** A 'gc' performance entry: its detail names the kind of collection (Node >= 16). */
+type GcEntry = PerformanceEntry & { detail?: { kind?: number } };
+
+/**
+ * Bounds the heap's growth between full collections to `slackBytes` past what the last one found alive, as a
+ * percentage of it (`--heap-growing-percent`, which V8 reads each time it sets the next limit) set again after each
+ * full collection: 50% while the live heap is small, down to 15% (the CPU a collection costs grows with what it
+ * marks, so the floor keeps a large live heap from being collected all the time: the flood at 15% costs ~30% more
+ * CPU than at 50%). A setting of the collector, not a limit: nothing fails when more is alive. Returns a function
+ * that stops the adjusting.
+ */
+export function boundHeapSlack(slackBytes = REPLAY_HEAP_SLACK_BYTES): () => void {
+  let percent = REPLAY_HEAP_GROWING_PERCENT;
+  limitHeapGrowth(percent);
+  const observer = new PerformanceObserver((list) => {
+    const major = list.getEntries().some((e) => (e as GcEntry).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
+    if (!major) return;
+    const next = growingPercentFor(oldGenerationBytes(), slackBytes, 15, REPLAY_HEAP_GROWING_PERCENT);
+    if (next === percent) return;
+    percent = next;
+    limitHeapGrowth(percent);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => observer.disconnect();
 }
 
 /** Both semi-spaces of V8's young generation, as committed now. */

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { Engine, type KspanSpan, type SpanSink } from '../core/index.ts';
 import { parseDurationMs } from '../common/duration.ts';
 import { OTLP_PROTOCOLS } from '../export/otlp-config.ts';
-import { capYoungGeneration, limitHeapGrowth } from './heap-growth.ts';
+import { boundHeapSlack, capYoungGeneration } from './heap-growth.ts';
 import { Progress } from './progress.ts';
 import { readInputLog, type InputFormat } from './read-input-log.ts';
 import { openSpanOutput, otlpEndpointOf, type SpanOutputOptions } from './span-output.ts';
@@ -132,7 +132,7 @@ export function registerReplayCommand(program: Command): void {
       ),
   ).action(async (files: string[], options: ReplayOptions) => {
     otlpEndpointOf(options); // a malformed endpoint fails before the input is read
-    limitHeapGrowth();
+    boundHeapSlack();
     capYoungGeneration();
     const out = await openSpanOutput({ title: files.join(' '), ...options });
     await replayInto(files, options, out, () => out.ready());
