@@ -110,9 +110,14 @@ console.log(JSON.stringify({ ratio: most / old().reduce((n, s) => n + s.space_us
 `;
 
 function oldRatio(mode: 'slack' | 'limit'): number {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', SLACK, mode], {
-    encoding: 'utf8',
-  });
+  // Marking on the main thread: what the child allocates while a collection marks does not depend on the load.
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--single-threaded-gc', '--input-type=module', '-e', SLACK, mode],
+    {
+      encoding: 'utf8',
+    },
+  );
   expect(r.status, r.stderr).toBe(0);
   return (JSON.parse(r.stdout) as { ratio: number }).ratio;
 }
@@ -121,8 +126,9 @@ describe('boundHeapSlack', () => {
   it('keeps a large live heap closer to what is alive than a growth in proportion to it does', () => {
     const slack = oldRatio('slack');
     const limit = oldRatio('limit');
-    // ~100 MiB alive: 15% (the floor) past it against 50%, plus the collections' timing (1.34-1.37 against
-    // 1.64-1.69 measured).
+    // ~100 MiB alive: 15% (the floor) past it against 50%, plus what is allocated while a collection marks. With
+    // the collector on the main thread that overshoot is the same under load (1.28 against 1.64, three runs beside
+    // two busy loops); with its marking threads it depended on their share of the CPU (1.45-1.58 against 1.68-1.86).
     expect(slack, JSON.stringify({ slack, limit })).toBeLessThan(1.5);
     expect(slack, JSON.stringify({ slack, limit })).toBeLessThan(limit - 0.1);
   }, 180_000); // two children of 8-12 s each on a quiet machine
