@@ -23,12 +23,15 @@ globalThis.gc();
 console.log(JSON.stringify({ ratio: most / process.memoryUsage().heapUsed, live: live.length + window.length }));
 `;
 
-function ratio(mode: 'limit' | 'default'): number {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', CHURN, mode], {
-    encoding: 'utf8',
-  });
+/** Runs one of the children below as an ES module with `flags`, `mode` as its argument; the JSON it prints. */
+function childJson<T>(script: string, mode: string, flags: readonly string[] = []): T {
+  const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script, mode], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
-  return (JSON.parse(r.stdout) as { ratio: number }).ratio;
+  return JSON.parse(r.stdout) as T;
+}
+
+function ratio(mode: 'limit' | 'default'): number {
+  return childJson<{ ratio: number }>(CHURN, mode, ['--expose-gc']).ratio;
 }
 
 describe('limitHeapGrowth', () => {
@@ -58,9 +61,7 @@ console.log(JSON.stringify({ most }));
 `;
 
 function youngMost(mode: 'cap' | 'default'): number {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', SURVIVORS, mode], { encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-  return (JSON.parse(r.stdout) as { most: number }).most;
+  return childJson<{ most: number }>(SURVIVORS, mode).most;
 }
 
 describe('capYoungGeneration', () => {
@@ -111,15 +112,7 @@ console.log(JSON.stringify({ ratio: most / old().reduce((n, s) => n + s.space_us
 
 function oldRatio(mode: 'slack' | 'limit'): number {
   // Marking on the main thread: what the child allocates while a collection marks does not depend on the load.
-  const r = spawnSync(
-    process.execPath,
-    ['--expose-gc', '--single-threaded-gc', '--input-type=module', '-e', SLACK, mode],
-    {
-      encoding: 'utf8',
-    },
-  );
-  expect(r.status, r.stderr).toBe(0);
-  return (JSON.parse(r.stdout) as { ratio: number }).ratio;
+  return childJson<{ ratio: number }>(SLACK, mode, ['--expose-gc', '--single-threaded-gc']).ratio;
 }
 
 describe('boundHeapSlack', () => {
