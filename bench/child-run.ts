@@ -9,6 +9,8 @@ export interface ChildResult {
   readonly seconds: number;
   /** Peak resident set of the child (GNU time's %M), undefined when /usr/bin/time is missing. */
   readonly peakRssBytes: number | undefined;
+  /** CPU time of the child, user and system (GNU time's %U + %S): what a memory setting trades. */
+  readonly cpuSeconds: number | undefined;
   readonly stdout: string;
 }
 
@@ -24,7 +26,7 @@ process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 export function runNode(args: readonly string[], options: { discardStdout?: boolean } = {}): ChildResult {
   const timeFile = join(scratch, 'time.txt');
   const command = HAS_TIME ? TIME : process.execPath;
-  const argv = HAS_TIME ? ['-f', '%M', '-o', timeFile, process.execPath, ...args] : [...args];
+  const argv = HAS_TIME ? ['-f', '%M %U %S', '-o', timeFile, process.execPath, ...args] : [...args];
   const started = performance.now();
   const r = spawnSync(command, argv, {
     stdio: ['ignore', options.discardStdout === true ? 'ignore' : 'pipe', 'pipe'],
@@ -35,6 +37,15 @@ export function runNode(args: readonly string[], options: { discardStdout?: bool
   if (r.status !== 0) {
     throw new Error(`bench: node ${args.join(' ')} exited ${String(r.status ?? r.signal)}: ${r.stderr.slice(-2000)}`);
   }
-  const kib = HAS_TIME ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) : Number.NaN;
-  return { seconds, peakRssBytes: Number.isFinite(kib) ? kib * 1024 : undefined, stdout: r.stdout ?? '' };
+  // The last line: GNU time puts a note on a line before it when the child was signalled.
+  const [kib, user, system] = HAS_TIME
+    ? (readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number)
+    : [];
+  const cpu = (user ?? Number.NaN) + (system ?? Number.NaN);
+  return {
+    seconds,
+    peakRssBytes: kib !== undefined && Number.isFinite(kib) ? kib * 1024 : undefined,
+    cpuSeconds: Number.isFinite(cpu) ? cpu : undefined,
+    stdout: r.stdout ?? '',
+  };
 }

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { floodLog, simulatorLog, type BenchLog } from './bench-logs.ts';
 import { runNode, type ChildResult } from './child-run.ts';
@@ -12,8 +13,8 @@ const USAGE = {
 Replay benchmark. For each generated log it runs, in alternating rounds so that load changes hit every
 measurement alike: the parse-only limit of that very file, the core alone, and the real \`kspan replay\`
 (the installed CLI, spawned) per output format, each in its own process, timed from spawn to exit, peak RSS
-from /usr/bin/time. Prints a table and, last, one JSON line with the rates, their ratios to the parse-only
-rate and peak RSS. Logs are generated once and cached in ~/.cache/kspan-bench.
+and CPU time (user + system) from /usr/bin/time. Prints a table and, last, one JSON line with the rates, their
+ratios to the parse-only rate, peak RSS, CPU time and the machine's load. Logs are generated once and cached in ~/.cache/kspan-bench.
 
   --sizes N,N       simulator logs of N events (default 10000,100000,1000000)
   --flood N         a unique-UID flood of N events, 0 for none (default 1000000)
@@ -34,6 +35,8 @@ rate and peak RSS. Logs are generated once and cached in ~/.cache/kspan-bench.
   },
 } as const;
 const opts = scriptArgsOrExit(USAGE);
+// The machine's 1-minute load when the bench starts and ends: how quiet the run was (a loaded machine slows all).
+const loadAtStart = loadavg()[0] as number;
 
 const list = (s: string): number[] =>
   s
@@ -54,16 +57,20 @@ interface Measured {
   /** Median over rounds of (parse-only seconds / this seconds) in the same round; 1 for parse-only itself. */
   ratioToParse: number;
   peakRssMiB: number | undefined;
+  /** Median CPU seconds (user + system) of the rounds, when /usr/bin/time measured them. */
+  cpuSeconds: number | undefined;
 }
 
 function summarize(events: number, runs: ChildResult[], parse: ChildResult[] | undefined): Measured {
   const peaks = runs.map((r) => r.peakRssBytes).filter((b): b is number => b !== undefined);
+  const cpu = runs.map((r) => r.cpuSeconds).filter((c): c is number => c !== undefined);
   return {
     seconds: round(median(runs.map((r) => r.seconds)), 3),
     eventsPerSecond: Math.round(events / median(runs.map((r) => r.seconds))),
     ratioToParse:
       parse === undefined ? 1 : round(median(runs.map((r, i) => (parse[i] as ChildResult).seconds / r.seconds)), 3),
     peakRssMiB: peaks.length === 0 ? undefined : Math.round(Math.max(...peaks) / MiB),
+    cpuSeconds: cpu.length === 0 ? undefined : round(median(cpu), 2),
   };
 }
 
@@ -146,14 +153,16 @@ const start =
 
 const pad = (s: string, n: number): string => s.padStart(n);
 const cell = (m: Measured | undefined): string =>
-  m === undefined ? '-' : `${m.eventsPerSecond} (${m.ratioToParse.toFixed(2)}×) ${m.peakRssMiB ?? '?'} MiB`;
+  m === undefined
+    ? '-'
+    : `${m.eventsPerSecond} (${m.ratioToParse.toFixed(2)}×) ${m.peakRssMiB ?? '?'} MiB ${m.cpuSeconds ?? '?'} s CPU`;
 const header = [
   'log',
   'events',
   'MB',
   'parse-only ev/s',
   'core ev/s',
-  ...formats.map((f) => `replay ${f} ev/s (×parse) RSS`),
+  ...formats.map((f) => `replay ${f} ev/s (×parse) RSS CPU`),
 ];
 const rows = Object.entries(results).map(([label, r]) => [
   label,
@@ -170,6 +179,13 @@ if (start !== undefined)
   process.stdout.write(
     `start-up beyond \`node -e 0\` (${start.nodeSeconds} s): --help +${start.helpOverheadSeconds} s, replay of a small log +${start.replaySmallOverheadSeconds} s\n`,
   );
+const machine = {
+  cpus: availableParallelism(),
+  loadAverage1m: { start: round(loadAtStart, 2), end: round(loadavg()[0] as number, 2) },
+};
 process.stdout.write(
-  `${JSON.stringify({ benchmark: 'kspan-replay', node: process.version, command: `node bench/main.ts ${process.argv.slice(2).join(' ')}`.trim(), logs: results, startup: start })}\n`,
+  `load average (1 min) ${machine.loadAverage1m.start} at the start, ${machine.loadAverage1m.end} at the end, ${machine.cpus} CPUs\n`,
+);
+process.stdout.write(
+  `${JSON.stringify({ benchmark: 'kspan-replay', node: process.version, command: `node bench/main.ts ${process.argv.slice(2).join(' ')}`.trim(), logs: results, startup: start, machine })}\n`,
 );
