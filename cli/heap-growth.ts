@@ -1,8 +1,13 @@
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
-/** How far past the live heap V8 may let the old space grow before its next full collection, for `kspan replay`. */
+/**
+ * How far past the live heap V8 may let the old space grow before its next full collection, for `kspan replay`, at
+ * most: limitHeapGrowth's default, and boundHeapSlack's while the live heap is small.
+ */
 export const REPLAY_HEAP_GROWING_PERCENT = 50;
+/** The same, at least: boundHeapSlack's floor, which keeps a large live heap from being collected all the time. */
+export const REPLAY_HEAP_GROWING_FLOOR_PERCENT = 15;
 
 /**
  * The young generation (both semi-spaces) at which `kspan replay` stops V8 growing it further: 2 × 8 MiB, as deploy/
@@ -34,7 +39,12 @@ export function limitHeapGrowth(percent = REPLAY_HEAP_GROWING_PERCENT): void {
 export const REPLAY_HEAP_SLACK_BYTES = 16 * 1024 * 1024;
 
 /** The heap growth between full collections that keeps it within `slackBytes` of `liveBytes`, within [min, max] %. */
-export function growingPercentFor(liveBytes: number, slackBytes: number, min = 15, max = 50): number {
+export function growingPercentFor(
+  liveBytes: number,
+  slackBytes: number,
+  min = REPLAY_HEAP_GROWING_FLOOR_PERCENT,
+  max = REPLAY_HEAP_GROWING_PERCENT,
+): number {
   if (!(liveBytes > 0)) return max;
   return Math.min(max, Math.max(min, Math.floor((100 * slackBytes) / liveBytes)));
 }
@@ -63,7 +73,7 @@ export function boundHeapSlack(slackBytes = REPLAY_HEAP_SLACK_BYTES): () => void
   const observer = new PerformanceObserver((list) => {
     const major = list.getEntries().some((e) => (e as GcEntry).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
     if (!major) return;
-    const next = growingPercentFor(oldGenerationBytes(), slackBytes, 15, REPLAY_HEAP_GROWING_PERCENT);
+    const next = growingPercentFor(oldGenerationBytes(), slackBytes);
     if (next === percent) return;
     percent = next;
     limitHeapGrowth(percent);
