@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeCollector } from '../export/test-support/fake-collector.ts';
 
@@ -92,10 +93,12 @@ describe('README', () => {
     const files = {
       'capture.yaml': join(ROOT, 'input-log', 'testdata', 'two-documents.yaml'),
       'log.ndjson': join(ROOT, 'scenarios', 'deployment-create', 'input.ndjson'),
+      'log.ndjson.gz': join(TMP, 'log.ndjson.gz'),
       'golden.tree': join(TMP, 'golden.tree'),
       'report.html': join(TMP, 'report.html'),
       'http://localhost:4317': endpoint,
     };
+    writeFileSync(files['log.ndjson.gz'], gzipSync(readFileSync(files['log.ndjson'])));
     const list = commands(blockAfter(README, '## Using it'), files);
     expect(list.length).toBeGreaterThanOrEqual(8);
     for (const c of list) {

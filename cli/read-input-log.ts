@@ -1,7 +1,9 @@
+import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { InputRecord } from '../core/index.ts';
 import { CaptureDocuments, looksLikeCapture } from '../input-log/capture-reader.ts';
 import { fileLineBatches, lineBatches } from '../input-log/file-line-batches.ts';
+import { GzipInputError, gunzipIfCompressed, startsGzip } from '../input-log/gzip-input.ts';
 import { parseNdjsonLines } from '../input-log/ndjson-reader.ts';
 import { UserError } from '../common/user-error.ts';
 
@@ -11,18 +13,19 @@ export type InputFormat = 'auto' | 'ndjson' | 'capture';
 /** The path that means standard input. */
 export const STDIN = '-';
 
-/** Whether a file starts with bytes no text log has (NUL, or invalid UTF-8): then no line of it is quoted. */
-async function looksBinary(path: string): Promise<boolean> {
+/** What a file's first bytes say it is: gzip data, plain text, or bytes no text log has (NUL, or invalid UTF-8). */
+async function contentOf(path: string): Promise<'gzip' | 'text' | 'binary'> {
   const handle = await open(path, 'r');
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
     const head = buffer.subarray(0, bytesRead);
-    if (head.includes(0)) return true;
+    if (startsGzip(head)) return 'gzip';
+    if (head.includes(0)) return 'binary';
     // stream: a multi-byte character cut at the end of the 4 KiB is fine; anything else that does not decode is not.
     new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
-    return false;
+    return 'text';
   } catch {
-    return true;
+    return 'binary';
   } finally {
     await handle.close();
   }
@@ -40,7 +43,8 @@ function firstNonBlankLine(text: string): string | undefined {
   return undefined;
 }
 
-async function checkFile(path: string): Promise<void> {
+/** A file replay can read, and whether it is gzip-compressed; a UserError when it cannot be read or is not text. */
+async function checkFile(path: string): Promise<'gzip' | 'text'> {
   try {
     const s = await stat(path);
     if (!s.isFile()) throw new UserError(`${path}: not a file; give an input log (.ndjson) or a kspan capture (.yaml)`);
@@ -50,28 +54,42 @@ async function checkFile(path: string): Promise<void> {
       `${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path`,
     );
   }
-  if (await looksBinary(path))
-    throw new UserError(`${path}: binary data, not an input log (.ndjson) or a kspan capture (.yaml)`);
+  const content = await contentOf(path);
+  if (content === 'binary')
+    throw new UserError(
+      `${path}: binary data, not an input log (.ndjson) or a kspan capture (.yaml), gzip-compressed or not`,
+    );
+  return content;
+}
+
+/** Whether a file's name says it is NDJSON (`.ndjson`, `.jsonl`, either with `.gz` after it). */
+function namedNdjson(path: string): boolean {
+  const name = path.endsWith('.gz') ? path.slice(0, -3) : path;
+  return name.endsWith('.ndjson') || name.endsWith('.jsonl');
+}
+
+/** The lines of a file or of standard input in batches, decompressed first when they are gzip data. */
+function batchesOf(path: string, content: 'gzip' | 'text' | undefined): AsyncGenerator<string> {
+  if (path === STDIN) return lineBatches(gunzipIfCompressed(process.stdin));
+  if (content === 'gzip') return lineBatches(gunzipIfCompressed(createReadStream(path, { highWaterMark: 1 << 20 })));
+  return fileLineBatches(path);
 }
 
 /**
- * Streams the records of an input log (a file, or standard input for `-`; NDJSON or a kspan capture) a batch
- * at a time, one batch per read (1 MiB from a file), failing with a clear message. Auto-detection looks at
- * the first non-blank line: the batches read until then are handed on, so standard input is read once.
+ * Streams the records of an input log (a file, or standard input for `-`; NDJSON or a kspan capture, either of
+ * them gzip-compressed or not) a batch at a time, one batch per read (1 MiB from a plain file), failing with a
+ * clear message. Auto-detection looks at the first non-blank line: the batches read until then are handed on, so
+ * standard input is read once.
  */
 export async function* readInputLog(path: string, format: InputFormat = 'auto'): AsyncGenerator<InputRecord[]> {
   const stdin = path === STDIN;
-  if (!stdin) await checkFile(path);
+  const content = stdin ? undefined : await checkFile(path);
   const source = stdin ? '<stdin>' : path;
-  const batches = stdin ? lineBatches(process.stdin) : fileLineBatches(path);
+  const batches = batchesOf(path, content);
   try {
     const head: string[] = [];
     let chosen: 'ndjson' | 'capture' | undefined =
-      format !== 'auto'
-        ? format
-        : !stdin && (path.endsWith('.ndjson') || path.endsWith('.jsonl'))
-          ? 'ndjson'
-          : undefined;
+      format !== 'auto' ? format : !stdin && namedNdjson(path) ? 'ndjson' : undefined;
     // next() by hand: leaving a for-await loop early would close the stream.
     while (chosen === undefined) {
       const r = await batches.next();
@@ -106,6 +124,9 @@ export async function* readInputLog(path: string, format: InputFormat = 'auto'):
       capture.end(records);
       if (records.length > 0) yield records;
     }
+  } catch (err) {
+    if (err instanceof GzipInputError) throw new UserError(`${source}: ${err.message}`, 2, { cause: err });
+    throw err;
   } finally {
     // A parse error, or a consumer that stops early, leaves the reader mid-file: its file is closed here.
     await batches.return(undefined);

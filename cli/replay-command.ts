@@ -116,7 +116,7 @@ export function registerReplayCommand(program: Command): void {
       )
       .argument(
         '<files...>',
-        'input log files (.ndjson: one record a line) or kspan capture files (multi-document YAML); - reads standard input',
+        'input log files (.ndjson: one record a line) or kspan capture files (multi-document YAML), gzip-compressed or not; - reads standard input',
       )
       .option(
         '--window <duration>',

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMMAND_MODULES } from './command-modules.ts';
 import { runCli } from './program.ts';
@@ -18,6 +19,9 @@ const INPUT = join(SCENARIO, 'input.ndjson');
 const TMP = mkdtempSync(join(tmpdir(), 'kspan-mistakes-'));
 const BINARY = join(TMP, 'binary.ndjson');
 writeFileSync(BINARY, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0x1b, 0x5b, 0x32, 0x4a, 0x0a]));
+const CUT_GZIP = join(TMP, 'cut.ndjson.gz');
+const gzipped = gzipSync(readFileSync(INPUT));
+writeFileSync(CUT_GZIP, gzipped.subarray(0, gzipped.length - 40));
 
 let busy: Server;
 let busyPort = 0;
@@ -55,6 +59,11 @@ const MISTAKES: readonly [string, readonly string[], RegExp, Record<string, stri
   ['a folder as input', ['replay', DATA], /: not a file; give an input log/],
   ['a malformed line', ['replay', join(DATA, 'malformed.ndjson')], /malformed\.ndjson:2: not valid JSON/],
   ['binary input', ['replay', BINARY], /binary\.ndjson: binary data, not an input log/],
+  [
+    'a gzip-compressed log cut short',
+    ['replay', CUT_GZIP],
+    /^kspan: .*cut\.ndjson\.gz: gzip data cut short or corrupt \(unexpected end of file\)\n$/,
+  ],
   ['a duration without a unit', ['replay', '--window', '5', INPUT], /^kspan: --window: .*got "5"; add a unit, e.g. 5s/],
   ['a bad duration', ['replay', '--idle', 'soon', INPUT], /^kspan: --idle: expected a duration like 5s/],
   ['a bad --format', ['replay', '--format', 'bogus', INPUT], /--format <format>' argument 'bogus' is invalid/],
@@ -226,6 +235,14 @@ describe('other outcomes', () => {
     const r = spawnSync(process.execPath, [MAIN, 'replay', '-'], { input: readFileSync(INPUT), encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^trace [0-9a-f]{32} \(14 spans\)/);
+  });
+
+  it('reads a gzip-compressed log from standard input as the plain one', () => {
+    const plain = spawnSync(process.execPath, [MAIN, 'replay', '-'], { input: readFileSync(INPUT), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [MAIN, 'replay', '-'], { input: gzipped, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^trace [0-9a-f]{32} \(14 spans\)/);
+    expect(r.stdout).toBe(plain.stdout);
   });
 
   it('an empty input file says so on stderr', async () => {
