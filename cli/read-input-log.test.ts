@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../common/user-error.ts';
-import { readInputLog } from './read-input-log.ts';
+import { InputLogError } from '../input-log/input-log-error.ts';
+import { CutShortInput, readInputLog } from './read-input-log.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kspan-read-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,25 +63,82 @@ describe('readInputLog reads gzip-compressed logs and captures as the plain ones
   });
 
   it.skipIf(process.platform !== 'linux')(
-    'fails with the file named when its gzip data is cut short, and closes it',
+    'hands on what came before gzip data cut short, then fails with the file named, and closes it',
     async () => {
       const path = join(dir, 'cut.ndjson.gz');
       // Past the first chunks decompressed, so that records were handed on before the cut is found.
       const whole = gzipSync(Array.from({ length: 30_000 }, (_, i) => tick(i)).join(''));
       writeFileSync(path, whole.subarray(0, whole.length - 100));
       const before = openFiles();
-      let read = 0;
-      const failure = await (async () => {
-        for await (const records of readInputLog(path)) read += records.length;
-      })().catch((err: unknown) => err);
-      expect(failure).toBeInstanceOf(UserError);
-      expect((failure as UserError).message).toBe(`${path}: gzip data cut short or corrupt (unexpected end of file)`);
-      expect((failure as UserError).exitCode).toBe(2);
-      expect(read).toBeGreaterThan(1000);
+      const { read, failure } = await readAll(path);
+      expect(failure).toBeInstanceOf(CutShortInput);
+      expect((failure as CutShortInput).message).toBe(
+        `${path}: gzip data cut short (unexpected end of file); what came before it was read`,
+      );
+      expect((failure as CutShortInput).exitCode).toBe(2);
+      expect(read.length).toBeGreaterThan(29_000);
+      expect(read).toEqual(Array.from({ length: read.length }, (_, i) => JSON.parse(tick(i)) as unknown));
       expect(openFiles()).toBe(before);
     },
   );
+
+  it('fails on gzip data that is not gzip past its first two bytes', async () => {
+    const path = join(dir, 'corrupt.gz');
+    const data = gzipSync(tick(1));
+    data[2] = 0; // the compression method: 8 (deflate) is the only one
+    writeFileSync(path, data);
+    const { failure } = await readAll(path);
+    expect(failure).toBeInstanceOf(UserError);
+    expect(failure).not.toBeInstanceOf(CutShortInput);
+    expect((failure as UserError).message).toBe(`${path}: not valid gzip data (unknown compression method)`);
+  });
 });
+
+describe('readInputLog on a log whose writer stopped mid-line', () => {
+  const lines = Array.from({ length: 5 }, (_, i) => tick(i)).join('');
+
+  it('hands on every record before an unfinished last line, then fails with CutShortInput naming it', async () => {
+    const path = join(dir, 'cut.ndjson');
+    writeFileSync(path, `${lines}{"type":"tick","at":"2024-05`);
+    const { read, failure } = await readAll(path);
+    expect(read).toHaveLength(5);
+    expect(failure).toBeInstanceOf(CutShortInput);
+    expect((failure as Error).message).toBe(
+      `${path}:6: the last line is cut short (no newline after it, not valid JSON); the 5 lines before it were read`,
+    );
+  });
+
+  it('reads a whole last line without a newline after it', async () => {
+    const path = join(dir, 'no-newline.ndjson');
+    writeFileSync(path, lines.trimEnd());
+    const { read, failure } = await readAll(path);
+    expect(failure).toBeUndefined();
+    expect(read).toHaveLength(5);
+  });
+
+  it.each([
+    ['a malformed last line with a newline after it', `${lines}{"type":\n`],
+    ['a malformed line before the last', `{"type":\n${lines}`],
+    ['a last line that is JSON but not a record', `${lines}[1, 2]`],
+  ])('fails as before on %s (nothing cut: the line is wrong)', async (_, text) => {
+    const path = join(dir, 'malformed.ndjson');
+    writeFileSync(path, text);
+    const { read, failure } = await readAll(path);
+    expect(failure).toBeInstanceOf(InputLogError);
+    expect(read.length).toBeLessThan(6);
+  });
+});
+
+/** The records read until the reader stopped, and the failure it stopped with, if any. */
+async function readAll(path: string): Promise<{ read: unknown[]; failure: unknown }> {
+  const read: unknown[] = [];
+  try {
+    for await (const records of readInputLog(path)) read.push(...records);
+    return { read, failure: undefined };
+  } catch (err) {
+    return { read, failure: err };
+  }
+}
 
 async function all(path: string): Promise<unknown[]> {
   const out: unknown[] = [];

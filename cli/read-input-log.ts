@@ -4,6 +4,7 @@ import type { InputRecord } from '../core/index.ts';
 import { CaptureDocuments, looksLikeCapture } from '../input-log/capture-reader.ts';
 import { fileLineBatches, lineBatches } from '../input-log/file-line-batches.ts';
 import { GzipInputError, gunzipIfCompressed, startsGzip } from '../input-log/gzip-input.ts';
+import { InputLogError } from '../input-log/input-log-error.ts';
 import { parseNdjsonLines } from '../input-log/ndjson-reader.ts';
 import { UserError } from '../common/user-error.ts';
 
@@ -12,6 +13,16 @@ export type InputFormat = 'auto' | 'ndjson' | 'capture';
 
 /** The path that means standard input. */
 export const STDIN = '-';
+
+/**
+ * An input log whose end is missing (its writer stopped mid-line: a crash, a copy of a log still being written, a
+ * gzip stream broken off): thrown once every record before the cut was handed on, so that they can be replayed
+ * first. A user mistake all the same (exit 2): what the log held past the cut is not there.
+ */
+export class CutShortInput extends UserError {}
+
+/** zlib's reason when gzip data ends before its stream does. */
+const GZIP_CUT_SHORT = 'unexpected end of file';
 
 /** What a file's first bytes say it is: gzip data, plain text, or bytes no text log has (NUL, or invalid UTF-8). */
 async function contentOf(path: string): Promise<'gzip' | 'text' | 'binary'> {
@@ -68,24 +79,37 @@ function namedNdjson(path: string): boolean {
   return name.endsWith('.ndjson') || name.endsWith('.jsonl');
 }
 
-/** The lines of a file or of standard input in batches, decompressed first when they are gzip data. */
-function batchesOf(path: string, content: 'gzip' | 'text' | undefined): AsyncGenerator<string> {
-  if (path === STDIN) return lineBatches(gunzipIfCompressed(process.stdin));
-  if (content === 'gzip') return lineBatches(gunzipIfCompressed(createReadStream(path, { highWaterMark: 1 << 20 })));
-  return fileLineBatches(path);
+/**
+ * The lines of a file or of standard input in batches, decompressed first when they are gzip data (`onUnterminated`:
+ * see lineBatches).
+ */
+function batchesOf(
+  path: string,
+  content: 'gzip' | 'text' | undefined,
+  onUnterminated: () => void,
+): AsyncGenerator<string> {
+  if (path === STDIN) return lineBatches(gunzipIfCompressed(process.stdin), onUnterminated);
+  if (content === 'gzip')
+    return lineBatches(gunzipIfCompressed(createReadStream(path, { highWaterMark: 1 << 20 })), onUnterminated);
+  return fileLineBatches(path, undefined, undefined, onUnterminated);
 }
 
 /**
  * Streams the records of an input log (a file, or standard input for `-`; NDJSON or a kspan capture, either of
  * them gzip-compressed or not) a batch at a time, one batch per read (1 MiB from a plain file), failing with a
  * clear message. Auto-detection looks at the first non-blank line: the batches read until then are handed on, so
- * standard input is read once.
+ * standard input is read once. An NDJSON log whose last line has no newline after it and is not JSON, or gzip data
+ * that ends early, hands on every record before the cut, then fails with CutShortInput.
  */
 export async function* readInputLog(path: string, format: InputFormat = 'auto'): AsyncGenerator<InputRecord[]> {
   const stdin = path === STDIN;
   const content = stdin ? undefined : await checkFile(path);
   const source = stdin ? '<stdin>' : path;
-  const batches = batchesOf(path, content);
+  let unterminated = false;
+  const batches = batchesOf(path, content, () => {
+    unterminated = true;
+  });
+  let line = 1;
   try {
     const head: string[] = [];
     let chosen: 'ndjson' | 'capture' | undefined =
@@ -99,14 +123,23 @@ export async function* readInputLog(path: string, format: InputFormat = 'auto'):
       if (first !== undefined) chosen = looksLikeCapture(first) ? 'capture' : 'ndjson';
     }
     const capture = chosen === 'capture' ? new CaptureDocuments(source) : undefined;
-    let line = 1;
+    let cut: CutShortInput | undefined;
     const parse = (text: string): InputRecord[] => {
       const records: InputRecord[] = [];
       if (capture !== undefined) {
         capture.batch(text, records);
       } else {
         const lines = text.split('\n');
-        parseNdjsonLines(lines, source, line, records);
+        try {
+          parseNdjsonLines(lines, source, line, records);
+        } catch (err) {
+          // Only the last line, with no newline after it: a record cut anywhere is not JSON (an object's prefix).
+          const last = line + lines.length - 1;
+          if (!(unterminated && err instanceof InputLogError && err.notJson && err.line === last)) throw err;
+          cut = new CutShortInput(
+            `${source}:${last}: the last line is cut short (no newline after it, not valid JSON); the ${last - 1} lines before it were read`,
+          );
+        }
         line += lines.length;
       }
       return records;
@@ -124,8 +157,14 @@ export async function* readInputLog(path: string, format: InputFormat = 'auto'):
       capture.end(records);
       if (records.length > 0) yield records;
     }
+    if (cut !== undefined) throw cut;
   } catch (err) {
-    if (err instanceof GzipInputError) throw new UserError(`${source}: ${err.message}`, 2, { cause: err });
+    if (err instanceof GzipInputError && err.reason === GZIP_CUT_SHORT)
+      throw new CutShortInput(`${source}: gzip data cut short (${err.reason}); what came before it was read`, 2, {
+        cause: err,
+      });
+    if (err instanceof GzipInputError)
+      throw new UserError(`${source}: not valid gzip data (${err.reason})`, 2, { cause: err });
     throw err;
   } finally {
     // A parse error, or a consumer that stops early, leaves the reader mid-file: its file is closed here.

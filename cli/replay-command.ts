@@ -4,7 +4,7 @@ import { parseDurationMs } from '../common/duration.ts';
 import { OTLP_PROTOCOLS } from '../export/otlp-config.ts';
 import { boundHeapSlack, capYoungGeneration } from './heap-growth.ts';
 import { Progress } from './progress.ts';
-import { readInputLog, type InputFormat } from './read-input-log.ts';
+import { CutShortInput, readInputLog, type InputFormat } from './read-input-log.ts';
 import { openSpanOutput, otlpEndpointOf, type SpanOutputOptions } from './span-output.ts';
 import { terminalSafe } from '../common/terminal-safe.ts';
 import { DEFAULT_ENGINE_FLAGS } from '../common/engine-flags.ts';
@@ -21,7 +21,8 @@ export interface ReplayOptions extends SpanOutputOptions {
 
 /**
  * Replays input log files through a fresh engine into `sink`, waiting on `ready` after each batch read (1 MiB)
- * so that the output keeps up; prints a diagnostics summary. Returns the number of records.
+ * so that the output keeps up; prints a diagnostics summary. Returns the number of records. A log cut short
+ * (CutShortInput) is replayed up to the cut, the files after it too, and the engine closed, before it is thrown.
  */
 export async function replayInto(
   files: readonly string[],
@@ -35,12 +36,18 @@ export async function replayInto(
   const engine = new Engine({ windowMs, idleMs, sink, retargetRules });
   const progress = new Progress();
   let n = 0;
+  let cut: CutShortInput | undefined;
   for (const file of files) {
-    for await (const records of readInputLog(file, options.format)) {
-      for (const record of records) engine.push(record);
-      n += records.length;
-      progress.tick(n, 'records replayed');
-      await ready();
+    try {
+      for await (const records of readInputLog(file, options.format)) {
+        for (const record of records) engine.push(record);
+        n += records.length;
+        progress.tick(n, 'records replayed');
+        await ready();
+      }
+    } catch (err) {
+      if (!(err instanceof CutShortInput)) throw err;
+      cut ??= err;
     }
   }
   engine.close();
@@ -53,6 +60,7 @@ export async function replayInto(
       `kspan: ${n} records, ${sink.spanCount ?? '?'} spans; diagnostics: ${counts.map(([k, v]) => `${k} ×${v}`).join(', ')}\n`,
     );
   }
+  if (cut !== undefined) throw cut;
   return n;
 }
 
@@ -135,7 +143,15 @@ export function registerReplayCommand(program: Command): void {
     boundHeapSlack();
     capYoungGeneration();
     const out = await openSpanOutput({ title: files.join(' '), ...options });
-    await replayInto(files, options, out, () => out.ready());
+    // A log cut short: what was before the cut is written out (and checked) before kspan says so and exits 2.
+    const cut = await replayInto(files, options, out, () => out.ready()).then(
+      () => undefined,
+      (err: unknown) => {
+        if (err instanceof CutShortInput) return err;
+        throw err;
+      },
+    );
     process.exitCode = await out.finish();
+    if (cut !== undefined) throw cut;
   });
 }

@@ -19,9 +19,7 @@ const INPUT = join(SCENARIO, 'input.ndjson');
 const TMP = mkdtempSync(join(tmpdir(), 'kspan-mistakes-'));
 const BINARY = join(TMP, 'binary.ndjson');
 writeFileSync(BINARY, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0x1b, 0x5b, 0x32, 0x4a, 0x0a]));
-const CUT_GZIP = join(TMP, 'cut.ndjson.gz');
 const gzipped = gzipSync(readFileSync(INPUT));
-writeFileSync(CUT_GZIP, gzipped.subarray(0, gzipped.length - 40));
 
 let busy: Server;
 let busyPort = 0;
@@ -59,11 +57,6 @@ const MISTAKES: readonly [string, readonly string[], RegExp, Record<string, stri
   ['a folder as input', ['replay', DATA], /: not a file; give an input log/],
   ['a malformed line', ['replay', join(DATA, 'malformed.ndjson')], /malformed\.ndjson:2: not valid JSON/],
   ['binary input', ['replay', BINARY], /binary\.ndjson: binary data, not an input log/],
-  [
-    'a gzip-compressed log cut short',
-    ['replay', CUT_GZIP],
-    /^kspan: .*cut\.ndjson\.gz: gzip data cut short or corrupt \(unexpected end of file\)\n$/,
-  ],
   ['a duration without a unit', ['replay', '--window', '5', INPUT], /^kspan: --window: .*got "5"; add a unit, e.g. 5s/],
   ['a bad duration', ['replay', '--idle', 'soon', INPUT], /^kspan: --idle: expected a duration like 5s/],
   ['a bad --format', ['replay', '--format', 'bogus', INPUT], /--format <format>' argument 'bogus' is invalid/],
@@ -243,6 +236,36 @@ describe('other outcomes', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^trace [0-9a-f]{32} \(14 spans\)/);
     expect(r.stdout).toBe(plain.stdout);
+  });
+
+  it.each([
+    [
+      'an NDJSON log whose last line is cut short',
+      'cut.ndjson',
+      (whole: Buffer) => whole.subarray(0, whole.length - 30),
+      /^kspan: .*cut\.ndjson:\d+: the last line is cut short \(no newline after it, not valid JSON\); the \d+ lines before it were read$/,
+    ],
+    [
+      'a gzip-compressed log cut short',
+      'cut.ndjson.gz',
+      (whole: Buffer) => gzipSync(whole).subarray(0, gzipSync(whole).length - 40),
+      /^kspan: .*cut\.ndjson\.gz: gzip data cut short \(unexpected end of file\); what came before it was read$/,
+    ],
+  ])('%s: what came before the cut is replayed, then one line and exit 2', async (_, name, cut, message) => {
+    const whole = readFileSync(INPUT);
+    const path = join(TMP, name);
+    writeFileSync(path, cut(whole));
+    // What a replay of the complete lines before the cut prints (the log's last record is the one cut).
+    const before = join(TMP, `before-${name}.ndjson`);
+    writeFileSync(before, whole.subarray(0, whole.lastIndexOf(10, whole.length - 2) + 1));
+    const expected = await kspan(['replay', before]);
+    const r = await kspan(['replay', path]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^trace [0-9a-f]{32} /);
+    expect(r.stdout).toBe(expected.stdout);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
   });
 
   it('an empty input file says so on stderr', async () => {

@@ -4,9 +4,13 @@ import { open } from 'node:fs/promises';
  * Lines of a byte stream, a batch per chunk read (one await per batch, not per line), `\r` of CRLF kept. A batch
  * is one text of whole lines, `\n` between them and none after the last (`split('\n')` gives its lines; the capture
  * reader reads it in place). Cuts at the last newline byte of each chunk, which never falls inside a UTF-8
- * sequence, so characters are never cut.
+ * sequence, so characters are never cut. What follows the last newline is a batch of its own, the last, announced
+ * by `onUnterminated` (a line the writer may not have finished).
  */
-export async function* lineBatches(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+export async function* lineBatches(
+  chunks: AsyncIterable<Buffer | string>,
+  onUnterminated?: () => void,
+): AsyncGenerator<string> {
   let carry: Buffer | undefined;
   for await (const chunk of chunks) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -19,7 +23,10 @@ export async function* lineBatches(chunks: AsyncIterable<Buffer | string>): Asyn
     carry = cut + 1 < data.length ? Buffer.from(data.subarray(cut + 1)) : undefined;
     yield data.toString('utf8', 0, cut);
   }
-  if (carry !== undefined && carry.length > 0) yield carry.toString('utf8');
+  if (carry !== undefined && carry.length > 0) {
+    onUnterminated?.();
+    yield carry.toString('utf8');
+  }
 }
 
 /**
@@ -36,12 +43,14 @@ export const PIECE_BYTES = 32 * 1024;
  * (PIECE_BYTES; a longer line is a batch of its own). Reads into one buffer, the part after the last newline moved
  * to its front for the next read (the buffer doubles for a longer line): a stream would allocate a new buffer per
  * chunk, and a copy to join it to the carried part, and those external buffers are only freed by the collector
- * (tens of MiB of them at once in a replay's peak).
+ * (tens of MiB of them at once in a replay's peak). What follows the last newline comes last, announced by
+ * `onUnterminated`, as in lineBatches.
  */
 export async function* fileLineBatches(
   path: string,
   chunkBytes = 1 << 20,
   pieceBytes = PIECE_BYTES,
+  onUnterminated?: () => void,
 ): AsyncGenerator<string> {
   const handle = await open(path, 'r');
   try {
@@ -73,7 +82,10 @@ export async function* fileLineBatches(
       buf.copy(buf, 0, cut + 1, end);
       kept = end - cut - 1;
     }
-    if (kept > 0) yield buf.toString('utf8', 0, kept);
+    if (kept > 0) {
+      onUnterminated?.();
+      yield buf.toString('utf8', 0, kept);
+    }
   } finally {
     await handle.close();
   }

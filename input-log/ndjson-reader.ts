@@ -28,6 +28,7 @@ export function parseNdjsonLine(text: string, source: string, line: number): Inp
       source,
       line,
       `not valid JSON (${(err as Error).message}); each line must be one JSON record`,
+      true,
     );
   }
   if (isInputRecord(value)) return value as InputRecord;
