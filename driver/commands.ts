@@ -46,7 +46,10 @@ export function registerRunCommand(program: Command): void {
       '--otlp-headers-file <file>',
       'gRPC headers as key=value lines, e.g. a mounted Secret (added to $OTEL_EXPORTER_OTLP_HEADERS; never logged)',
     )
-    .option('--record <file>', 'also write every input record fed to the engine as NDJSON, for `kspan replay` later')
+    .option(
+      '--record <file>',
+      'also write every input record fed to the engine as NDJSON, for `kspan replay` later (gzip-compressed when the name ends in .gz, flushed each second)',
+    )
     .option('--namespace <ns>', 'only events in this namespace (repeatable; default: all)', collect, [])
     .option('--exclude-namespace <ns>', 'ignore events in this namespace (repeatable)', collect, [])
     .option('--kinds <list>', 'only events whose involved object is one of these kinds, e.g. Pod,Deployment')

@@ -1,5 +1,3 @@
-import type fs from 'node:fs';
-import { finished } from 'node:stream/promises';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { collectDefaultMetrics } from 'prom-client';
 import { Engine } from '../core/index.ts';
@@ -18,7 +16,7 @@ import type { KubeCredentials } from './kube-credentials.ts';
 import { loadKubeConfig } from './kube-config-loader.ts';
 import { LeaderElector } from './leader-elector.ts';
 import { advertisedEndpoint, answerHandover, requestHandover } from './leader-handover.ts';
-import { openRecordFile } from './record-file.ts';
+import { openRecordFile, type RecordFile } from './record-file.ts';
 import { JsonLogger, type Logger } from './logger.ts';
 import type { RandomSource } from './random-source.ts';
 import type { RunOptions } from './run-options.ts';
@@ -69,7 +67,7 @@ export class ProductionRun {
   private readonly status: StatusServer;
   private readonly elector: LeaderElector | undefined;
   private readonly gate: CheckpointGate | undefined;
-  private readonly recordStream: fs.WriteStream | undefined;
+  private readonly recordFile: RecordFile | undefined;
   private readonly clock: Clock;
   private readonly api: HttpsKubeApi;
   /** The spans' resources; `start` adds the discovered cluster UID. */
@@ -177,7 +175,7 @@ export class ProductionRun {
       ...(options.retargetRules === undefined ? {} : { retargetRules: options.retargetRules }),
     });
     metrics.observeEngine(engine);
-    if (options.record !== undefined) this.recordStream = openRecordFile(options.record, logger);
+    if (options.record !== undefined) this.recordFile = openRecordFile(options.record, logger);
     const driver = (this.driver = new ClusterDriver({
       api,
       engine,
@@ -193,7 +191,7 @@ export class ProductionRun {
         kinds: options.kinds,
         eventTypes: options.eventTypes,
       }),
-      recorder: this.recordStream === undefined ? undefined : new NdjsonLogWriter(this.recordStream),
+      recorder: this.recordFile === undefined ? undefined : new NdjsonLogWriter(this.recordFile.stream),
       random: edges.random,
     }));
     this.status = new StatusServer({
@@ -314,10 +312,7 @@ export class ProductionRun {
         leftToLeader = await queue.shutdown(deadline - 1500, this.elector !== undefined);
       }
       await this.elector?.stop();
-      if (this.recordStream !== undefined) {
-        this.recordStream.end();
-        await finished(this.recordStream).catch(() => {});
-      }
+      await this.recordFile?.close();
       await this.status.close();
       const lostByCause = queue.droppedByCause();
       const lostSpans = Object.values(lostByCause).reduce((a, b) => a + b, 0);
