@@ -21,23 +21,25 @@ function linesSoFar(path: string): string[] {
   return text.split('\n').slice(0, -1);
 }
 
+/** A --record file named `name` with `n` ticks written to it, closed. */
+async function recorded(name: string, n: number): Promise<string> {
+  const path = join(dir, name);
+  const file = openRecordFile(path, new MemoryLogger());
+  const writer = new NdjsonLogWriter(file.stream);
+  for (let i = 0; i < n; i++) writer.write(tick(i));
+  await file.close();
+  return path;
+}
+
 describe('the --record file', () => {
   it("is plain NDJSON, its owner's only, under any other name", async () => {
-    const path = join(dir, 'live.ndjson');
-    const file = openRecordFile(path, new MemoryLogger());
-    const writer = new NdjsonLogWriter(file.stream);
-    for (let i = 0; i < 3; i++) writer.write(tick(i));
-    await file.close();
+    const path = await recorded('live.ndjson', 3);
     expect(fs.readFileSync(path, 'utf8')).toBe([0, 1, 2].map((i) => `${JSON.stringify(tick(i))}\n`).join(''));
     expect(fs.statSync(path).mode & 0o777).toBe(0o600);
   });
 
   it("is gzip-compressed under a .gz name: whole once closed, its owner's only", async () => {
-    const path = join(dir, 'live.ndjson.gz');
-    const file = openRecordFile(path, new MemoryLogger());
-    const writer = new NdjsonLogWriter(file.stream);
-    for (let i = 0; i < 1000; i++) writer.write(tick(i));
-    await file.close();
+    const path = await recorded('live.ndjson.gz', 1000);
     const text = gunzipSync(fs.readFileSync(path)).toString('utf8');
     expect(text.split('\n')).toHaveLength(1001);
     expect(fs.statSync(path).mode & 0o777).toBe(0o600);
