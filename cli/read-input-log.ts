@@ -21,9 +21,6 @@ export const STDIN = '-';
  */
 export class CutShortInput extends UserError {}
 
-/** zlib's reason when gzip data ends before its stream does. */
-const GZIP_CUT_SHORT = 'unexpected end of file';
-
 /** What a file's first bytes say it is: gzip data, plain text, or bytes no text log has (NUL, or invalid UTF-8). */
 async function contentOf(path: string): Promise<'gzip' | 'text' | 'binary'> {
   const handle = await open(path, 'r');
@@ -109,7 +106,6 @@ export async function* readInputLog(path: string, format: InputFormat = 'auto'):
   const batches = batchesOf(path, content, () => {
     unterminated = true;
   });
-  let line = 1;
   try {
     const head: string[] = [];
     let chosen: 'ndjson' | 'capture' | undefined =
@@ -123,6 +119,7 @@ export async function* readInputLog(path: string, format: InputFormat = 'auto'):
       if (first !== undefined) chosen = looksLikeCapture(first) ? 'capture' : 'ndjson';
     }
     const capture = chosen === 'capture' ? new CaptureDocuments(source) : undefined;
+    let line = 1;
     let cut: CutShortInput | undefined;
     const parse = (text: string): InputRecord[] => {
       const records: InputRecord[] = [];
@@ -159,7 +156,7 @@ export async function* readInputLog(path: string, format: InputFormat = 'auto'):
     }
     if (cut !== undefined) throw cut;
   } catch (err) {
-    if (err instanceof GzipInputError && err.reason === GZIP_CUT_SHORT)
+    if (err instanceof GzipInputError && err.cutShort)
       throw new CutShortInput(`${source}: gzip data cut short (${err.reason}); what came before it was read`, 2, {
         cause: err,
       });

@@ -37,11 +37,16 @@ describe('gunzipIfCompressed', () => {
 
   it("fails with zlib's reason when the data is cut short or corrupt", async () => {
     await expect(text(chunksOf(gz.subarray(0, gz.length - 20)))).rejects.toThrow(
-      new GzipInputError('unexpected end of file'),
+      new GzipInputError('unexpected end of file', true),
     );
+    await expect(text(chunksOf(gz.subarray(0, gz.length - 20)))).rejects.toMatchObject({ cutShort: true });
     const corrupt = Buffer.from(gz);
     corrupt[2] = 0; // the compression method: 8 (deflate) is the only one
     await expect(text(chunksOf(corrupt))).rejects.toBeInstanceOf(GzipInputError);
+    await expect(text(chunksOf(corrupt))).rejects.toMatchObject({
+      reason: 'unknown compression method',
+      cutShort: false,
+    });
   });
 
   it('passes on a failure of its source as it is', async () => {

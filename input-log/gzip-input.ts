@@ -10,18 +10,26 @@ export function startsGzip(head: Uint8Array): boolean {
 export class GzipInputError extends Error {
   /** zlib's words for it (`unexpected end of file`, `incorrect header check`, …). */
   readonly reason: string;
+  /** The data ends before its stream does (zlib's Z_BUF_ERROR), rather than being wrong where it is. */
+  readonly cutShort: boolean;
 
-  constructor(reason: string, options?: ErrorOptions) {
+  constructor(reason: string, cutShort: boolean, options?: ErrorOptions) {
     super(`gzip data cut short or corrupt (${reason})`, options);
     this.name = 'GzipInputError';
     this.reason = reason;
+    this.cutShort = cutShort;
   }
 }
 
-/** zlib's own errors (Z_DATA_ERROR, Z_BUF_ERROR, …), not the source's (a read error passes as it is). */
-function isZlibError(err: unknown): err is Error {
+/** zlib's error code (Z_DATA_ERROR, Z_BUF_ERROR, …), or undefined for another error (the source's passes as it is). */
+function zlibCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
-  return err instanceof Error && typeof code === 'string' && code.startsWith('Z_');
+  return err instanceof Error && typeof code === 'string' && code.startsWith('Z_') ? code : undefined;
+}
+
+/** A chunk as bytes (a stream of strings, as a test or a text source hands over, is encoded as UTF-8). */
+function bytesOf(chunk: Buffer | string): Buffer {
+  return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 }
 
 /** Decompressed output is handed on in pieces of this size at most (zlib's default is 16 KiB). */
@@ -41,22 +49,19 @@ export async function* gunzipIfCompressed(chunks: AsyncIterable<Buffer | string>
     while (head.length < 2) {
       const r = await it.next();
       if (r.done === true) break;
-      const bytes = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
-      head = head.length === 0 ? bytes : Buffer.concat([head, bytes]);
-    }
-    if (!startsGzip(head)) {
-      if (head.length > 0) yield head;
-      for (let r = await it.next(); r.done !== true; r = await it.next())
-        yield typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
-      return;
+      head = head.length === 0 ? bytesOf(r.value) : Buffer.concat([head, bytesOf(r.value)]);
     }
     const first = head;
-    async function* compressed(): AsyncGenerator<Buffer> {
-      yield first;
-      for (let r = await it.next(); r.done !== true; r = await it.next())
-        yield typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    /** The stream's bytes from its start: the head read to tell, then the rest as it comes. */
+    async function* all(): AsyncGenerator<Buffer> {
+      if (first.length > 0) yield first;
+      for (let r = await it.next(); r.done !== true; r = await it.next()) yield bytesOf(r.value);
     }
-    const input = Readable.from(compressed(), { objectMode: false });
+    if (!startsGzip(first)) {
+      yield* all();
+      return;
+    }
+    const input = Readable.from(all(), { objectMode: false });
     const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
     // pipe() does not pass a source's error on: the reader sees it from the gunzip stream it reads.
     input.on('error', (err) => gunzip.destroy(err));
@@ -64,7 +69,8 @@ export async function* gunzipIfCompressed(chunks: AsyncIterable<Buffer | string>
     try {
       for await (const chunk of gunzip) yield chunk as Buffer;
     } catch (err) {
-      if (isZlibError(err)) throw new GzipInputError(err.message, { cause: err });
+      const code = zlibCode(err);
+      if (code !== undefined) throw new GzipInputError((err as Error).message, code === 'Z_BUF_ERROR', { cause: err });
       throw err;
     } finally {
       input.unpipe(gunzip);
