@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../common/user-error.ts';
+import type { InputRecord } from '../core/index.ts';
+import { toKspanCapture } from '../input-log/capture-writer.ts';
 import { InputLogError } from '../input-log/input-log-error.ts';
 import { CutShortInput, readInputLog } from './read-input-log.ts';
 
@@ -126,6 +128,51 @@ describe('readInputLog on a log whose writer stopped mid-line', () => {
     const { read, failure } = await readAll(path);
     expect(failure).toBeInstanceOf(InputLogError);
     expect(read.length).toBeLessThan(6);
+  });
+});
+
+describe('readInputLog on a kspan capture whose writer stopped mid-line', () => {
+  const scenario = join(import.meta.dirname, '..', 'scenarios', 'deployment-create', 'input.ndjson');
+  const whole = toKspanCapture(
+    readFileSync(scenario, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as InputRecord),
+  );
+  // Each document starts with its separator.
+  const documents = whole.split(/^---$/m).length - 1;
+  /** The capture's last document begins at its header, the line after the last separator. */
+  const lastFrom = whole.slice(0, whole.lastIndexOf('\n---\n') + 5).split('\n').length;
+
+  it.each([
+    ['cut inside its last document', whole.slice(0, whole.length - 25)],
+    ['whole but for the newline after its last line', whole.slice(0, -1)],
+    ['cut inside the header line of its last document', whole.slice(0, whole.lastIndexOf('\n---\n') + 15)],
+  ])('%s: hands on every earlier document, then fails with CutShortInput naming the dropped one', async (_, text) => {
+    const path = join(dir, 'cut.yaml');
+    writeFileSync(path, text);
+    const { read, failure } = await readAll(path);
+    const wholePath = join(dir, 'whole.yaml');
+    writeFileSync(wholePath, whole);
+    const all = (await readAll(wholePath)).read;
+    expect(all).toHaveLength(documents);
+    expect(read).toEqual(all.slice(0, -1));
+    expect(failure).toBeInstanceOf(CutShortInput);
+    expect((failure as CutShortInput).exitCode).toBe(2);
+    expect((failure as Error).message).toBe(
+      `${path}:${lastFrom}: the last document is cut short (no newline after its last line, line ${text.split('\n').length}); it was not replayed, the ${documents - 1} records before it were (a whole file ends with a newline)`,
+    );
+  });
+
+  it.each([
+    ['a separator', `${whole}---`],
+    ['blank space', `${whole}  `],
+  ])('reads every document when the line without a newline is %s', async (_, text) => {
+    const path = join(dir, 'ends-blank.yaml');
+    writeFileSync(path, text);
+    const { read, failure } = await readAll(path);
+    expect(failure).toBeUndefined();
+    expect(read).toHaveLength(documents);
   });
 });
 

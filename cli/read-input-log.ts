@@ -95,8 +95,9 @@ function batchesOf(
  * Streams the records of an input log (a file, or standard input for `-`; NDJSON or a kspan capture, either of
  * them gzip-compressed or not) a batch at a time, one batch per read (1 MiB from a plain file), failing with a
  * clear message. Auto-detection looks at the first non-blank line: the batches read until then are handed on, so
- * standard input is read once. An NDJSON log whose last line has no newline after it and is not JSON, or gzip data
- * that ends early, hands on every record before the cut, then fails with CutShortInput.
+ * standard input is read once. An NDJSON log whose last line has no newline after it and is not JSON, a capture whose
+ * last line has no newline after it (its last document is dropped), or gzip data that ends early, hands on every
+ * record before the cut, then fails with CutShortInput.
  */
 export async function* readInputLog(path: string, format: InputFormat = 'auto'): AsyncGenerator<InputRecord[]> {
   const stdin = path === STDIN;
@@ -121,10 +122,21 @@ export async function* readInputLog(path: string, format: InputFormat = 'auto'):
     const capture = chosen === 'capture' ? new CaptureDocuments(source) : undefined;
     let line = 1;
     let cut: CutShortInput | undefined;
-    const parse = (text: string): InputRecord[] => {
+    /** `last`: the text is the input's last line, with no newline after it (announced before it is handed on). */
+    const parse = (text: string, last: boolean): InputRecord[] => {
       const records: InputRecord[] = [];
       if (capture !== undefined) {
-        capture.batch(text, records);
+        // Machine-written documents end with a newline: a last line without one is where the writer stopped, and
+        // the document it is in is cut short (unless the line is a separator or blank: nothing of a record in it).
+        const t = last ? text.trim() : '';
+        if (t === '' || t === '---') {
+          capture.batch(text, records);
+        } else {
+          const { fromLine, cutLine, records: before } = capture.dropCut();
+          cut = new CutShortInput(
+            `${source}:${fromLine}: the last document is cut short (no newline after its last line, line ${cutLine}); it was not replayed, the ${before} records before it were (a whole file ends with a newline)`,
+          );
+        }
       } else {
         const lines = text.split('\n');
         try {
@@ -141,12 +153,12 @@ export async function* readInputLog(path: string, format: InputFormat = 'auto'):
       }
       return records;
     };
-    for (const text of head) {
-      const records = parse(text);
+    for (let i = 0; i < head.length; i++) {
+      const records = parse(head[i] as string, unterminated && i === head.length - 1);
       if (records.length > 0) yield records;
     }
     for (let r = await batches.next(); r.done !== true; r = await batches.next()) {
-      const records = parse(r.value);
+      const records = parse(r.value, unterminated);
       if (records.length > 0) yield records;
     }
     if (capture !== undefined) {

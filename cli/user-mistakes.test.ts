@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { InputRecord } from '../core/index.ts';
+import { toKspanCapture } from '../input-log/capture-writer.ts';
 import { COMMAND_MODULES } from './command-modules.ts';
 import { runCli } from './program.ts';
 
@@ -265,6 +267,28 @@ describe('other outcomes', () => {
     expect(r.stdout).toBe(expected.stdout);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines.at(-1)).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+  });
+
+  it('a kspan capture cut inside its last document: the documents before it are replayed, then one line and exit 2', async () => {
+    const records = readFileSync(INPUT, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as InputRecord);
+    const whole = toKspanCapture(records);
+    const path = join(TMP, 'cut.yaml');
+    writeFileSync(path, whole.slice(0, whole.length - 30));
+    const before = join(TMP, 'before-cut.yaml');
+    writeFileSync(before, whole.slice(0, whole.lastIndexOf('\n---\n') + 1));
+    const expected = await kspan(['replay', before]);
+    expect(expected.code).toBe(0);
+    const r = await kspan(['replay', path]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^trace [0-9a-f]{32} /);
+    expect(r.stdout).toBe(expected.stdout);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^kspan: .*cut\.yaml:\d+: the last document is cut short \(no newline after its last line, line \d+\); it was not replayed, the \d+ records before it were \(a whole file ends with a newline\)$/,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
   });
 

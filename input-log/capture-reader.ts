@@ -83,6 +83,8 @@ export class CaptureDocuments {
   private startLine = 1;
   private n = 0;
   private lastAt: string | undefined;
+  /** Records the documents read so far gave. */
+  private records = 0;
   private readonly yaml = { oddBreaks: true };
 
   constructor(source: string) {
@@ -133,6 +135,24 @@ export class CaptureDocuments {
     if (docFrom <= text.length) this.pending.push(text.slice(docFrom));
   }
 
+  /**
+   * The input ended inside the document in hand (its last line, not given to `batch`, had no newline after it: its
+   * writer stopped mid-line): the document is dropped, not parsed (a YAML document cut short most often still
+   * parses, as an object without its last fields). The line the dropped document starts at, the cut line's number,
+   * and how many records the documents before it gave.
+   */
+  dropCut(): { fromLine: number; cutLine: number; records: number } {
+    const cutLine = this.n + 1;
+    const begun = this.header !== undefined || this.nonBlank;
+    const fromLine = begun ? this.startLine : cutLine;
+    this.pending = [];
+    this.nonBlank = false;
+    this.content = false;
+    this.header = undefined;
+    this.n = cutLine;
+    return { fromLine, cutLine, records: this.records };
+  }
+
   /** End of the file: the last document's record goes to `out`. */
   end(out: InputRecord[]): void {
     this.finish('', 0, -1, true, out);
@@ -174,6 +194,7 @@ export class CaptureDocuments {
     this.header = undefined;
     if (record !== undefined) {
       this.lastAt = record.at;
+      this.records += 1;
       out.push(record);
     }
   }
